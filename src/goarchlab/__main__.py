@@ -1,0 +1,5 @@
+"""``python -m goarchlab``."""
+
+from goarchlab.cli import main
+
+raise SystemExit(main())

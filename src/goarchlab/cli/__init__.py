@@ -1,0 +1,73 @@
+"""The argument tree.
+
+Each command lives in ``cli/<command>.py`` with a ``register(subparsers)``
+function that adds its parser and sets ``handler``: a function taking the
+parsed arguments, calling its feature package, passing the result to
+:mod:`goarchlab.render`, and returning the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from goarchlab import __version__, render
+from goarchlab.errors import EXIT_INTERRUPTED, EXIT_USAGE, GoarchlabError
+
+#: Command modules under goarchlab.cli, in help order.
+COMMANDS: tuple[str, ...] = ()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as one line plus a hint, exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        raise GoarchlabError(message, f"see '{self.prog} --help'", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument tree."""
+    p = _Parser(
+        prog="goarchlab",
+        description="Audit, install, benchmark and cross-build Go "
+        "natively; see what Rosetta 2 and QEMU cost you.",
+    )
+    p.add_argument("--version", action="version", version=f"goarchlab {__version__}")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log subprocess calls (-v) and more (-vv) to stderr",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f"goarchlab.cli.{name}").register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``goarchlab`` console script; returns the exit code."""
+    try:
+        args = build_parser().parse_args(argv)
+        logging.basicConfig(
+            level=logging.DEBUG if args.verbose else logging.WARNING,
+            format="%(name)s: %(message)s",
+            stream=sys.stderr,
+        )
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            build_parser().print_help()
+            return EXIT_USAGE
+        return int(handler(args))
+    except GoarchlabError as e:
+        render.error(e.message, e.hint)
+        return e.code
+    except KeyboardInterrupt:
+        render.error("interrupted", None)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,1 @@
+"""``goarchlab doctor``: a truthful audit of a Go development environment."""

@@ -1,0 +1,80 @@
+"""Host facts: what this machine is, and what the current process runs as.
+
+Principle 3 of DESIGN.md: the machine's native architecture and the
+architecture a given process or binary runs as are always kept apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Translator:
+    """A way this host runs binaries of a foreign architecture.
+
+    ``kind``: ``rosetta`` (macOS Rosetta 2), ``qemu`` (a qemu-user binary on
+    PATH, run explicitly), or ``binfmt`` (a Linux binfmt_misc handler that the
+    kernel applies on exec). ``arch``: the Go GOARCH it executes. ``command``:
+    the argv prefix that runs a binary under it (``("qemu-aarch64",)``,
+    ``("arch", "-x86_64")``); empty for ``binfmt``, where a plain exec works.
+    ``interpreter``: the emulator behind a binfmt handler (its path) or the
+    qemu binary; ``source``: where the fact was read (a /proc path, a sysctl).
+    """
+
+    kind: str
+    arch: str
+    command: tuple[str, ...]
+    interpreter: str
+    source: str
+
+
+@dataclass(frozen=True)
+class CCompiler:
+    """A C compiler found on PATH: ``name`` as invoked (cc, gcc, clang), its
+    resolved ``path``, the triple from ``-dumpmachine`` (``x86_64-linux-gnu``)
+    and the Go GOARCH/GOOS that triple targets (None when unknown)."""
+
+    name: str
+    path: str
+    triple: str
+    goarch: str | None
+    goos: str | None
+
+
+@dataclass(frozen=True)
+class Host:
+    """Facts about this machine.
+
+    ``os``: Go GOOS of the machine (linux, darwin, windows). ``os_version``:
+    e.g. ``Debian GNU/Linux 12 (bookworm)``, ``macOS 14.4.1``.
+    ``native_arch``: the Go GOARCH of the hardware (an M1 is ``arm64`` even when
+    asked from a Rosetta process). ``process_arch``: the GOARCH this Python
+    process runs as. ``translated``: this process runs under translation
+    (``sysctl.proc_translated`` = 1, or an ELF interpreter arch other than the
+    kernel's). ``cpu_model``: the CPU brand string; ``cpu_count``: logical CPUs
+    (>= 1). ``translators``: every way found to run foreign binaries here;
+    ``c_compilers``: C compilers on PATH in order. ``kernel``: ``uname -r``.
+    """
+
+    os: str
+    os_version: str
+    kernel: str
+    native_arch: str
+    process_arch: str
+    translated: bool
+    cpu_model: str
+    cpu_count: int
+    translators: tuple[Translator, ...]
+    c_compilers: tuple[CCompiler, ...]
+
+    @property
+    def platform(self) -> str:
+        """``os/native_arch``, e.g. ``linux/amd64``."""
+        return f"{self.os}/{self.native_arch}"
+
+    def translator_for(self, arch: str) -> Translator | None:
+        """The preferred translator for ``arch`` (binfmt, then rosetta, then qemu), or None."""
+        order = {"binfmt": 0, "rosetta": 1, "qemu": 2}
+        found = [t for t in self.translators if t.arch == arch]
+        return min(found, key=lambda t: order.get(t.kind, 9)) if found else None

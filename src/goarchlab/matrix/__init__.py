@@ -1,0 +1,1 @@
+"""goarchlab matrix."""

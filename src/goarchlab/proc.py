@@ -1,0 +1,160 @@
+"""The one subprocess wrapper.
+
+Every child process goes through :func:`run` (wait for it) or :func:`spawn`
+(a long-running server). Both take an argv list, an explicit environment and
+a timeout, start the child in its own process group, and kill that whole group
+on timeout, on Ctrl-C or on any exception, so no grandchild outlives goarchlab.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab.errors import GoarchlabError, ProcTimeout
+
+log = logging.getLogger("goarchlab.proc")
+
+
+@dataclass(frozen=True)
+class Completed:
+    """A finished process.
+
+    ``returncode`` is negative when a signal ended it (-9 for SIGKILL);
+    ``wall_s`` is the wall time from spawn to exit in seconds (>= 0).
+    """
+
+    argv: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+    wall_s: float
+
+    @property
+    def ok(self) -> bool:
+        """True when the process exited with status 0."""
+        return self.returncode == 0
+
+
+def _kill_group(p: subprocess.Popen) -> None:
+    """SIGKILL the child's process group; tolerate a group that is already gone."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(p.pid, signal.SIGKILL)
+    with contextlib.suppress(Exception):
+        p.kill()
+
+
+def _popen(
+    argv: Sequence[str], env: Mapping[str, str] | None, cwd: str | Path | None, **kw
+) -> subprocess.Popen:
+    argv = [str(a) for a in argv]
+    try:
+        return subprocess.Popen(
+            argv,
+            env=dict(env) if env is not None else None,
+            cwd=str(cwd) if cwd is not None else None,
+            start_new_session=True,
+            **kw,
+        )
+    except FileNotFoundError as e:
+        raise GoarchlabError(f"{argv[0]}: program not found", "check PATH or install it") from e
+    except PermissionError as e:
+        raise GoarchlabError(f"{argv[0]}: not executable", "check the file's permissions") from e
+    except OSError as e:
+        # ENOEXEC: a binary for another architecture with no binfmt handler, say.
+        raise GoarchlabError(
+            f"{argv[0]}: cannot be executed here ({e.strerror})",
+            "goarchlab doctor shows which binaries cannot run on this machine",
+        ) from e
+
+
+def run(
+    argv: Sequence[str | os.PathLike],
+    *,
+    env: Mapping[str, str] | None,
+    timeout: float,
+    cwd: str | Path | None = None,
+    input: str | None = None,
+    binary: bool = False,
+) -> Completed:
+    """Run ``argv`` to completion and capture its output.
+
+    ``env`` must be given explicitly (``None`` means inherit, and should be rare);
+    ``timeout`` is in seconds (> 0). Raises :class:`ProcTimeout` on timeout after
+    killing the process group, and :class:`GoarchlabError` when the program cannot
+    be started. A non-zero exit is not an error: callers read ``returncode``.
+    Output is decoded as UTF-8 with replacement unless ``binary`` is set (then
+    ``stdout``/``stderr`` are latin-1 strings carrying the raw bytes).
+    """
+    args = [os.fspath(a) for a in argv]
+    log.debug("run %s (timeout %gs, cwd %s)", args, timeout, cwd)
+    t0 = time.perf_counter()
+    p = _popen(
+        args,
+        env,
+        cwd,
+        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        out, err = p.communicate(input.encode() if input is not None else None, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(p)
+        p.communicate()
+        log.debug("timeout after %gs: %s", timeout, args)
+        raise ProcTimeout(args, timeout) from None
+    except BaseException:
+        _kill_group(p)
+        p.wait()
+        raise
+    wall = time.perf_counter() - t0
+    # The child may have left grandchildren in its group (a `go test` binary, say).
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(p.pid, signal.SIGKILL)
+    enc = "latin-1" if binary else "utf-8"
+    res = Completed(
+        tuple(args), p.returncode, out.decode(enc, "replace"), err.decode(enc, "replace"), wall
+    )
+    log.debug("exit %d in %.3fs: %s", res.returncode, wall, args[0])
+    return res
+
+
+@contextlib.contextmanager
+def spawn(
+    argv: Sequence[str | os.PathLike],
+    *,
+    env: Mapping[str, str] | None,
+    cwd: str | Path | None = None,
+    stdout: int | None = subprocess.DEVNULL,
+    stderr: int | None = subprocess.PIPE,
+    stop_timeout: float = 5.0,
+) -> Iterator[subprocess.Popen]:
+    """Start a long-running child (a server) and yield its Popen.
+
+    On leaving the block, for whatever reason, the child's process group gets
+    SIGTERM, then SIGKILL after ``stop_timeout`` seconds.
+    """
+    args = [os.fspath(a) for a in argv]
+    log.debug("spawn %s (cwd %s)", args, cwd)
+    p = _popen(args, env, cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
+    try:
+        yield p
+    finally:
+        if p.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(p.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(timeout=stop_timeout)
+        _kill_group(p)
+        p.wait()
+        for f in (p.stdout, p.stderr):
+            if f is not None:
+                f.close()

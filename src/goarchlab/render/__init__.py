@@ -1,0 +1,137 @@
+"""The only place that prints.
+
+Commands return frozen dataclasses that carry a ``SCHEMA`` class attribute
+(``"goarchlab.<command>/v1"``). :func:`emit` prints them either as JSON (a
+versioned envelope with sorted keys) or through the human renderer registered
+for their type in ``render/<command>.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import importlib
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import PurePath
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+_HUMAN: dict[type, Callable[[Any, Console], None]] = {}
+
+#: Progress callback given to feature code: ``(done, total, label)``; total >= 1.
+ProgressFn = Callable[[int, int, str], None]
+
+
+def human(cls: type) -> Callable[[Callable[[Any, Console], None]], Callable[[Any, Console], None]]:
+    """Register the human renderer for results of type ``cls``."""
+
+    def deco(fn: Callable[[Any, Console], None]) -> Callable[[Any, Console], None]:
+        _HUMAN[cls] = fn
+        return fn
+
+    return deco
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Convert a result tree to JSON-ready values.
+
+    Dataclasses become objects of their fields (``_``-prefixed fields are
+    skipped), paths and enums become strings, tuples lists, non-finite floats null,
+    and any object with a ``to_json()`` method is asked for its own form.
+    """
+    if hasattr(obj, "to_json"):
+        return obj.to_json()
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {
+            f.name: to_jsonable(getattr(obj, f.name))
+            for f in dataclasses.fields(obj)
+            if not f.name.startswith("_")
+        }
+    if isinstance(obj, enum.Enum):
+        return obj.value
+    if isinstance(obj, PurePath):
+        return str(obj)
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        items = [to_jsonable(v) for v in obj]
+        return sorted(items, key=str) if isinstance(obj, (set, frozenset)) else items
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj
+
+
+def json_text(result: Any) -> str:
+    """The versioned JSON envelope of ``result``: ``{"schema": ..., ...}``, keys sorted."""
+    body = to_jsonable(result)
+    if not isinstance(body, dict):
+        body = {"result": body}
+    body["schema"] = result.SCHEMA
+    return json.dumps(body, sort_keys=True, indent=2)
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console; ``highlight`` is off so numbers are not recoloured at random."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def emit(result: Any, *, as_json: bool = False) -> None:
+    """Print ``result`` as JSON or through its registered human renderer."""
+    if as_json:
+        sys.stdout.write(json_text(result) + "\n")
+        return
+    schema = getattr(result, "SCHEMA", "")
+    command = schema.removeprefix("goarchlab.").split("/")[0].split(".")[0]
+    if command:
+        with contextlib.suppress(ModuleNotFoundError):
+            importlib.import_module(f"goarchlab.render.{command}")
+    for cls in type(result).__mro__:
+        if cls in _HUMAN:
+            _HUMAN[cls](result, console())
+            return
+    sys.stdout.write(json_text(result) + "\n")
+
+
+def error(message: str, hint: str | None) -> None:
+    """Print an expected failure: one line, and the hint on the next."""
+    c = console(stderr=True)
+    c.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    if hint:
+        c.print(f"[dim]hint:[/] {hint}", markup=True, highlight=False)
+
+
+def note(message: str) -> None:
+    """Print an informational line to stderr (fallbacks, notices)."""
+    console(stderr=True).print(message, markup=False, highlight=False)
+
+
+@contextlib.contextmanager
+def progress(label: str, *, enabled: bool = True) -> Iterator[ProgressFn]:
+    """Yield a :data:`ProgressFn` that drives a rich progress bar on stderr.
+
+    Disabled (a no-op callback) when ``enabled`` is false or stderr is not a terminal.
+    """
+    c = console(stderr=True)
+    if not enabled or not c.is_terminal:
+        yield lambda done, total, what: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[what]}"),
+        TimeElapsedColumn(),
+        console=c,
+        transient=True,
+    ) as p:
+        task = p.add_task(label, total=1, what="")
+
+        def update(done: int, total: int, what: str) -> None:
+            p.update(task, completed=done, total=max(total, 1), what=what)
+
+        yield update

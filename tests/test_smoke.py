@@ -1,0 +1,39 @@
+"""The package installs a console script that answers --version and --help."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from goarchlab import __version__
+from goarchlab.gocmd.env import go_env as query_go_env
+from goarchlab.gocmd.env import go_version
+
+
+def test_python_m_version() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "goarchlab", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0
+    assert r.stdout.strip() == f"goarchlab {__version__}"
+
+
+def test_unknown_command_is_usage_error_without_traceback() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "goarchlab", "frobnicate"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert r.returncode == 2
+    assert "Traceback" not in r.stderr
+    assert "error:" in r.stderr
+
+
+def test_session_toolchain_is_real(go_new, go_env) -> None:
+    v = go_version(go_new.go, go_env)
+    assert str(v.version) == str(go_new.version)
+    assert (v.goos, v.goarch) == (go_new.goos, go_new.goarch)
+    env = query_go_env(go_new.go, go_env)
+    assert env["GOROOT"] == str(go_new.goroot)
+    assert env["GOTOOLCHAIN"] == "local"
