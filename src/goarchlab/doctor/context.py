@@ -1,0 +1,147 @@
+"""The shared, memoised view of the environment that every doctor check reads.
+
+Checks run concurrently in threads; each fact (host detection, a binary's
+headers, ``go env -json`` of the winning go) is computed once, under a lock,
+and shared, so no subprocess is run twice in one doctor run.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class GoOnPath:
+    """One ``go`` executable found on PATH.
+
+    ``path``: as found (PATH dir + ``go``); ``resolved``: after following
+    symlinks (None for a broken link). ``index``: its position among the go
+    binaries on PATH (0 wins). ``problem``: why it cannot be used (a directory,
+    a broken symlink, not executable, not a binary), else None.
+    """
+
+    path: Path
+    resolved: Path | None
+    index: int
+    problem: str | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A memoised computation: its ``value`` or the GoarchlabError it raised."""
+
+    value: Any = None
+    error: GoarchlabError | None = None
+
+
+class Context:
+    """What the checks of one doctor run share.
+
+    ``env``: the environment being audited (normally a copy of os.environ);
+    ``cwd``: the directory doctor was started in; ``project``: the module root
+    (from ``--project``, or the cwd when it holds go.mod), else None.
+    ``timeout``: seconds allowed for each go subprocess (> 0).
+    """
+
+    def __init__(self, env: Mapping[str, str], cwd: Path, project: Path | None = None,
+                 timeout: float = 20.0, probe: Any = None) -> None:
+        self.env = dict(env)
+        self.cwd = cwd
+        self.project = project
+        self.timeout = timeout
+        #: The host layer's seam (None: the real machine); see goarchlab.host.
+        self.probe = probe
+        self._memo: dict[Any, Outcome] = {}
+        self._locks: dict[Any, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def memo(self, key: Any, compute: Callable[[], T]) -> T:
+        """Compute ``key`` once across threads; re-raise its GoarchlabError every time."""
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._memo:
+                try:
+                    self._memo[key] = Outcome(compute())
+                except GoarchlabError as e:
+                    self._memo[key] = Outcome(error=e)
+            out = self._memo[key]
+        if out.error is not None:
+            raise out.error
+        return out.value
+
+    # --- shared facts -------------------------------------------------------
+
+    @property
+    def host(self):
+        """Host facts (goarchlab.host.detect), computed once."""
+        from goarchlab.host import detect
+
+        return self.memo("host", lambda: detect(self.probe))
+
+    def inspect(self, path: Path):
+        """The BinaryInfo of ``path`` (goarchlab.binary.inspect), computed once per path."""
+        from goarchlab.binary import inspect
+
+        return self.memo(("inspect", str(path)), lambda: inspect(path))
+
+    def run(self, argv: tuple[str, ...], env: Mapping[str, str] | None = None,
+            cwd: Path | None = None) -> proc.Completed:
+        """``proc.run`` memoised on (argv, env, cwd); ``env`` defaults to the audited one."""
+        e = dict(self.env if env is None else env)
+        key = ("run", tuple(argv), tuple(sorted(e.items())), str(cwd))
+        return self.memo(key, lambda: proc.run(list(argv), env=e, timeout=self.timeout, cwd=cwd))
+
+    def path_dirs(self) -> list[str]:
+        """The audited PATH, split, empty entries kept out."""
+        return [d for d in self.env.get("PATH", "").split(os.pathsep) if d]
+
+    def go_binaries(self) -> list[GoOnPath]:
+        """Every ``go`` on PATH in PATH order (duplicates of one file kept: they shadow)."""
+        return self.memo("go_binaries", self._find_go)
+
+    def _find_go(self) -> list[GoOnPath]:
+        found: list[GoOnPath] = []
+        for d in self.path_dirs():
+            p = Path(d) / "go"
+            if not (p.exists() or p.is_symlink()):
+                continue
+            problem = None
+            resolved: Path | None = p.resolve()
+            if p.is_symlink() and not p.exists():
+                problem, resolved = "a broken symbolic link", None
+            elif p.is_dir():
+                problem = "a directory, not a program"
+            elif not os.access(p, os.X_OK):
+                problem = "not executable"
+            found.append(GoOnPath(p, resolved, len(found), problem))
+        return found
+
+    def active_go(self) -> GoOnPath | None:
+        """The go that wins on PATH (the first usable one), or None."""
+        return next((g for g in self.go_binaries() if g.problem is None), None)
+
+    def go_env(self) -> dict[str, str]:
+        """``go env -json`` of the active go, run in the project (or cwd), once.
+
+        Raises GoarchlabError when there is no usable go or it fails.
+        """
+        from goarchlab.gocmd.env import go_env
+
+        def compute() -> dict[str, str]:
+            g = self.active_go()
+            if g is None:
+                raise GoarchlabError("no go on PATH", "goarchlab toolchain install latest")
+            return go_env(g.path, self.env, timeout=self.timeout, cwd=self.project or self.cwd)
+
+        return self.memo("go_env", compute)
