@@ -6,6 +6,17 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class GoModule:
+    """One module record of Go build info: ``path``, ``version``, go.sum ``sum``
+    (``h1:...``, may be empty) and the module that ``replace`` substitutes for it."""
+
+    path: str
+    version: str
+    sum: str = ""
+    replace: GoModule | None = None
+
+
+@dataclass(frozen=True)
 class GoBuildInfo:
     """The Go build information embedded in a binary (what ``go version -m`` shows).
 
@@ -15,7 +26,9 @@ class GoBuildInfo:
     ``build`` lines in order of appearance as a mapping, e.g. ``GOOS``,
     ``GOARCH``, ``GOAMD64``, ``GOARM64``, ``CGO_ENABLED``, ``-ldflags``,
     ``-trimpath``, ``vcs.revision``. ``deps``: ``(path, version)`` of each
-    dependency module.
+    dependency module. ``main`` and ``modules`` carry the full records of the
+    main module and of each dependency (sum and replacement), in file order;
+    :func:`goarchlab.binary.buildinfo.go_string` turns them back into Go's text.
     """
 
     go_version: str
@@ -24,6 +37,8 @@ class GoBuildInfo:
     main_version: str = ""
     settings: dict[str, str] = field(default_factory=dict)
     deps: tuple[tuple[str, str], ...] = ()
+    main: GoModule | None = None
+    modules: tuple[GoModule, ...] = ()
 
     @property
     def goos(self) -> str | None:
@@ -45,9 +60,16 @@ class Slice:
     when the header tells, else None. ``bits``: 32 or 64. ``endian``: ``little``
     or ``big``. ``static``: True when the image needs no dynamic loader
     (ELF: no PT_INTERP and no DT_NEEDED; Mach-O: no LC_LOAD_DYLIB;
-    PE: no imports); ``interpreter``: the ELF PT_INTERP path if any.
+    PE: no imports); ``interpreter``: the ELF PT_INTERP path (Mach-O:
+    the LC_LOAD_DYLINKER path) if any.
     ``stripped``: True when the symbol table is absent. ``go``: the Go build
     info found in this image, or None for a non-Go binary.
+    ``kind``: ``executable``, ``shared-library``, ``object``, ``core`` or ``other``.
+    ``libraries``: the shared libraries the image names (ELF DT_NEEDED, Mach-O
+    LC_LOAD_DYLIB and friends, PE import DLLs), in file order. ``dwarf``: True
+    when DWARF debug info is present (``-ldflags=-w`` removes it).
+    ``machine``: the header's own name of the architecture (``EM_X86_64``,
+    ``CPU_TYPE_ARM64``, ``IMAGE_FILE_MACHINE_AMD64``, ...).
     """
 
     goarch: str
@@ -58,6 +80,10 @@ class Slice:
     stripped: bool
     interpreter: str | None = None
     go: GoBuildInfo | None = None
+    kind: str = "executable"
+    libraries: tuple[str, ...] = ()
+    dwarf: bool = False
+    machine: str = ""
 
 
 @dataclass(frozen=True)
