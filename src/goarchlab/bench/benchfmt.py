@@ -1,0 +1,280 @@
+"""Read and write the Go benchmark format (proposal 14313, golang.org/x/perf/benchfmt).
+
+Why our own parser: goarchlab must read ``go test -bench`` output of every variant,
+including test binaries run under QEMU or Rosetta, without requiring Go tools on
+PATH. The rules follow golang.org/x/perf/benchfmt's reader:
+
+* ``key: value`` configuration lines (key starts lower-case, no spaces or upper case,
+  one or more spaces/tabs after the colon; an empty value deletes the key) apply to
+  the benchmark lines after them;
+* benchmark lines ``BenchmarkName[-procs] <iterations> (<value> <unit>)+``; a line that
+  is only a name (``go test -v`` progress) is skipped;
+* ``Unit <unit> key=value...`` lines set unit metadata such as ``assume=exact``;
+* everything else (``PASS``, ``ok pkg 1.2s``, ``--- FAIL``, log output) is ignored.
+
+The writer emits config lines only when they change, so its output is what ``go test``
+would print and ``benchstat`` reads it (checked against benchstat in the tests).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from goarchlab.bench.model import Sample
+
+#: Config key goarchlab adds to say how a variant ran (``native``, ``qemu-aarch64``, ...).
+RUNNER_KEY = "runner"
+#: Config key naming the variant, so ``benchstat -col variant`` compares variants.
+VARIANT_KEY = "variant"
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Inf|inf|NaN)$")
+
+
+@dataclass(frozen=True)
+class Result:
+    """One benchmark line.
+
+    ``config``: the file configuration in force, as (key, value) pairs in the order the
+    keys were first set. ``name``: the full name after ``Benchmark`` including the
+    ``-procs`` suffix. ``iterations``: b.N (>= 0). ``values``: (value, unit) pairs as
+    printed (not tidied). ``line``: 1-based line number.
+    """
+
+    config: tuple[tuple[str, str], ...]
+    name: str
+    iterations: int
+    values: tuple[tuple[float, str], ...]
+    line: int = 0
+
+    def config_value(self, key: str, default: str = "") -> str:
+        """The value of config ``key`` for this result, or ``default``."""
+        return dict(self.config).get(key, default)
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """A line that starts like a benchmark line but is malformed (kept, not raised:
+    benchstat warns and continues). ``line``: 1-based; ``message``: what is wrong."""
+
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """Everything read from one input: results in order, unit metadata
+    (``{(unit, key): value}``, e.g. ``{("B", "assume"): "exact"}``), and syntax errors."""
+
+    results: tuple[Result, ...]
+    unit_metadata: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    errors: tuple[ParseError, ...] = ()
+
+    def samples(
+        self, variant: str | None = None, *, variant_key: str = VARIANT_KEY
+    ) -> tuple[Sample, ...]:
+        """Group results into :class:`Sample`s per (variant, benchmark, unit).
+
+        The variant is ``variant`` when given, else the result's ``variant_key`` config
+        value (empty when absent). Order: first appearance. Units are kept as printed.
+        """
+        groups: dict[tuple[str, str, str], tuple[list[float], list[int]]] = {}
+        for r in self.results:
+            v = variant if variant is not None else r.config_value(variant_key)
+            for value, unit in r.values:
+                vals, iters = groups.setdefault((v, r.name, unit), ([], []))
+                vals.append(value)
+                iters.append(r.iterations)
+        return tuple(
+            Sample(v, name, unit, tuple(vals), tuple(iters))
+            for (v, name, unit), (vals, iters) in groups.items()
+        )
+
+
+def tidy_unit(unit: str) -> tuple[str, float]:
+    """benchstat's unit normalisation: ``(tidied_unit, factor)`` with value*factor in the
+    tidied unit. ``ns`` becomes ``sec`` (factor 1e-9) and ``MB`` becomes ``B`` (1e6) in
+    the numerator only: ``ns/op`` -> ``sec/op``, ``MB/s`` -> ``B/s``, ``B/op`` unchanged."""
+    if unit == "ns/op":
+        return "sec/op", 1e-9
+    if unit == "MB/s":
+        return "B/s", 1e6
+    if "ns" not in unit and "MB" not in unit:
+        return unit, 1.0
+    factor = 1.0
+    out: list[str] = []
+    denom = False
+    # benchunit's tokenizer: operators '/' and '*' separate tokens; after '/' every
+    # token is in the denominator.
+    for tok in re.split(r"([/*])", unit):
+        if tok == "/":
+            denom = True
+        elif not denom and tok == "ns":
+            tok, factor = "sec", factor / 1e9
+        elif not denom and tok == "MB":
+            tok, factor = "B", factor * 1e6
+        out.append(tok)
+    return "".join(out), factor
+
+
+def _parse_key_value(line: str) -> tuple[str, str] | None:
+    if not line or not line[0].islower():
+        return None
+    colon = -1
+    for i, ch in enumerate(line):
+        if ch.isspace() or ch.isupper():
+            return None
+        if i > 0 and ch == ":":
+            colon = i
+            break
+    if colon <= 0:
+        return None
+    key, val = line[:colon], line[colon + 1 :]
+    if not val:
+        return key, ""
+    stripped = val.lstrip(" \t")
+    if stripped == val:
+        return None  # "key:value" without a separating space is not config
+    return key, stripped
+
+
+def _parse_float(text: str) -> float | None:
+    if not _NUMBER.match(text):
+        return None
+    return float(text)
+
+
+def parse(text: str | Iterable[str]) -> ParsedFile:
+    """Parse Go benchmark format from a string or an iterable of lines."""
+    lines = text.splitlines() if isinstance(text, str) else (ln.rstrip("\n") for ln in text)
+    config: dict[str, str] = {}
+    results: list[Result] = []
+    errors: list[ParseError] = []
+    units: dict[tuple[str, str], str] = {}
+    for n, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r")
+        if line.startswith("Benchmark"):
+            fields = line[len("Benchmark") :].split()
+            if len(fields) == 1 and not line[len("Benchmark") :][len(fields[0]) :].strip():
+                continue  # `go test -v` prints the bare name when a benchmark starts
+            res = _parse_benchmark(fields, config, n)
+            (results if isinstance(res, Result) else errors).append(res)  # type: ignore[arg-type]
+            continue
+        if line.startswith("Unit") and (len(line) == 4 or line[4].isspace()):
+            errors.extend(_parse_unit_line(line[4:].split(), units, n))
+            continue
+        kv = _parse_key_value(line)
+        if kv is not None:
+            key, val = kv
+            if val:
+                config[key] = val
+            else:
+                config.pop(key, None)
+    return ParsedFile(tuple(results), units, tuple(errors))
+
+
+def _parse_benchmark(fields: list[str], config: dict[str, str], n: int) -> Result | ParseError:
+    if not fields:
+        return ParseError(n, "missing benchmark name")
+    name = fields[0]
+    if len(fields) < 2:
+        return ParseError(n, "missing iteration count")
+    try:
+        iters = int(fields[1])
+    except ValueError:
+        return ParseError(n, f"parsing iteration count: invalid syntax {fields[1]!r}")
+    pairs: list[tuple[float, str]] = []
+    rest = fields[2:]
+    if not rest:
+        return ParseError(n, "missing measurements")
+    for i in range(0, len(rest), 2):
+        val = _parse_float(rest[i])
+        if val is None:
+            return ParseError(n, f"parsing measurement: invalid syntax {rest[i]!r}")
+        if i + 1 >= len(rest):
+            return ParseError(n, "missing units")
+        pairs.append((val, rest[i + 1]))
+    return Result(tuple(config.items()), name, iters, tuple(pairs), n)
+
+
+def _parse_unit_line(
+    fields: list[str], units: dict[tuple[str, str], str], n: int
+) -> list[ParseError]:
+    if not fields:
+        return [ParseError(n, "missing unit")]
+    unit = tidy_unit(fields[0])[0]
+    errs = []
+    for kv in fields[1:]:
+        key, eq, value = kv.partition("=")
+        if not eq or not key:
+            errs.append(ParseError(n, "expected key=value"))
+            continue
+        have = units.get((unit, key))
+        if have is not None and have != value:
+            errs.append(ParseError(n, f"metadata {key} of unit {fields[0]} already set to {have}"))
+            continue
+        units[(unit, key)] = value
+    return errs
+
+
+def _fmt_value(v: float) -> str:
+    # Shortest round-trip text, integral values without ".0" (as the testing package).
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return repr(v)
+
+
+def format_results(
+    samples: Sequence[Sample],
+    config: Mapping[str, Mapping[str, str]] | Mapping[str, str] | None = None,
+    *,
+    unit_metadata: Mapping[tuple[str, str], str] | None = None,
+    variant_key: str | None = VARIANT_KEY,
+) -> str:
+    """Render samples as Go benchmark format text that benchstat reads.
+
+    One benchmark line per run index: the i-th values of every unit of a (variant,
+    benchmark) share a line, as ``go test -bench`` prints them. ``config``: either one
+    mapping for all lines, or ``{variant: {key: value}}`` per variant (e.g. goos, goarch,
+    cpu, pkg, runner). Unless ``variant_key`` is None, each block also carries
+    ``variant: <name>`` so ``benchstat -col variant`` can compare variants in one file.
+    ``unit_metadata``: ``{(unit, key): value}`` written as ``Unit`` lines first.
+    Config values must be one line; names must not contain spaces.
+    """
+    out: list[str] = []
+    for (unit, key), value in sorted((unit_metadata or {}).items()):
+        out.append(f"Unit {unit} {key}={value}")
+    per_variant = bool(config) and all(isinstance(v, Mapping) for v in config.values())  # type: ignore[union-attr]
+    current: dict[str, str] = {}
+    blocks: dict[tuple[str, str], list[Sample]] = {}
+    for s in samples:
+        blocks.setdefault((s.variant, s.benchmark), []).append(s)
+    for (variant, bench), group in blocks.items():
+        cfg: dict[str, str] = dict(config.get(variant, {}) if per_variant else (config or {}))  # type: ignore[arg-type]
+        if variant_key is not None:
+            cfg[variant_key] = variant
+        for key in list(current):
+            if key not in cfg:
+                out.append(f"{key}:")
+                del current[key]
+        for key, value in cfg.items():
+            if "\n" in value or not value:
+                raise ValueError(f"config value for {key!r} must be one non-empty line")
+            if current.get(key) != value:
+                out.append(f"{key}: {value}")
+                current[key] = value
+        runs = max(len(s.values) for s in group)
+        for i in range(runs):
+            parts = [(s.values[i], s.unit) for s in group if i < len(s.values)]
+            iters = next((s.iterations[i] for s in group if i < len(s.iterations)), 1)
+            text = " ".join(f"{_fmt_value(v)} {u}" for v, u in parts)
+            out.append(f"Benchmark{bench}\t{iters}\t{text}")
+    return "\n".join(out) + "\n"
+
+
+def iter_lines(path: str) -> Iterator[str]:
+    """Lines of a file, decoded as UTF-8 with replacement (benchmark logs can hold
+    binary noise)."""
+    with open(path, encoding="utf-8", errors="replace") as f:
+        yield from f
