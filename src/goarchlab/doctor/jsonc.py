@@ -31,7 +31,7 @@ def _pos(text: str, offset: int) -> tuple[int, int]:
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
-def strip(text: str) -> str:
+def blank(text: str) -> str:
     """``text`` with comments and trailing commas replaced by spaces (newlines kept).
 
     Raises JsoncError for a block comment that is never closed.
@@ -77,7 +77,7 @@ def strip(text: str) -> str:
 
 def loads(text: str) -> Any:
     """Parse VS Code-flavoured JSON; raise JsoncError with the original line/column."""
-    cleaned = strip(text)
+    cleaned = blank(text)
     try:
         return json.loads(cleaned)
     except json.JSONDecodeError as e:

@@ -1,0 +1,277 @@
+"""Project checks against the real go command (go_new, 1.27.3) and real godotenv.
+
+What the doctor predicts about the go command is checked against what the go
+command then really does in the same directory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from goarchlab import proc
+from goarchlab.doctor import dotenv_lint, jsonc, toolchain_select
+from goarchlab.doctor.checks_project import check_dotenv, check_gomod, check_version_pins
+from goarchlab.doctor.context import Context
+from goarchlab.doctor.model import Severity
+from goarchlab.gocmd.version import GoVersion
+
+GODOTENV = "github.com/joho/godotenv@v1.5.1"
+
+
+def _project(tmp_path: Path, gomod: str, files: dict[str, str] | None = None) -> Path:
+    p = tmp_path / "proj"
+    p.mkdir()
+    (p / "go.mod").write_text(textwrap.dedent(gomod).lstrip())
+    for name, text in (files or {}).items():
+        (p / name).parent.mkdir(parents=True, exist_ok=True)
+        (p / name).write_text(text)
+    return p
+
+
+def _ctx(env: dict[str, str], project: Path) -> Context:
+    return Context(env, project, project=project, timeout=60)
+
+
+def _by_id(findings, prefix: str):
+    return [f for f in findings if f.id.startswith(prefix)]
+
+
+# --- go.mod parse ---------------------------------------------------------------
+
+
+def test_invalid_gomod_quotes_go_errors(go_env, tmp_path):
+    p = _project(tmp_path, """
+        module example.com/x
+
+        go 1.2x
+        require foo
+        """)
+    fs = list(check_gomod(_ctx(go_env, p)))
+    assert [f.id for f in fs] == ["project.gomod.parse"]
+    f = fs[0]
+    assert f.severity is Severity.ERROR
+    # go's own words, with the line numbers it gives.
+    assert "go.mod:3: invalid go version '1.2x'" in f.detail
+    assert "go.mod:4: usage: require module/path v1.2.3" in f.detail
+    assert f.fix is not None and "go.mod" in f.fix.text
+
+
+def test_missing_gomod_in_project(go_env, tmp_path):
+    p = tmp_path / "empty"
+    p.mkdir()
+    fs = list(check_gomod(_ctx(go_env, p)))
+    assert [f.id for f in fs] == ["project.gomod.missing"]
+    assert "go mod init" in fs[0].fix.text
+
+
+# --- go line against GOTOOLCHAIN -------------------------------------------------
+
+
+def test_go_line_too_new_with_gotoolchain_local_matches_real_go(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.99\n", {"main.go": "package main\n"})
+    env = {**go_env, "GOTOOLCHAIN": "local"}
+    (f,) = list(check_gomod(_ctx(env, p)))
+    assert f.id == "project.toolchain.too-new" and f.severity is Severity.ERROR
+    real = proc.run(["go", "build", "./..."], env=env, cwd=p, timeout=60)
+    assert real.returncode != 0
+    quoted = f.detail.split("fails with: ", 1)[1]
+    assert quoted == real.stderr.strip().splitlines()[-1]
+    assert quoted == "go: go.mod requires go >= 1.99 (running go 1.27.3; GOTOOLCHAIN=local)"
+
+
+def test_go_line_too_new_with_gotoolchain_auto_names_the_download(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.99\n", {"main.go": "package main\n"})
+    env = {k: v for k, v in go_env.items() if k != "GOTOOLCHAIN"}  # go.env default: auto
+    ctx = _ctx(env, p)
+    (f,) = list(check_gomod(ctx))
+    assert f.id == "project.toolchain.switch" and f.severity is Severity.WARN
+    assert "go runs go1.99.0, not the active go1.27.3" in f.title
+    assert "GOTOOLCHAIN=auto" in f.detail
+    assert "golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64" in f.detail or \
+        "golang.org/toolchain@v0.0.1-go1.99.0.linux-arm64" in f.detail
+    # doctor asked go with GOTOOLCHAIN=local only: nothing was downloaded.
+    dl = Path(env["GOMODCACHE"]) / "cache" / "download" / "golang.org" / "toolchain"
+    assert not any(dl.glob("*go1.99.0*")) if dl.exists() else True
+    # The real go (offline) tries to download exactly the toolchain doctor named.
+    real = proc.run(["go", "version"], env={**env, "GOPROXY": "off"}, cwd=p, timeout=60)
+    assert real.returncode != 0
+    assert "go: downloading go1.99.0 (" in real.stderr
+
+
+def test_toolchain_line_runs_program_on_path(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n\ntoolchain go1.28.1\n")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    fake = bindir / "go1.28.1"
+    fake.write_text("#!/bin/sh\necho fake toolchain go1.28.1 \"$@\"\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IXUSR)
+    env = {**go_env, "GOTOOLCHAIN": "auto",
+           "PATH": go_env["PATH"] + os.pathsep + str(bindir)}
+    (f,) = list(check_gomod(_ctx(env, p)))
+    assert f.id == "project.toolchain.switch" and f.severity is Severity.INFO
+    assert str(fake) in f.detail and "toolchain line go1.28.1" in f.detail
+    real = proc.run(["go", "version"], env=env, cwd=p, timeout=60)
+    assert real.stdout.startswith("fake toolchain go1.28.1 version")
+
+
+def test_go_line_within_active_is_ok(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n")
+    (f,) = list(check_gomod(_ctx({**go_env, "GOTOOLCHAIN": "auto"}, p)))
+    assert f.id == "project.toolchain" and f.severity is Severity.OK
+    assert "go1.27.3" in f.title
+
+
+def test_gotoolchain_path_without_program_is_an_error(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.99\n")
+    env = {**go_env, "GOTOOLCHAIN": "path"}
+    (f,) = list(check_gomod(_ctx(env, p)))
+    assert f.id == "project.toolchain.not-on-path"
+    real = proc.run(["go", "version"], env=env, cwd=p, timeout=60)
+    assert 'go: cannot find "go1.99.0" in PATH' in real.stderr
+    assert 'go: cannot find "go1.99.0" in PATH' in f.detail
+
+
+@pytest.mark.parametrize(("gotoolchain", "go_line", "tc_line", "want"), [
+    ("local", "1.99", None, ("local", "1.99")),
+    ("auto", "1.99", None, ("go1.99.0", None)),
+    ("auto", "1.27", None, ("local", None)),
+    ("auto", "1.27.5", None, ("go1.27.5", None)),
+    ("auto", "1.22.1", "go1.28.1", ("go1.28.1", None)),
+    ("auto", "1.22", "default", ("local", None)),
+    ("go1.25.0", "1.26", None, ("go1.25.0", "1.26")),
+    ("go1.25.0+auto", "1.26", None, ("go1.26.0", None)),
+    ("auto", "1.28rc1", None, ("go1.28rc1", None)),
+])
+def test_select_follows_select_go(gotoolchain, go_line, tc_line, want):
+    s = toolchain_select.select(gotoolchain, GoVersion.parse("1.27.3"), go_line, tc_line)
+    assert (s.toolchain, s.too_new) == want
+
+
+def test_select_rejects_what_go_rejects(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n")
+    for bad in ("bash", "local+foo"):
+        s = toolchain_select.select(bad, GoVersion.parse("1.27.3"), "1.22", None)
+        real = proc.run(["go", "version"], env={**go_env, "GOTOOLCHAIN": bad}, cwd=p,
+                        timeout=60)
+        assert s.invalid is not None
+        assert real.stderr.strip() == f"go: {s.invalid}"
+
+
+# --- version pins ------------------------------------------------------------------
+
+
+def test_go_version_file_mismatch_and_match(go_env, tmp_path):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n",
+                 {".go-version": "1.22.1\n",
+                  ".tool-versions": "nodejs 20.1.0\ngolang 1.27\n"})
+    fs = list(check_version_pins(_ctx(go_env, p)))
+    (bad,) = _by_id(fs, "project.version-pins.mismatch")
+    assert bad.severity is Severity.WARN
+    assert bad.title == ".go-version:1 pins Go 1.22.1 but the go on PATH is go1.27.3"
+    (good,) = [f for f in fs if f.id == "project.version-pins"]
+    assert good.title.startswith(".tool-versions:2 pins 1.27")
+
+
+# --- .env ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def godotenv_reader(go_new, go_caches, session_home):
+    """A tiny Go program that loads a .env file with the real godotenv (pinned)."""
+    src = session_home / "godotenv-reader"
+    exe = src / "reader"
+    if exe.exists():
+        return exe
+    src.mkdir(exist_ok=True)
+    (src / "main.go").write_text(textwrap.dedent("""
+        package main
+
+        import (
+        \t"fmt"
+        \t"os"
+
+        \t"github.com/joho/godotenv"
+        )
+
+        func main() {
+        \tm, err := godotenv.Read(os.Args[1])
+        \tif err != nil {
+        \t\tfmt.Println("ERROR", err)
+        \t\tos.Exit(1)
+        \t}
+        \tfmt.Println("OK", len(m), m["GREETING"])
+        }
+        """))
+    (src / "go.mod").write_text("module reader\n\ngo 1.22\n")
+    env = {"PATH": f"{go_new.goroot / 'bin'}{os.pathsep}{os.environ['PATH']}",
+           "HOME": str(session_home), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw",
+           **go_caches}
+    for argv in (["go", "get", GODOTENV], ["go", "build", "-o", str(exe), "."]):
+        r = proc.run(argv, env=env, cwd=src, timeout=300)
+        assert r.ok, r.stderr
+    return exe
+
+
+MALFORMED_ENV = "A=1\n# fine\nexport B=\"two words\"\nMY-KEY=3\nC=4\n"
+
+
+def test_malformed_env_line_reported_like_godotenv(go_env, tmp_path, godotenv_reader):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n\nrequire "
+                 "github.com/joho/godotenv v1.5.1\n", {".env": MALFORMED_ENV})
+    fs = list(check_dotenv(_ctx(go_env, p)))
+    (f,) = fs
+    assert f.id == "project.dotenv.syntax"
+    assert f.severity is Severity.ERROR  # the module uses godotenv
+    assert f.title.startswith(f"{p / '.env'}:4: unexpected character '-'")
+    real = proc.run([str(godotenv_reader), str(p / ".env")], env=go_env, timeout=30)
+    assert real.stdout.startswith("ERROR unexpected character \"-\" in variable name")
+
+
+def test_valid_env_with_expansion(go_env, tmp_path, godotenv_reader):
+    text = 'NAME=world\nGREETING="hello ${NAME}"\nexport PATHX=${HOME}/bin # comment\n'
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n", {".env": text})
+    fs = list(check_dotenv(_ctx(go_env, p)))
+    assert [(f.id, f.severity) for f in fs] == [("project.dotenv", Severity.OK)]
+    real = proc.run([str(godotenv_reader), str(p / ".env")], env=go_env, timeout=30)
+    assert real.stdout.strip() == "OK 3 hello world"
+
+
+@pytest.mark.parametrize(("text", "kinds"), [
+    ("A=1\n", []),
+    ("A=1\nB C\n", ["syntax"]),
+    ("KEY: value\n", ["portability"]),
+    ("BARE\nA=1\n", ["syntax"]),
+    ("'Q'=1\n", ["syntax"]),
+    ('A="unterminated\n', ["syntax"]),
+    ("A=${NOPE_XYZ}\n", ["empty-expansion"]),
+    ("A='${NOPE_XYZ}'\n", []),
+])
+def test_lint_agrees_with_godotenv(text, kinds, tmp_path, go_env, godotenv_reader):
+    issues = dotenv_lint.lint(text, {"HOME": "/h"})
+    assert [i.kind for i in issues] == kinds
+    f = tmp_path / "x.env"
+    f.write_text(text)
+    real = proc.run([str(godotenv_reader), str(f)], env=go_env, timeout=30)
+    godotenv_fails = real.stdout.startswith("ERROR")
+    assert godotenv_fails == ("syntax" in kinds)
+
+
+# --- jsonc -------------------------------------------------------------------------------
+
+
+def test_jsonc_comments_and_trailing_commas():
+    text = '{\n  // c\n  "a": [1, 2, ],\n  /* x */ "s": "http://x,}",\n}\n'
+    assert jsonc.loads(text) == {"a": [1, 2], "s": "http://x,}"}
+    assert json.loads(jsonc.blank("[1, /* two */ 2,]")) == [1, 2]
+
+
+def test_jsonc_error_position():
+    with pytest.raises(jsonc.JsoncError) as e:
+        jsonc.loads('{\n  "a": 1 // one\n  "b": 2\n}\n')
+    assert (e.value.line, e.value.col) == (3, 3)
