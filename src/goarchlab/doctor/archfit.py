@@ -3,7 +3,9 @@
 Judged from headers only (nothing is executed): the binary's OS must be the
 host's; a slice of the host's native arch runs natively (the OS picks it from a
 universal Mach-O); otherwise a translator the host layer found for the arch
-(Rosetta 2, a qemu binfmt handler) runs it translated, else it cannot run.
+(Rosetta 2, a binfmt_misc handler such as qemu-aarch64) runs it translated on a
+plain exec, else it cannot run. The same rules as ``facts.classify`` (doctor-core)
+applied to a BinaryInfo, whose slices may be several.
 """
 
 from __future__ import annotations
@@ -57,13 +59,17 @@ def fit(info: BinaryInfo, host: Host) -> Fit:
         if a in compat:
             return Fit("native", a, goos, None,
                        f"{host.native_arch} CPUs run {a} code natively")
+    note = ""
     for a in archs:
         t = host.translator_for(a)
-        if t is not None:
-            how = {"rosetta": "Rosetta 2", "binfmt": f"the binfmt_misc handler {t.interpreter}",
-                   "qemu": f"{t.interpreter} (QEMU user mode)"}.get(t.kind, t.kind)
+        # Only what the kernel applies on a plain exec counts: a qemu-* binary on PATH
+        # runs a foreign program only when called explicitly (editors never do that).
+        if t is not None and t.kind in ("binfmt", "rosetta"):
+            how = "Rosetta 2" if t.kind == "rosetta" else f"the binfmt_misc handler {t.interpreter}"
             return Fit("translated", a, goos, t.kind,
                        f"it is {a} only, so on this {host.native_arch} machine it runs under {how}")
+        if t is not None and not note:
+            note = f"; {' '.join(t.command) or t.interpreter} runs it only when called explicitly"
     return Fit("cannot-run", first, goos, None,
                f"it is {'+'.join(archs) or 'of no known arch'} only and this "
-               f"{host.native_arch} machine has no translator for it")
+               f"{host.native_arch} machine has no translator that runs it on exec{note}")

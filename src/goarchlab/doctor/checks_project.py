@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab.doctor import dotenv_lint, toolchain_select
 from goarchlab.doctor.context import Context
+from goarchlab.doctor.localgo import LocalGo, local_go
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
@@ -24,47 +24,6 @@ from goarchlab.gocmd.version import GoVersion
 AREA = "project"
 #: At most this many .env findings per file: the first lines tell the story.
 MAX_DOTENV_FINDINGS = 20
-
-
-@dataclass(frozen=True)
-class LocalGo:
-    """The active go asked with GOTOOLCHAIN=local: ``go`` (its path), ``version``,
-    its own ``goos``/``goarch`` (GOHOSTOS/GOHOSTARCH), the module files ``gomod``
-    and ``gowork`` ("" when none) and the effective ``gotoolchain`` setting."""
-
-    go: Path
-    version: GoVersion
-    goos: str
-    goarch: str
-    gomod: str
-    gowork: str
-    gotoolchain: str
-
-
-def local_go(ctx: Context) -> LocalGo | None:
-    """The active go's facts in the project, asked without any toolchain switch; None
-    when there is no usable go (another check reports that) or it fails."""
-    g = ctx.active_go()
-    if g is None or ctx.project is None:
-        return None
-    local_env = {**ctx.env, "GOTOOLCHAIN": "local"}
-    try:
-        r = ctx.run((str(g.path), "env", "-json", "GOVERSION", "GOHOSTOS", "GOHOSTARCH",
-                     "GOMOD", "GOWORK"), env=local_env, cwd=ctx.project)
-        t = ctx.run((str(g.path), "env", "GOTOOLCHAIN"), cwd=ctx.project)
-    except GoarchlabError:
-        return None
-    if not (r.ok and t.ok):
-        return None
-    try:
-        e = json.loads(r.stdout)
-    except json.JSONDecodeError:
-        return None
-    v = GoVersion.try_parse(e.get("GOVERSION", "").split(" ")[0])
-    if v is None:
-        return None
-    return LocalGo(g.path, v, e.get("GOHOSTOS", ""), e.get("GOHOSTARCH", ""),
-                   e.get("GOMOD", ""), e.get("GOWORK", ""), t.stdout.strip())
 
 
 def _go_errors(text: str) -> str:

@@ -1,0 +1,68 @@
+"""The active go's own facts, asked with ``GOTOOLCHAIN=local``.
+
+The tools and project checks compare against "the active toolchain": the go
+that wins on PATH. Asking it with the audited environment could make it switch
+to (and download) another toolchain when a go.mod asks for a newer Go, so it
+is asked with GOTOOLCHAIN=local; the effective GOTOOLCHAIN is read separately
+with ``go env GOTOOLCHAIN``, a command line select.go always lets the local go
+answer itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab.doctor.context import Context
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.version import GoVersion
+
+_VARS = ("GOVERSION", "GOHOSTOS", "GOHOSTARCH", "GOMOD", "GOWORK", "GOBIN", "GOPATH")
+
+
+@dataclass(frozen=True)
+class LocalGo:
+    """The active go asked with GOTOOLCHAIN=local: ``go`` (its path), ``version``,
+    its own ``goos``/``goarch`` (GOHOSTOS/GOHOSTARCH), the module files ``gomod``
+    and ``gowork`` ("" when none), ``gobin`` and ``gopath`` as go reports them
+    ("" when unset) and the effective ``gotoolchain`` setting."""
+
+    go: Path
+    version: GoVersion
+    goos: str
+    goarch: str
+    gomod: str
+    gowork: str
+    gotoolchain: str
+    gobin: str = ""
+    gopath: str = ""
+
+
+def local_go(ctx: Context) -> LocalGo | None:
+    """The active go's facts, asked in the project (or the cwd) without any toolchain
+    switch; None when there is no usable go or it fails (the path checks report that)."""
+    g = ctx.active_go()
+    if g is None:
+        return None
+    where = ctx.project or ctx.cwd
+    local_env = {**ctx.env, "GOTOOLCHAIN": "local"}
+    try:
+        r = ctx.run((str(g.path), "env", "-json", *_VARS), env=local_env, cwd=where)
+        t = ctx.run((str(g.path), "env", "GOTOOLCHAIN"), cwd=where)
+    except GoarchlabError:
+        return None
+    if not (r.ok and t.ok):
+        return None
+    try:
+        e = json.loads(r.stdout)
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(e, dict):
+        return None
+    v = GoVersion.try_parse(str(e.get("GOVERSION", "")).split(" ")[0])
+    if v is None:
+        return None
+    return LocalGo(g.path, v, e.get("GOHOSTOS", ""), e.get("GOHOSTARCH", ""),
+                   e.get("GOMOD", ""), e.get("GOWORK", ""), t.stdout.strip(),
+                   e.get("GOBIN", ""), e.get("GOPATH", ""))
