@@ -103,6 +103,40 @@ def _choose(n: int, k: int) -> float:
     return math.exp(math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1))
 
 
+#: How go-moremath's float binomial coefficients compare for mirror pairs:
+#: ``_GO_CHOOSE_MIRROR[n][k]`` is the sign of Choose(n, k) - Choose(n, n-k) for k < n/2.
+#: The two are equal mathematically, but for 20 < n benchstat computes them as
+#: exp(lgamma(n+1) - lgamma(k+1) - lgamma(n-k+1)) and the subtraction order leaves
+#: them a few ulps apart; the median CI's left-or-right choice for equal binomial
+#: probabilities follows those bits and so moves the interval by one order statistic.
+#: Recorded from mathx.Choose as benchstat runs it on linux/amd64 (Go's amd64 math.Exp
+#: with FMA); n above 30 uses the normal approximation and needs no table.
+_GO_CHOOSE_MIRROR: dict[int, str] = {
+    21: "==-=-=+-+==",
+    22: "==-=-=+-+=-",
+    23: "==-=-=+-+=+=",
+    24: "==-=-=+-+=+-",
+    25: "==-=-=+-+=-=+",
+    26: "==-=-=+-+=-==",
+    27: "==-=-=+-+=--=-",
+    28: "==-=-=+-+=-=--",
+    29: "==-=----+=-==-=",
+    30: "==-=-----=-==--",
+}
+
+
+def _left_first(n: int, q: float, kl: int, kr: int, lp: float, rp: float) -> bool:
+    # The CI grows towards the larger neighbouring probability, left on ties. For the
+    # median, mirror-image probabilities are equal; decide them as benchstat's floats do.
+    if q == 0.5 and kl + kr == n and n in _GO_CHOOSE_MIRROR:
+        k = min(kl, kr)
+        sign = _GO_CHOOSE_MIRROR[n][k]
+        if sign == "=":
+            return True
+        return (sign == "+") == (k == kl)
+    return lp >= rp
+
+
 def _binom_pmf(n: int, p: float, k: int) -> float:
     if k < 0 or k > n:
         return 0.0
@@ -184,7 +218,7 @@ def quantile_ci(n: int, q: float, confidence: float) -> QuantileCI:
         lo, hi = x, x + 1
         lp, rp = _binom_pmf(n, q, lo - 1), _binom_pmf(n, q, hi)
         while accum < confidence and (lp > 0 or rp > 0):
-            if lp >= rp:
+            if _left_first(n, q, lo - 1, hi, lp, rp):
                 accum += lp
                 lo -= 1
                 lp = _binom_pmf(n, q, lo - 1)
