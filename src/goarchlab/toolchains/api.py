@@ -1,0 +1,96 @@
+"""What other goarchlab commands call to get and run a Go toolchain.
+
+``ensure`` resolves (and, if needed, installs) the toolchain for a directory;
+``go_environ`` builds the environment to run it in. Every command that runs
+``go`` goes through these two, so all of them pin ``GOTOOLCHAIN=local``: with
+``auto`` the go command would silently download another toolchain when
+go.mod asks for a newer one, and the measured Go would not be the chosen one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains import hostplat, resolve
+from goarchlab.toolchains.model import Toolchain, goarchlab_home
+from goarchlab.toolchains.store import Store
+
+Notify = Callable[[str], None]
+
+
+def _quiet(msg: str) -> None:
+    pass
+
+
+def ensure(
+    spec: str | None = None,
+    *,
+    home: Path | None = None,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    install_missing: bool = True,
+    notify: Notify = _quiet,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> Toolchain:
+    """The toolchain for ``spec`` (``1.22``, ``1.22.10``, ``latest``) or, when None,
+    the one ``cwd`` resolves to (see :mod:`goarchlab.toolchains.resolve`).
+
+    A toolchain that is not installed is installed (with a message through
+    ``notify``) unless ``install_missing`` is false; then, or when the install
+    fails, GoarchlabError says which command installs it.
+    """
+    env = os.environ if env is None else env
+    home = home or goarchlab_home(env)
+    cwd = cwd or Path.cwd()
+    store = Store(home, hostplat.native())
+    installed = store.native_installed()
+    if spec is not None:
+        want = None if spec.strip().lower() == "latest" else GoVersion.parse(spec)
+        choice = resolve.Choice(spec, want, "argument")
+        tc = resolve.select(choice, installed)
+    else:
+        choice, tc = resolve.resolve(cwd, env, home, installed)
+    if tc is not None:
+        return tc
+    target = _install_spec(choice)
+    why = "" if choice.origin in ("argument", "newest installed") else f" (asked by {choice.where})"
+    if not install_missing:
+        raise GoarchlabError(
+            f"Go {choice.value}{why} is not installed",
+            f"goarchlab toolchain install {target}",
+        )
+    from goarchlab.toolchains.install import install
+
+    notify(f"Go {choice.value}{why} is not installed; installing {target}")
+    try:
+        return install(
+            target, home=home, env=env, notify=notify,
+            **({"progress": progress} if progress else {}),
+        ).toolchain
+    except GoarchlabError as e:
+        raise GoarchlabError(e.message, f"goarchlab toolchain install {target}", e.code) from e
+
+
+def _install_spec(choice: resolve.Choice) -> str:
+    """What to install for an unmet choice: a go line's series, else the value as asked."""
+    v = choice.version
+    if v is None:
+        return "latest"
+    if choice.minimum or v.kind == "lang":
+        return f"{v.major}.{v.minor}"
+    return str(v).removeprefix("go")
+
+
+def go_environ(tc: Toolchain, base_env: Mapping[str, str]) -> dict[str, str]:
+    """``base_env`` plus what running ``tc`` needs: its bin first on PATH, GOROOT,
+    and ``GOTOOLCHAIN=local`` unless the user set GOTOOLCHAIN themselves."""
+    env = dict(base_env)
+    env["PATH"] = os.pathsep.join([str(tc.goroot / "bin"), *filter(None, [env.get("PATH")])])
+    env["GOROOT"] = str(tc.goroot)
+    if not env.get("GOTOOLCHAIN"):
+        env["GOTOOLCHAIN"] = "local"
+    return env

@@ -1,0 +1,182 @@
+"""The ``toolchain`` subcommands as functions returning frozen results (no printing)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains import envfile, hostplat, resolve, sources
+from goarchlab.toolchains.api import ensure, go_environ
+from goarchlab.toolchains.model import Toolchain
+from goarchlab.toolchains.store import Store
+
+Notify = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """An installed toolchain; ``active``: the one the current directory resolves to;
+    ``native``: built for this machine's native platform (takes part in resolution)."""
+
+    toolchain: Toolchain
+    active: bool
+    native: bool
+
+
+@dataclass(frozen=True)
+class Remote:
+    """A version a source offers for the platform: newest file, ``installed`` here or not."""
+
+    version: GoVersion
+    source: str
+    filename: str
+    size: int
+    sha256: str
+    installed: bool
+
+
+@dataclass(frozen=True)
+class ListResult:
+    """``toolchain list``: ``installed`` newest first; ``remote`` only with --remote
+    (None otherwise); ``platform``: goos/goarch the remote list is for."""
+
+    SCHEMA = "goarchlab.toolchain.list/v1"
+    installed: tuple[Listed, ...]
+    remote: tuple[Remote, ...] | None
+    platform: str
+    home: Path
+
+
+@dataclass(frozen=True)
+class WhichResult:
+    """``toolchain which``: what the directory asks for, who asked, and what serves it
+    (``toolchain`` None when that version is not installed)."""
+
+    SCHEMA = "goarchlab.toolchain.which/v1"
+    choice: resolve.Choice
+    toolchain: Toolchain | None
+    cwd: Path
+
+
+@dataclass(frozen=True)
+class UseResult:
+    """``toolchain use``: the version written, to which file, ``scope`` local or global."""
+
+    SCHEMA = "goarchlab.toolchain.use/v1"
+    version: GoVersion
+    scope: str
+    file: Path
+    installed: bool
+
+
+@dataclass(frozen=True)
+class UninstallResult:
+    """``toolchain uninstall``: the toolchain removed."""
+
+    SCHEMA = "goarchlab.toolchain.uninstall/v1"
+    toolchain: Toolchain
+
+
+def _store(home: Path) -> Store:
+    return Store(home, hostplat.native())
+
+
+def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
+                    notify: Notify) -> ListResult:
+    """Installed toolchains, and with ``remote`` what the first reachable source offers."""
+    store = _store(home)
+    native = store.native_installed()
+    _, active = resolve.resolve(cwd, env, home, native)
+    listed = tuple(
+        Listed(t, active is not None and t.goroot == active.goroot,
+               (t.goos, t.goarch) == store.native)
+        for t in store.installed()
+    )
+    rem = None
+    if remote:
+        goos, goarch = store.native
+        arts = []
+        for i, src in enumerate(sources.ORDER):
+            try:
+                arts = sources.list_source(src, env)
+                break
+            except GoarchlabError as e:
+                if i + 1 == len(sources.ORDER):
+                    raise
+                notify(f"{e.message}; trying {sources.ORDER[i + 1]}")
+        have = {t.version for t in native}
+        seen: set[GoVersion] = set()
+        out = []
+        for a in arts:
+            if (a.goos, a.goarch) == (goos, goarch) and a.version not in seen:
+                seen.add(a.version)
+                out.append(Remote(a.version, a.source, a.filename, a.size, a.sha256,
+                                  a.version in have))
+        rem = tuple(out)
+    return ListResult(listed, rem, "/".join(store.native), home)
+
+
+def which(home: Path, cwd: Path, env: Mapping[str, str]) -> WhichResult:
+    """What ``cwd`` resolves to (nothing is installed by asking)."""
+    choice, tc = resolve.resolve(cwd, env, home, _store(home).native_installed())
+    return WhichResult(choice, tc, cwd)
+
+
+def use(spec: str, home: Path, cwd: Path, local: bool) -> UseResult:
+    """Record ``spec`` as the directory's (.go-version) or the global choice.
+
+    ``1.22`` is written as asked (the newest installed 1.22.x serves it).
+    """
+    if spec.strip().lower() == "latest":
+        raise UsageError("'use latest' would change meaning over time", "name a version: 1.22")
+    v = GoVersion.parse(spec)
+    installed = resolve.select(resolve.Choice(spec, v, "argument"),
+                               _store(home).native_installed())
+    path = resolve.write_local(cwd, v) if local else resolve.write_global(home, v)
+    return UseResult(v, "local" if local else "global", path, installed is not None)
+
+
+def uninstall(spec: str, home: Path, arch: str | None = None) -> UninstallResult:
+    """Remove an installed toolchain (exact version; ``--arch`` for a non-native one)."""
+    store = _store(home)
+    v = GoVersion.parse(spec)
+    goos, goarch = store.native[0], arch or store.native[1]
+    tc = store.read(store.dir(v, goos, goarch)) if v.is_release else None
+    if tc is None:
+        matches = [t for t in store.installed() if t.version.matches(v)
+                   and t.goarch == goarch]
+        if len(matches) != 1:
+            raise GoarchlabError(
+                f"{v} for {goos}/{goarch} is not installed" if not matches
+                else f"{v} matches {len(matches)} toolchains; name one exactly",
+                "goarchlab toolchain list shows what is installed", 2)
+        tc = matches[0]
+    store.remove(tc)
+    return UninstallResult(tc)
+
+
+def exec_plan(argv: list[str], home: Path, cwd: Path, env: Mapping[str, str],
+              notify: Notify, progress=None) -> tuple[list[str], dict[str, str], Toolchain]:
+    """The argv and environment ``toolchain exec`` runs: the resolved toolchain
+    (installed if missing), its bin first on PATH, GOROOT, GOTOOLCHAIN=local
+    unless set, and the project's ``.env`` (the environment wins over the file)."""
+    if not argv:
+        raise UsageError("nothing to run", "goarchlab toolchain exec -- go test ./...")
+    tc = ensure(None, home=home, cwd=cwd, env=env, notify=notify, progress=progress)
+    base = dict(env)
+    dotenv = envfile.find(cwd)
+    if dotenv is not None:
+        base.update(envfile.load(dotenv, base))
+    run_env = go_environ(tc, base)
+    # The shim directory would send `go` back through the shim; the toolchain's
+    # bin comes first anyway, but a tool that runs `gofmt` by PATH should also
+    # get this toolchain's.
+    shim_dir = str(home / "shims")
+    run_env["PATH"] = os.pathsep.join(
+        d for d in run_env["PATH"].split(os.pathsep) if d != shim_dir
+    )
+    return argv, run_env, tc

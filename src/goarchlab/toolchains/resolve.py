@@ -1,0 +1,210 @@
+"""Which Go version a directory asks for, and which installed toolchain serves it.
+
+Sources, highest priority first (each kind is searched from the directory
+upward before the next kind is considered):
+
+1. ``GOARCHLAB_GO_VERSION`` in the environment;
+2. the nearest ``.go-version`` (its first non-comment line);
+3. the nearest ``.tool-versions`` with a ``golang`` (asdf) or ``go`` (mise) entry;
+4. the ``toolchain`` line of the nearest go.work (workspace mode, unless
+   ``GOWORK=off``), else of the nearest go.mod;
+5. the ``go`` line of that same file, as a *minimum*;
+6. the global choice in ``GOARCHLAB_HOME/version`` (``toolchain use``);
+7. else the newest installed toolchain.
+
+The same rules are implemented by the Go shim (``shim/main.go``); the tests
+run both on the same directory trees.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains.model import Toolchain
+
+ENV_VAR = "GOARCHLAB_GO_VERSION"
+_MOD_RX = re.compile(r"^\s*(go|toolchain)\s+(\S+)\s*(?://.*)?$")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A version request and where it came from.
+
+    ``value``: the text as written (``1.22``, ``go1.22.10``, ``latest``);
+    ``version``: it parsed (None for ``latest`` or when nothing asked).
+    ``origin``: ``env``, ``.go-version``, ``.tool-versions``, ``go.work toolchain``,
+    ``go.mod toolchain``, ``go.work go``, ``go.mod go``, ``global`` or ``newest installed``.
+    ``file``/``line`` (1-based): where it was read, None for the environment.
+    ``minimum``: True for a ``go`` line (any newer toolchain satisfies it).
+    """
+
+    value: str
+    version: GoVersion | None
+    origin: str
+    file: Path | None = None
+    line: int | None = None
+    minimum: bool = False
+
+    @property
+    def where(self) -> str:
+        """``/p/go.mod:3``, ``GOARCHLAB_GO_VERSION`` or ``newest installed``, for messages."""
+        if self.origin == "env":
+            return ENV_VAR
+        if self.file is None:
+            return self.origin
+        return f"{self.file}:{self.line}" if self.line else str(self.file)
+
+
+def _upward(start: Path):
+    d = start.resolve()
+    while True:
+        yield d
+        if d.parent == d:
+            return
+        d = d.parent
+
+
+def _first_line(path: Path) -> tuple[str, int] | None:
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return None
+    for i, line in enumerate(text.splitlines(), 1):
+        s = line.split("#", 1)[0].strip()
+        if s:
+            return s.split()[0], i
+    return None
+
+
+def _tool_versions(path: Path) -> tuple[str, int] | None:
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return None
+    for i, line in enumerate(text.splitlines(), 1):
+        parts = line.split("#", 1)[0].split()
+        if len(parts) >= 2 and parts[0] in ("golang", "go"):
+            return parts[1], i
+    return None
+
+
+def _mod_lines(path: Path) -> dict[str, tuple[str, int]]:
+    """The ``go`` and ``toolchain`` directives of a go.mod/go.work (outside blocks)."""
+    out: dict[str, tuple[str, int]] = {}
+    try:
+        text = path.read_text("utf-8", "replace")
+    except OSError:
+        return out
+    for i, line in enumerate(text.splitlines(), 1):
+        m = _MOD_RX.match(line)
+        if m and m[1] not in out:
+            out[m[1]] = (m[2], i)
+    return out
+
+
+def _parse(value: str) -> GoVersion | None:
+    return None if value.lower() == "latest" else GoVersion.try_parse(value)
+
+
+def _choice(value: str, origin: str, file: Path | None, line: int | None, minimum=False):
+    return Choice(value, _parse(value), origin, file, line, minimum)
+
+
+def module_file(cwd: Path, env: Mapping[str, str]) -> Path | None:
+    """The file whose go/toolchain lines rule: the nearest go.work, else go.mod."""
+    gowork = env.get("GOWORK", "")
+    if gowork and gowork != "off":
+        return Path(gowork)
+    if gowork != "off":
+        for d in _upward(cwd):
+            if (d / "go.work").is_file():
+                return d / "go.work"
+    for d in _upward(cwd):
+        if (d / "go.mod").is_file():
+            return d / "go.mod"
+    return None
+
+
+def request(cwd: Path, env: Mapping[str, str], home: Path) -> Choice | None:
+    """The version ``cwd`` asks for, or None when nothing asks (see module docstring)."""
+    if env.get(ENV_VAR, "").strip():
+        return _choice(env[ENV_VAR].strip(), "env", None, None)
+    dirs = list(_upward(cwd))
+    for d in dirs:
+        p = d / ".go-version"
+        if p.is_file() and (got := _first_line(p)):
+            return _choice(got[0], ".go-version", p, got[1])
+    for d in dirs:
+        p = d / ".tool-versions"
+        if p.is_file() and (got := _tool_versions(p)):
+            return _choice(got[0], ".tool-versions", p, got[1])
+    mod = module_file(cwd, env)
+    if mod is not None:
+        lines = _mod_lines(mod)
+        if "toolchain" in lines and GoVersion.try_parse(lines["toolchain"][0]):
+            v, n = lines["toolchain"]
+            return _choice(v, f"{mod.name} toolchain", mod, n)
+        if "go" in lines:
+            v, n = lines["go"]
+            return _choice(v, f"{mod.name} go", mod, n, minimum=True)
+    g = home / "version"
+    if g.is_file() and (got := _first_line(g)):
+        return _choice(got[0], "global", g, got[1])
+    return None
+
+
+def select(choice: Choice | None, installed: list[Toolchain]) -> Toolchain | None:
+    """The installed toolchain (newest first in ``installed``) that serves ``choice``.
+
+    - nothing asked or ``latest``: the newest installed;
+    - ``1.22``: the newest installed 1.22.x;
+    - ``1.22.10``: exactly that;
+    - a minimum (go line): the newest installed patch of that series at or above
+      it, else the newest installed version at or above it.
+    """
+    if choice is None or (choice.version is None and choice.value.lower() == "latest"):
+        return installed[0] if installed else None
+    want = choice.version
+    if want is None:
+        return None
+    if choice.minimum:
+        series = [t for t in installed if t.version.matches(want.lang) and t.version >= want]
+        if series:
+            return series[0]
+        newer = [t for t in installed if t.version >= want]
+        return newer[0] if newer else None
+    return next((t for t in installed if t.version.matches(want)), None)
+
+
+def resolve(cwd: Path, env: Mapping[str, str], home: Path,
+            installed: list[Toolchain]) -> tuple[Choice, Toolchain | None]:
+    """The Choice for ``cwd`` (``newest installed`` when nothing asks) and its toolchain."""
+    choice = request(cwd, env, home)
+    tc = select(choice, installed)
+    if choice is None:
+        choice = Choice(str(tc.version) if tc else "latest", tc.version if tc else None,
+                        "newest installed")
+    return choice, tc
+
+
+def write_local(cwd: Path, version: GoVersion) -> Path:
+    """Write ``.go-version`` in ``cwd`` (atomically); returns its path."""
+    return _write(cwd / ".go-version", version)
+
+
+def write_global(home: Path, version: GoVersion) -> Path:
+    """Write the global choice under ``home`` (atomically); returns its path."""
+    home.mkdir(parents=True, exist_ok=True)
+    return _write(home / "version", version)
+
+
+def _write(path: Path, version: GoVersion) -> Path:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(str(version).removeprefix("go") + "\n")
+    tmp.replace(path)
+    return path

@@ -1,0 +1,3 @@
+module goarchlab.invalid/shim
+
+go 1.21

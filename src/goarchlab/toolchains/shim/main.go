@@ -1,0 +1,346 @@
+// Command shim is goarchlab's go/gofmt shim: it finds the Go version the
+// current directory asks for and execs that toolchain's binary in place.
+//
+// It is a Go program rather than a shell or Python script so that a `go`
+// call costs one small static exec on top of the real one (~1 ms), not an
+// interpreter start. The rules mirror goarchlab/toolchains/resolve.py exactly
+// (the tests run both on the same trees):
+//
+//	GOARCHLAB_GO_VERSION; nearest .go-version; nearest .tool-versions with a
+//	golang/go entry; toolchain line of the nearest go.work (unless GOWORK=off)
+//	else go.mod; that file's go line as a minimum; HOME/version; newest installed.
+//
+// When the version is not installed it hands over to
+// `goarchlab toolchain exec`, which installs it with a message.
+package main
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+// Set at build time with -ldflags -X: the goarchlab executable, or a Python
+// interpreter plus pyModule ("goarchlab") when there is no console script.
+var goarchlab, pyModule string
+
+// version is a parsed Go version; key orders it like cmd/go's internal/gover.
+type version struct {
+	major, minor, kind, pre, patch int // kind: 0 lang, 1 alpha, 2 beta, 3 rc, 4 release
+}
+
+// parse reads go1.22.10, 1.22, go1.23rc1, 1.20 (the go1.20 release) like
+// GoVersion.parse. Hand-written, not regexp, to keep the shim's start-up small.
+func parse(s string) (version, bool) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "go")
+	num := func() (int, bool) {
+		i := 0
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == 0 {
+			return 0, false
+		}
+		n, err := strconv.Atoi(s[:i])
+		s = s[i:]
+		return n, err == nil
+	}
+	var v version
+	var ok bool
+	if v.major, ok = num(); !ok {
+		return v, false
+	}
+	hasMinor := strings.HasPrefix(s, ".")
+	if hasMinor {
+		s = s[1:]
+		if v.minor, ok = num(); !ok {
+			return v, false
+		}
+	}
+	switch {
+	case s == "":
+		if hasMinor && (v.major < 1 || v.major == 1 && v.minor < 21) {
+			v.kind = 4 // "1.20" is the go1.20 release
+		}
+		return v, true
+	case strings.HasPrefix(s, "."):
+		s = s[1:]
+		v.kind = 4
+		v.patch, ok = num()
+	default:
+		for i, k := range []string{"alpha", "beta", "rc"} {
+			if strings.HasPrefix(s, k) {
+				s, v.kind = s[len(k):], i+1
+				v.pre, ok = num()
+				break
+			}
+		}
+	}
+	return v, ok && s == ""
+}
+
+// modLine splits a go.mod/go.work line "go 1.22 // comment" into directive and value.
+func modLine(line string) (string, string, bool) {
+	if i := strings.Index(line, "//"); i >= 0 {
+		line = line[:i]
+	}
+	f := strings.Fields(line)
+	if len(f) != 2 || (f[0] != "go" && f[0] != "toolchain") {
+		return "", "", false
+	}
+	return f[0], f[1], true
+}
+
+func (a version) less(b version) bool {
+	x := [5]int{a.major, a.minor, a.kind, a.pre, a.patch}
+	y := [5]int{b.major, b.minor, b.kind, b.pre, b.patch}
+	for i := range x {
+		if x[i] != y[i] {
+			return x[i] < y[i]
+		}
+	}
+	return false
+}
+
+// matches reports whether v is the version or series that want names.
+func (v version) matches(want version) bool {
+	if want.kind == 0 {
+		return v.major == want.major && v.minor == want.minor
+	}
+	return v == want
+}
+
+type choice struct {
+	value, where string
+	minimum      bool
+}
+
+func where(path string, n int) string { return path + ":" + strconv.Itoa(n) }
+
+func upward(dir string) []string {
+	var out []string
+	for {
+		out = append(out, dir)
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return out
+		}
+		dir = parent
+	}
+}
+
+// scan calls fn on each line of path (1-based) until fn returns true.
+func scan(path string, fn func(line string, n int) bool) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for n := 1; s.Scan(); n++ {
+		if fn(s.Text(), n) {
+			return true
+		}
+	}
+	return false
+}
+
+func request(cwd, home string) (choice, bool) {
+	if v := strings.TrimSpace(os.Getenv("GOARCHLAB_GO_VERSION")); v != "" {
+		return choice{v, "GOARCHLAB_GO_VERSION", false}, true
+	}
+	dirs := upward(cwd)
+	var c choice
+	first := func(path string) bool {
+		return scan(path, func(line string, n int) bool {
+			if f := strings.Fields(strings.SplitN(line, "#", 2)[0]); len(f) > 0 {
+				c = choice{f[0], where(path, n), false}
+				return true
+			}
+			return false
+		})
+	}
+	for _, d := range dirs {
+		if first(filepath.Join(d, ".go-version")) {
+			return c, true
+		}
+	}
+	for _, d := range dirs {
+		p := filepath.Join(d, ".tool-versions")
+		if scan(p, func(line string, n int) bool {
+			f := strings.Fields(strings.SplitN(line, "#", 2)[0])
+			if len(f) >= 2 && (f[0] == "golang" || f[0] == "go") {
+				c = choice{f[1], where(p, n), false}
+				return true
+			}
+			return false
+		}) {
+			return c, true
+		}
+	}
+	if mod := moduleFile(dirs); mod != "" {
+		var tc, gl *choice
+		scan(mod, func(line string, n int) bool {
+			key, val, ok := modLine(line)
+			if !ok {
+				return false
+			}
+			x := &choice{val, where(mod, n), key == "go"}
+			if key == "toolchain" && tc == nil {
+				tc = x
+			} else if key == "go" && gl == nil {
+				gl = x
+			}
+			return tc != nil && gl != nil
+		})
+		if tc != nil {
+			if _, ok := parse(tc.value); ok {
+				return *tc, true
+			}
+		}
+		if gl != nil {
+			return *gl, true
+		}
+	}
+	if first(filepath.Join(home, "version")) {
+		return c, true
+	}
+	return choice{}, false
+}
+
+func moduleFile(dirs []string) string {
+	gowork := os.Getenv("GOWORK")
+	if gowork != "" && gowork != "off" {
+		return gowork
+	}
+	isFile := func(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
+	if gowork != "off" {
+		for _, d := range dirs {
+			if p := filepath.Join(d, "go.work"); isFile(p) {
+				return p
+			}
+		}
+	}
+	for _, d := range dirs {
+		if p := filepath.Join(d, "go.mod"); isFile(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// installed lists the native toolchains (names without a platform suffix).
+func installed(home string) map[string]version {
+	out := map[string]version{}
+	ents, _ := os.ReadDir(filepath.Join(home, "toolchains"))
+	for _, e := range ents {
+		if v, ok := parse(e.Name()); ok && v.kind != 0 && e.IsDir() {
+			out[e.Name()] = v
+		}
+	}
+	return out
+}
+
+func pick(c choice, found bool, have map[string]version) string {
+	best, bestV := "", version{}
+	consider := func(name string, v version) {
+		if best == "" || bestV.less(v) {
+			best, bestV = name, v
+		}
+	}
+	if !found || strings.EqualFold(c.value, "latest") {
+		for n, v := range have {
+			consider(n, v)
+		}
+		return best
+	}
+	want, ok := parse(c.value)
+	if !ok {
+		return ""
+	}
+	for n, v := range have {
+		if c.minimum {
+			if v.major == want.major && v.minor == want.minor && !v.less(want) {
+				consider(n, v)
+			}
+		} else if v.matches(want) {
+			consider(n, v)
+		}
+	}
+	if best == "" && c.minimum {
+		for n, v := range have {
+			if !v.less(want) {
+				consider(n, v)
+			}
+		}
+	}
+	return best
+}
+
+func main() {
+	tool := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
+	exe, err := os.Executable()
+	if err == nil {
+		exe, err = filepath.EvalSymlinks(exe)
+	}
+	if err != nil {
+		fail("cannot locate the shim: " + err.Error())
+	}
+	home := filepath.Dir(filepath.Dir(exe))
+	cwd, err := os.Getwd()
+	if err != nil {
+		cwd = "."
+	}
+	c, found := request(cwd, home)
+	name := pick(c, found, installed(home))
+	goroot := filepath.Join(home, "toolchains", name)
+	bin := filepath.Join(goroot, "bin", tool)
+	if _, err := os.Stat(bin); name == "" || err != nil {
+		handOver(tool, c, found)
+	}
+	env := os.Environ()
+	env = setenv(env, "GOROOT", goroot, true)
+	env = setenv(env, "GOTOOLCHAIN", "local", false)
+	err = syscall.Exec(bin, append([]string{tool}, os.Args[1:]...), env)
+	fail("cannot run " + bin + ": " + err.Error())
+}
+
+// handOver runs `goarchlab toolchain exec -- TOOL ARGS...`, which installs
+// the missing version (with a message) and runs it.
+func handOver(tool string, c choice, found bool) {
+	asked, spec := "any Go", "latest"
+	if found {
+		asked, spec = "Go "+c.value+" (asked by "+c.where+")", c.value
+	}
+	if goarchlab == "" {
+		fail(asked + " is not installed; run: goarchlab toolchain install " + spec)
+	}
+	argv := []string{goarchlab}
+	if pyModule != "" {
+		argv = append(argv, "-m", pyModule)
+	}
+	argv = append(append(argv, "toolchain", "exec", "--", tool), os.Args[1:]...)
+	err := syscall.Exec(goarchlab, argv, os.Environ())
+	fail(asked + " is not installed and " + goarchlab + " cannot run (" + err.Error() +
+		"); run: goarchlab toolchain install " + spec)
+}
+
+func setenv(env []string, key, value string, override bool) []string {
+	for i, kv := range env {
+		if strings.HasPrefix(kv, key+"=") {
+			if override || kv == key+"=" {
+				env[i] = key + "=" + value
+			}
+			return env
+		}
+	}
+	return append(env, key+"="+value)
+}
+
+func fail(msg string) {
+	os.Stderr.WriteString("goarchlab shim: " + msg + "\n")
+	os.Exit(3)
+}

@@ -1,0 +1,172 @@
+"""The ``go`` and ``gofmt`` shims in GOARCHLAB_HOME/shims, and ``shell-init``.
+
+The shim is a small Go program (``shim/main.go``) built once per home with an
+installed toolchain. Measured on this project's CI machine, a POSIX sh shim
+that reads the same files costs 2-4 ms with dash but more with bash (macOS
+/bin/sh), and a Python shim ~20 ms of interpreter start; the compiled shim
+costs about 1 ms (bench/shim_overhead.py). Before any toolchain exists, the
+shims are two-line sh scripts that hand over to ``goarchlab toolchain exec``
+(which installs one), and the first install replaces them with the compiled one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shlex
+import shutil
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.toolchains.model import Toolchain
+from goarchlab.toolchains.store import Store
+
+TOOLS = ("go", "gofmt")
+SHELLS = ("bash", "zsh", "fish")
+_SRC = Path(__file__).with_name("shim")
+#: Seconds allowed for building the shim (a cold build compiles the runtime).
+BUILD_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class ShimState:
+    """The shims of one home: ``kind`` is ``compiled``, ``script`` or ``missing``;
+    ``stamp``: what the compiled shim was built from (source hash, launcher)."""
+
+    dir: Path
+    kind: str
+    stamp: str
+
+
+@dataclass(frozen=True)
+class ShellInit:
+    """``shell-init``: the ``snippet`` for ``shell`` that puts ``dir`` on PATH;
+    ``kind``: the shims' state (compiled, script). Rendered as the bare snippet."""
+
+    SCHEMA = "goarchlab.toolchain.shell-init/v1"
+    shell: str
+    dir: Path
+    kind: str
+    snippet: str
+
+
+def launcher() -> list[str]:
+    """How a shim starts goarchlab: the console script, else ``python -m goarchlab``."""
+    exe = shutil.which("goarchlab")
+    if exe:
+        return [str(Path(exe).resolve())]
+    return [sys.executable, "-m", "goarchlab"]
+
+
+def _stamp(argv: list[str]) -> str:
+    h = hashlib.sha256((_SRC / "main.go").read_bytes())
+    h.update("\0".join(argv).encode())
+    return h.hexdigest()[:16]
+
+
+def state(store: Store) -> ShimState:
+    """What is in the shim directory now."""
+    go = store.shims / "go"
+    stamp_file = store.shims / ".stamp"
+    if not go.exists():
+        return ShimState(store.shims, "missing", "")
+    if stamp_file.exists():
+        return ShimState(store.shims, "compiled", stamp_file.read_text().strip())
+    return ShimState(store.shims, "script", "")
+
+
+def ensure(
+    store: Store,
+    env: Mapping[str, str],
+    notify: Callable[[str], None] = lambda m: None,
+) -> ShimState:
+    """Make sure the shims exist and are compiled when a native toolchain is installed.
+
+    Builds with the newest native toolchain, using the caller's GOCACHE (warm
+    for a Go developer). A failed build leaves script shims and a message:
+    shims are a convenience and must never make an install fail.
+    """
+    argv = launcher()
+    cur = state(store)
+    want = _stamp(argv)
+    if cur.kind == "compiled" and cur.stamp == want:
+        return cur
+    native = store.native_installed()
+    if not native:
+        if cur.kind == "missing":
+            _write_scripts(store, argv)
+        return state(store)
+    notify(f"building the go/gofmt shims in {store.shims} (once)")
+    try:
+        _build(store, native[0], argv, env, want)
+    except GoarchlabError as e:
+        notify(f"could not build the compiled shim ({e.message}); using script shims")
+        _write_scripts(store, argv)
+    return state(store)
+
+
+def _build(store: Store, tc: Toolchain, argv: list[str], env: Mapping[str, str],
+           stamp: str) -> None:
+    from goarchlab.toolchains.api import go_environ
+
+    store.shims.mkdir(parents=True, exist_ok=True)
+    tmp = store.shims / f".go.{os.getpid()}.tmp"
+    ldflags = f"-s -w -X main.goarchlab={argv[0]}"
+    if len(argv) == 3:
+        ldflags += f" -X main.pyModule={argv[2]}"
+    benv = go_environ(tc, env)
+    benv.update({"CGO_ENABLED": "0", "GOFLAGS": "", "GOWORK": "off"})
+    benv.pop("GOOS", None)
+    benv.pop("GOARCH", None)
+    if " " in argv[0]:
+        raise GoarchlabError(f"the goarchlab path {argv[0]!r} has a space")
+    r = proc.run(
+        [str(tc.go), "build", "-trimpath", "-ldflags", ldflags, "-o", str(tmp), "."],
+        env=benv, timeout=BUILD_TIMEOUT, cwd=_SRC,
+    )
+    if not r.ok:
+        tmp.unlink(missing_ok=True)
+        raise GoarchlabError(f"go build failed: {(r.stderr or r.stdout).strip()[:200]}")
+    for tool in TOOLS:
+        link = store.shims / f".{tool}.{os.getpid()}.new"
+        link.unlink(missing_ok=True)
+        os.link(tmp, link)
+        link.replace(store.shims / tool)
+    tmp.unlink()
+    (store.shims / ".stamp").write_text(stamp + "\n")
+
+
+def _write_scripts(store: Store, argv: list[str]) -> None:
+    store.shims.mkdir(parents=True, exist_ok=True)
+    (store.shims / ".stamp").unlink(missing_ok=True)
+    cmd = " ".join(shlex.quote(a) for a in argv)
+    for tool in TOOLS:
+        tmp = store.shims / f".{tool}.{os.getpid()}.tmp"
+        tmp.write_text(f'#!/bin/sh\nexec {cmd} toolchain exec -- {tool} "$@"\n')
+        tmp.chmod(0o755)
+        tmp.replace(store.shims / tool)
+
+
+def shell_snippet(shell: str, shim_dir: Path) -> str:
+    """The lines that put ``shim_dir`` first on PATH in ``shell`` (bash, zsh or fish).
+
+    Idempotent: evaluating it twice does not add the directory twice.
+    """
+    d = str(shim_dir)
+    if shell in ("bash", "zsh"):
+        q = shlex.quote(d)
+        return (
+            f"# goarchlab: the go/gofmt shims pick the Go version per directory\n"
+            f'case ":$PATH:" in *:{q}:*) ;; *) export PATH={q}"${{PATH:+:$PATH}}" ;; esac\n'
+        )
+    if shell == "fish":
+        fq = "'" + d.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return (
+            "# goarchlab: the go/gofmt shims pick the Go version per directory\n"
+            f"contains -- {fq} $PATH; or set -gx PATH {fq} $PATH\n"
+        )
+    raise UsageError(f"unknown shell {shell!r}", f"choose one of {', '.join(SHELLS)}")
