@@ -104,6 +104,7 @@ def read_macho(mm, base: int, size: int) -> Slice:
     interp: str | None = None
     goos: str | None = None
     nsyms = 0
+    nlocal: int | None = None
     dwarf = False
     bi_addr = bi_size = 0
     off = hend
@@ -142,6 +143,8 @@ def read_macho(mm, base: int, size: int) -> Slice:
                 libs.append(text)
         elif cmd == mo.LC_SYMTAB:
             nsyms = mo.symtab_command.from_str(body[:16], **kw).nsyms
+        elif cmd == mo.LC_DYSYMTAB:
+            nlocal = mo.dysymtab_command.from_str(body[:72], **kw).nlocalsym
         elif cmd == mo.LC_BUILD_VERSION:
             platform = int.from_bytes(body[0:4], "little" if e == "<" else "big")
             goos = _PLATFORM_GOOS.get(platform, goos)
@@ -163,7 +166,9 @@ def read_macho(mm, base: int, size: int) -> Slice:
         bits=bits,
         endian="little" if e == "<" else "big",
         static=not libs,
-        stripped=nsyms == 0,
+        # A stripped image keeps the undefined symbols dyld binds (Go's -s does
+        # too), so "stripped" means: no local symbols left.
+        stripped=nsyms == 0 or nlocal == 0,
         interpreter=interp,
         go=go,
         kind=_KIND.get(hdr.filetype, "other"),

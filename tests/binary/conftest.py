@@ -1,0 +1,111 @@
+"""Session fixtures of the binary tests: a small Go module built once per session
+in every configuration the tests inspect, with the real toolchain."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from binary_helpers import go_env_for
+
+from goarchlab import proc
+from goarchlab.toolchains.model import Toolchain
+
+GO_MOD = """module example.com/hello
+
+go 1.22
+
+require example.com/greet v0.1.0
+
+replace example.com/greet => ./greet
+"""
+GREET_MOD = "module example.com/greet\n\ngo 1.22\n"
+GREET = 'package greet\n\nfunc Hello() string { return "hello" }\n'
+HELLO = """package main
+
+import (
+	"fmt"
+
+	"example.com/greet"
+)
+
+func main() { fmt.Println(greet.Hello()) }
+"""
+HELLO_CGO = """package main
+
+/*
+int answer(void) { return 42; }
+*/
+import "C"
+
+import "fmt"
+
+func main() { fmt.Println(int(C.answer())) }
+"""
+
+
+@dataclass(frozen=True)
+class Build:
+    """One artifact: its path, the env overrides and flags it was built with."""
+
+    name: str
+    path: Path
+    env: dict[str, str]
+    flags: tuple[str, ...]
+
+
+#: name -> (package, env overrides, extra go build flags)
+BUILDS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
+    "default": ("./cmd/hello", {"CGO_ENABLED": "0"}, ()),
+    "stripped": ("./cmd/hello", {"CGO_ENABLED": "0"}, ("-ldflags=-s -w",)),
+    "trimpath": ("./cmd/hello", {"CGO_ENABLED": "0"}, ("-trimpath",)),
+    "amd64v3": ("./cmd/hello", {"CGO_ENABLED": "0", "GOARCH": "amd64", "GOAMD64": "v3"}, ()),
+    "arm64": ("./cmd/hello", {"GOOS": "linux", "GOARCH": "arm64", "GOARM64": "v8.2"}, ()),
+    "cgo": ("./cmd/hellocgo", {"CGO_ENABLED": "1", "CC": "gcc"}, ()),
+    "windows": ("./cmd/hello", {"GOOS": "windows", "GOARCH": "amd64"}, ()),
+    "darwin": ("./cmd/hello", {"GOOS": "darwin", "GOARCH": "arm64"}, ()),
+    "darwin-stripped": ("./cmd/hello", {"GOOS": "darwin", "GOARCH": "arm64"}, ("-ldflags=-s",)),
+    "windows-stripped": ("./cmd/hello", {"GOOS": "windows", "GOARCH": "amd64"}, ("-ldflags=-s",)),
+}
+
+
+@pytest.fixture(scope="session")
+def session_go_env(go_new: Toolchain, go_caches, tmp_path_factory) -> dict[str, str]:
+    """go_env for session-scoped fixtures (go_env itself is per test)."""
+    home = tmp_path_factory.mktemp("binary-home")
+    return go_env_for(go_new, go_caches, home)
+
+
+@pytest.fixture(scope="session")
+def hello_module(tmp_path_factory) -> Path:
+    """The source tree of example.com/hello (a replaced local dependency, a cgo main)."""
+    root = tmp_path_factory.mktemp("hello")
+    (root / "go.mod").write_text(GO_MOD)
+    (root / "greet").mkdir()
+    (root / "greet" / "go.mod").write_text(GREET_MOD)
+    (root / "greet" / "greet.go").write_text(GREET)
+    for pkg, src in (("hello", HELLO), ("hellocgo", HELLO_CGO)):
+        (root / "cmd" / pkg).mkdir(parents=True)
+        (root / "cmd" / pkg / "main.go").write_text(src)
+    return root
+
+
+@pytest.fixture(scope="session")
+def builds(go_new: Toolchain, session_go_env, hello_module: Path, tmp_path_factory):
+    """Every BUILDS artifact, built once per session by the real go_new toolchain."""
+    assert shutil.which("gcc"), "the cgo build needs gcc (installed by .ci/run)"
+    out = tmp_path_factory.mktemp("builds")
+    got: dict[str, Build] = {}
+    for name, (pkg, env, flags) in BUILDS.items():
+        dest = out / name
+        r = proc.run(
+            [go_new.go, "build", *flags, "-o", str(dest), pkg],
+            env={**session_go_env, **env},
+            cwd=hello_module,
+            timeout=600,
+        )
+        assert r.ok, f"go build {name}: {r.stderr}"
+        got[name] = Build(name, dest, env, flags)
+    return got
