@@ -67,6 +67,8 @@ BUILDS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
     "windows": ("./cmd/hello", {"GOOS": "windows", "GOARCH": "amd64"}, ()),
     "darwin": ("./cmd/hello", {"GOOS": "darwin", "GOARCH": "arm64"}, ()),
     "darwin-stripped": ("./cmd/hello", {"GOOS": "darwin", "GOARCH": "arm64"}, ("-ldflags=-s",)),
+    # Quotes, a tab, a non-ASCII letter and a control byte: Go's strconv.Quote at work.
+    "quoted": ("./cmd/hello", {"CGO_ENABLED": "0"}, ("-ldflags=-X 'main.msg=a\tb \"q\" é\x01'",)),
     "windows-stripped": ("./cmd/hello", {"GOOS": "windows", "GOARCH": "amd64"}, ("-ldflags=-s",)),
 }
 

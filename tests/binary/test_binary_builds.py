@@ -21,6 +21,7 @@ from goarchlab.binary import inspect
         "darwin",
         "darwin-stripped",
         "windows-stripped",
+        "quoted",
     ],
 )
 def test_build_info_matches_go_version_m(builds, go_new, session_go_env, name):
