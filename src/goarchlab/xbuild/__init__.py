@@ -1,1 +1,160 @@
-"""goarchlab xbuild."""
+"""Cross-build one main package for many GOOS/GOARCH targets and verify every artifact.
+
+Targets come from ``go tool dist list -json`` of the toolchain in use; builds
+run in parallel (one ``go build`` per target, ``jobs`` at a time: a warm
+``go build`` is mostly a single-threaded link, so target-level parallelism is
+what fills the cores); every artifact is checked from its own headers and Go
+build info (:mod:`goarchlab.xbuild.verify`) before it is renamed into the
+output directory next to ``SHA256SUMS`` and ``manifest.json``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.gocmd.distlist import dist_list
+from goarchlab.xbuild import output, plan
+from goarchlab.xbuild.build import Spec, build_target
+from goarchlab.xbuild.model import TargetResult, XbuildResult
+
+__all__ = ["Options", "XbuildResult", "run"]
+
+
+@dataclass(frozen=True)
+class Options:
+    """One xbuild request.
+
+    ``pattern``: the main package (``.``, ``./cmd/server``, an import path).
+    ``targets``: comma-separated ``goos/goarch[/level]``; ``first_class``/``all``
+    add the toolchain's first-class or all ports (none given: first-class).
+    ``cgo``: ``"0"``/``"1"`` forces CGO_ENABLED, None leaves go's default.
+    ``jobs``: parallel builds (>= 1; None: the CPU count). ``reproducible``:
+    build each target a second time from a copy of the module at another path;
+    ``repro_cache``: ``fresh`` (an empty GOCACHE for the second build) or
+    ``shared``. ``timeout``: seconds for one ``go build``.
+    """
+
+    pattern: str = "."
+    targets: str | None = None
+    first_class: bool = False
+    all: bool = False
+    out_dir: Path = Path("dist")
+    name: str | None = None
+    ldflags: str = ""
+    trimpath: bool = False
+    tags: str = ""
+    cgo: str | None = None
+    jobs: int | None = None
+    reproducible: bool = False
+    repro_cache: str = "fresh"
+    timeout: float = 900.0
+
+
+def run(
+    opts: Options,
+    *,
+    go: Path,
+    env: Mapping[str, str],
+    cwd: Path,
+    progress: Callable[[int, int, str], None] = lambda d, t, w: None,
+) -> XbuildResult:
+    """Run one xbuild with the toolchain of ``go`` under ``env`` from ``cwd``.
+
+    Raises UsageError for bad selectors and GoarchlabError when the package
+    cannot be loaded; per-target problems are results, not exceptions.
+    """
+    if opts.repro_cache not in ("fresh", "shared"):
+        raise UsageError(f"--repro-cache {opts.repro_cache!r}", "use fresh or shared")
+    t0 = time.perf_counter()
+    base = {**env, "GOTOOLCHAIN": "local"}
+    go, version, host = plan.toolchain_of(go, {**env}, cwd)
+    dist = dist_list(go, base)
+    targets = plan.select_targets(dist, version, opts.targets, opts.first_class, opts.all)
+    pkg = plan.load_main_package(go, base, cwd, opts.pattern)
+    name = opts.name or pkg.exec_name
+    out_dir = (cwd / opts.out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    jobs = max(1, opts.jobs or os.cpu_count() or 1)
+    stage = Path(tempfile.mkdtemp(prefix=".xbuild-", dir=out_dir))
+    cleanup: list[Path] = [stage]
+    try:
+        repro = None
+        if opts.reproducible:
+            repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
+        spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
+                    opts.trimpath, opts.tags, opts.cgo, host, stage, repro, opts.timeout)
+        results: dict[str, TargetResult] = {}
+        progress(0, len(targets), "")
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            futs = {pool.submit(build_target, spec, t): str(t) for t in targets}
+            for f in as_completed(futs):
+                results[futs[f]] = f.result()
+                progress(len(results), len(targets), futs[f])
+        ordered = tuple(results[str(t)] for t in targets)
+        for r in ordered:
+            if r.ok and r.artifact is not None:
+                os.replace(stage / Path(r.artifact.path).name, r.artifact.path)
+        flags = {"ldflags": opts.ldflags, "trimpath": str(opts.trimpath).lower(),
+                 "tags": opts.tags, "cgo": opts.cgo or "default"}
+        sums, manifest = output.write(out_dir, ordered, pkg.import_path, version, flags)
+    finally:
+        for p in cleanup:
+            shutil.rmtree(p, ignore_errors=True)
+    return XbuildResult(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
+                        flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
+                        str(manifest))
+
+
+def _git_root(start: Path) -> Path | None:
+    for d in (start, *start.parents):
+        if (d / ".git").exists():
+            return d
+    return None
+
+
+def _second_tree(pkg: plan.MainPackage, out_dir: Path, cache: str, go: Path,
+                 env: dict[str, str], cwd: Path, cleanup: list[Path]):
+    """Make the second build's tree at another path: (package dir, GOCACHE, how, cache kind).
+
+    A module inside a git work tree is cloned, as a second checkout would be
+    (uncommitted changes are therefore not in it, and show up as a difference);
+    otherwise the module directory is copied, without the output directory.
+    """
+    root = pkg.module_dir or pkg.dir
+    tmp = Path(tempfile.mkdtemp(prefix="goarchlab-repro-"))
+    cleanup.append(tmp)
+    git = _git_root(root)
+    if git is not None and shutil.which("git", path=env.get("PATH")):
+        dst = tmp / "checkout" / git.name
+        r = proc.run(["git", "clone", "-q", "--no-hardlinks", str(git), str(dst)], env=env,
+                     timeout=600, cwd=cwd)
+        if not r.ok:
+            raise GoarchlabError(f"git clone of {git} for the second build failed: "
+                                 f"{r.stderr.strip()[:160]}", "build without --reproducible")
+        pkg_dir, how = dst / pkg.dir.relative_to(git), "git clone"
+    else:
+        dst = tmp / "copy" / root.name
+        skip = {out_dir.resolve()}
+
+        def ignore(d: str, names: list[str]) -> list[str]:
+            return [n for n in names if (Path(d) / n).resolve() in skip]
+
+        shutil.copytree(root, dst, symlinks=True, ignore=ignore)
+        pkg_dir, how = dst / pkg.dir.relative_to(root), "copy"
+    if cache == "fresh":
+        gocache = tmp / "gocache"
+        gocache.mkdir()
+    else:
+        from goarchlab.xbuild.cgo import go_env_values
+
+        gocache = Path(go_env_values(go, env, ["GOCACHE"], cwd)["GOCACHE"])
+    return pkg_dir, gocache, how, cache

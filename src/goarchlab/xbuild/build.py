@@ -1,0 +1,208 @@
+"""Build, verify and (optionally) rebuild one target.
+
+Each target's ``go build`` writes into a staging directory inside the output
+directory; the orchestrator renames verified files into place, so a crash or
+a failed build never leaves a half-written artifact under its final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.binary import inspect
+from goarchlab.errors import GoarchlabError
+from goarchlab.xbuild import cgo as cgomod
+from goarchlab.xbuild._compat import level_var
+from goarchlab.xbuild.model import Artifact, Check, Reproducibility, TargetResult
+from goarchlab.xbuild.verify import verify
+
+#: Lines of the go command's output kept for a failed build.
+ERROR_LINES = 12
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Everything shared by the builds of one run.
+
+    ``go``: the go binary; ``env``: the base environment (GOTOOLCHAIN=local);
+    ``cwd``: where ``go build`` runs; ``pattern``: the package as given;
+    ``module_dir``: the main module's root; ``name``: artifact base name;
+    ``cgo``: ``"0"``/``"1"`` to force CGO_ENABLED, or None for go's default;
+    ``host``: the toolchain's GOHOSTOS/GOHOSTARCH; ``stage``: the staging dir;
+    ``repro``: the second tree's package directory and its GOCACHE, or None;
+    ``timeout``: seconds for one ``go build`` (> 0).
+    """
+
+    go: Path
+    go_version: str
+    env: dict[str, str]
+    cwd: Path
+    pattern: str
+    module_dir: Path | None
+    name: str
+    ldflags: str
+    trimpath: bool
+    tags: str
+    cgo: str | None
+    host: tuple[str, str]
+    stage: Path
+    repro: tuple[Path, Path, str, str] | None
+    timeout: float
+
+
+def artifact_name(name: str, target) -> str:
+    """``<name>_<goos>_<goarch>[_<level>][.exe]``."""
+    base = f"{name}_{target.goos}_{target.goarch}"
+    if target.level:
+        base += "_" + target.level.replace(",", "_")
+    return base + (".exe" if target.goos == "windows" else "")
+
+
+def sha256_file(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def build_argv(spec: Spec, out: Path, pattern: str) -> list[str]:
+    """The ``go build`` command line for one artifact."""
+    argv = [str(spec.go), "build", "-o", str(out)]
+    if spec.trimpath:
+        argv.append("-trimpath")
+    if spec.ldflags:
+        argv += ["-ldflags", spec.ldflags]
+    if spec.tags:
+        argv += ["-tags", spec.tags]
+    return [*argv, pattern]
+
+
+def _first_lines(text: str) -> tuple[str, ...]:
+    lines = [ln for ln in text.strip().splitlines() if ln.strip()]
+    return tuple(lines[:ERROR_LINES])
+
+
+def _result(target, status, reason="", error=(), cgo="", time_s=0.0, artifact=None, checks=(),
+            repro=None) -> TargetResult:
+    return TargetResult(str(target), status, reason, tuple(error), cgo, round(time_s, 3),
+                        artifact, tuple(checks), repro)
+
+
+def build_target(spec: Spec, target) -> TargetResult:
+    """Build ``target`` into the staging directory, verify it, maybe rebuild it.
+
+    Never raises for a problem of the target itself (a compiler error, an
+    invalid level): those become the result's status.
+    """
+    env = {**spec.env, **target.env()}
+    if spec.cgo is not None:
+        env["CGO_ENABLED"] = spec.cgo
+    key = level_var(target.goarch)
+    try:
+        dec = cgomod.decide(spec.go, env, (target.goos, target.goarch), spec.host,
+                            spec.pattern, spec.cwd, key)
+    except GoarchlabError as e:
+        return _result(target, "build-failed", e.message, (e.message,))
+    if dec.skip:
+        return _result(target, "skipped", dec.skip, cgo=dec.enabled)
+    env["CGO_ENABLED"] = dec.enabled
+    out = spec.stage / artifact_name(spec.name, target)
+    r = proc.run(build_argv(spec, out, spec.pattern), env=env, timeout=spec.timeout, cwd=spec.cwd)
+    if not r.ok:
+        lines = _first_lines(r.stderr or r.stdout)
+        reason = lines[-1] if lines else f"go build exited {r.returncode}"
+        if dec.enabled == "0":
+            users = cgomod.cgo_packages(spec.go, {**env, "CGO_ENABLED": "1"}, spec.pattern,
+                                        spec.cwd)
+            own = [u for u in users if "." in u.split("/")[0]]
+            if own:
+                reason = (f"{own[0]} uses cgo, which is off for this build (CGO_ENABLED=0); "
+                          "use --cgo 1 with a C compiler for the target in CC")
+        return _result(target, "build-failed", reason, lines, dec.enabled, r.wall_s)
+    artifact, checks, status, reason = _inspect(spec, target, out, dec)
+    repro = None
+    if spec.repro is not None and status == "ok":
+        repro = _rebuild(spec, target, env, out, artifact.sha256)
+        if not repro.ok:
+            status, reason = "not-reproducible", repro.detail
+    return _result(target, status, reason, (), dec.enabled, r.wall_s, artifact, checks, repro)
+
+
+def _inspect(spec: Spec, target, out: Path, dec: cgomod.CgoDecision):
+    digest = sha256_file(out)
+    size = out.stat().st_size
+    final = str(Path(spec.stage).parent / out.name)
+    try:
+        info = inspect(out)
+    except GoarchlabError as e:
+        art = Artifact(final, size, digest, "unknown", "", None, None, None, "", {})
+        chk = Check("headers", False, "readable", e.message, "header")
+        return art, (chk,), "verify-failed", f"cannot read the artifact: {e.message}"
+    sl = info.slices[0]
+    bi = sl.go
+    art = Artifact(final, size, digest, info.format, sl.goarch, sl.static, sl.stripped, sl.dwarf,
+                   bi.go_version if bi else "", dict(bi.settings) if bi else {})
+    checks = verify(info, out, goos=target.goos, goarch=target.goarch, level_key=level_var(
+        target.goarch), level=dec.level, cgo=dec.enabled, go_version=spec.go_version,
+        ldflags=spec.ldflags, trimpath=spec.trimpath, tags=spec.tags, module_dir=spec.module_dir)
+    bad = [c for c in checks if not c.ok and c.severity == "error"]
+    if bad:
+        c = bad[0]
+        return art, checks, "verify-failed", f"{c.name}: expected {c.expected}, found {c.actual}"
+    return art, checks, "ok", ""
+
+
+def _rebuild(spec: Spec, target, env: dict[str, str], first: Path, digest: str) -> Reproducibility:
+    """Build again from the second tree (another path, maybe a fresh GOCACHE) and compare."""
+    assert spec.repro is not None
+    pkg_dir, cache, how, cache_kind = spec.repro
+    env2 = {**env, "GOCACHE": str(cache)}
+    with tempfile.TemporaryDirectory(prefix=".repro-", dir=spec.stage) as tmp:
+        out2 = Path(tmp) / first.name
+        r = proc.run(build_argv(spec, out2, "."), env=env2, timeout=spec.timeout * 4, cwd=pkg_dir)
+        if not r.ok:
+            lines = _first_lines(r.stderr or r.stdout)
+            return Reproducibility(False, "", how, cache_kind,
+                                   "second build failed: " + (lines[-1] if lines else "?"),
+                                   r.wall_s)
+        d2 = sha256_file(out2)
+        detail = "" if d2 == digest else _difference(first, out2, spec)
+        return Reproducibility(d2 == digest, d2, how, cache_kind, detail, round(r.wall_s, 3))
+
+
+def _difference(a: Path, b: Path, spec: Spec) -> str:
+    """One line on how two builds differ: a build-info setting, a path, or a byte offset."""
+    try:
+        sa, sb = inspect(a).go, inspect(b).go
+    except GoarchlabError:
+        sa = sb = None
+    if sa and sb:
+        for k in sorted(set(sa.settings) | set(sb.settings)):
+            va, vb = sa.settings.get(k, "-"), sb.settings.get(k, "-")
+            if va != vb:
+                return f"build info differs: {k}={va} vs {k}={vb}"
+    if not spec.trimpath and spec.module_dir is not None:
+        from goarchlab.xbuild.verify import file_contains
+
+        if file_contains(a, [str(spec.module_dir).encode()])[0]:
+            return ("the binary embeds its build directory "
+                    f"({spec.module_dir}); build with --trimpath")
+    with a.open("rb") as fa, b.open("rb") as fb:
+        off = 0
+        while True:
+            ca, cb = fa.read(1 << 16), fb.read(1 << 16)
+            if ca != cb:
+                i = next((j for j in range(min(len(ca), len(cb))) if ca[j] != cb[j]),
+                         min(len(ca), len(cb)))
+                return (f"contents differ from byte {off + i} (sizes {a.stat().st_size} and "
+                        f"{b.stat().st_size}): something in the source or flags changes per "
+                        "build (a generated file, a timestamp)")
+            if not ca:
+                return "contents differ"
+            off += len(ca)

@@ -1,0 +1,145 @@
+"""cgo for cross builds: decide per target before building, never blindly.
+
+The go command enables cgo by default only for the host's own platform
+(go/build.defaultContext: "cgo must be explicitly enabled for cross
+compilation builds"), so a foreign target builds with cgo only when the user
+forces CGO_ENABLED=1. Then it needs a C compiler *for that target*
+(``go env CC``: the CC environment variable, else the default baked into the
+toolchain by cmd/dist, cmd/go/internal/cfg/zdefaultcc.go). When
+that compiler targets another platform and the package really pulls in cgo
+code for the target, the build cannot succeed: the target is reported as
+skipped with the reason instead of producing a C compiler's wall of errors.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError
+
+#: Seconds allowed for ``go env`` / ``go list`` / ``cc -dumpmachine``.
+QUERY_TIMEOUT = 60.0
+
+# GNU triple first components and OS words -> Go names (gcc/clang -dumpmachine).
+_TRIPLE_ARCH = {
+    "x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
+    "i386": "386", "i486": "386", "i586": "386", "i686": "386", "riscv64": "riscv64",
+    "powerpc64le": "ppc64le", "ppc64le": "ppc64le", "powerpc64": "ppc64", "s390x": "s390x",
+    "mips": "mips", "mipsel": "mipsle", "mips64": "mips64", "mips64el": "mips64le",
+    "loongarch64": "loong64",
+}
+_TRIPLE_OS = (("android", "android"), ("linux", "linux"), ("darwin", "darwin"),
+              ("apple", "darwin"), ("mingw", "windows"), ("windows", "windows"),
+              ("freebsd", "freebsd"), ("netbsd", "netbsd"), ("openbsd", "openbsd"))
+
+
+def triple_platform(triple: str) -> tuple[str | None, str | None]:
+    """(goos, goarch) of a compiler triple (``aarch64-linux-gnu``); None parts when unknown."""
+    head = triple.strip().split("-", 1)[0]
+    arch = _TRIPLE_ARCH.get(head) or ("arm" if head.startswith("arm") else None)
+    goos = next((g for word, g in _TRIPLE_OS if word in triple), None)
+    return goos, arch
+
+
+def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path) -> dict[str, str]:
+    """``go env -json KEY...`` under ``env``; raises GoarchlabError with go's message."""
+    r = proc.run([str(go), "env", "-json", *keys], env=env, timeout=QUERY_TIMEOUT, cwd=cwd)
+    if not r.ok:
+        msg = (r.stderr or r.stdout).strip().splitlines()
+        raise GoarchlabError(msg[0] if msg else f"go env failed (exit {r.returncode})")
+    data = json.loads(r.stdout or "{}")
+    return {k: str(v) for k, v in data.items()}
+
+
+def cc_platform(cc: str, env: Mapping[str, str]) -> tuple[str, tuple[str | None, str | None]]:
+    """Ask the C compiler ``cc`` (a command line) for its triple: (triple, (goos, goarch)).
+
+    Returns ("", (None, None)) when it is missing or does not answer.
+    """
+    argv = shlex.split(cc)
+    if not argv:
+        return "", (None, None)
+    try:
+        r = proc.run([*argv, "-dumpmachine"], env=env, timeout=QUERY_TIMEOUT)
+    except GoarchlabError:
+        return "", (None, None)
+    triple = r.stdout.strip() if r.ok else ""
+    return triple, triple_platform(triple) if triple else (None, None)
+
+
+def cgo_packages(go: Path, env: Mapping[str, str], pattern: str, cwd: Path) -> tuple[str, ...]:
+    """Import paths among ``pattern``'s dependencies that have cgo files under ``env``.
+
+    ``env`` should set CGO_ENABLED=1 (with cgo off, cgo files are excluded).
+    Standard-library packages count too: with cgo on, ``net`` and ``os/user``
+    use their cgo files and link runtime/cgo. Errors yield an empty tuple: the
+    build itself then reports the real problem.
+    """
+    fmt = "{{if .CgoFiles}}{{.ImportPath}}{{end}}"
+    r = proc.run([str(go), "list", "-e", "-deps", "-f", fmt, pattern], env=env,
+                 timeout=QUERY_TIMEOUT, cwd=cwd)
+    if not r.ok:
+        return ()
+    return tuple(line for line in r.stdout.split() if line)
+
+
+@dataclass(frozen=True)
+class CgoDecision:
+    """How one target is built with respect to cgo.
+
+    ``enabled``: ``"0"`` or ``"1"``, what ``go env CGO_ENABLED`` says for the
+    target. ``cc``: ``go env CC`` for the target; ``cc_triple``: what it
+    answered to ``-dumpmachine`` (checked only when cgo is on for a foreign
+    target). ``skip``: why the target must not be attempted, else None.
+    ``level``: the target's level variable as go resolves it (GOAMD64=v1 when
+    unset), or "" when the GOARCH has none or this Go does not know it.
+    """
+
+    enabled: str
+    cc: str
+    cc_triple: str
+    skip: str | None
+    level: str
+
+
+def decide(
+    go: Path,
+    env: Mapping[str, str],
+    target_platform: tuple[str, str],
+    host_platform: tuple[str, str],
+    pattern: str,
+    cwd: Path,
+    level_key: str | None,
+) -> CgoDecision:
+    """Decide cgo for a build of ``pattern`` under ``env`` (the target's environment).
+
+    ``target_platform``/``host_platform``: (goos, goarch). Raises GoarchlabError
+    when ``go env`` rejects the environment (an invalid GOAMD64, say).
+    """
+    keys = ["CGO_ENABLED", "CC"] + ([level_key] if level_key else [])
+    vals = go_env_values(go, env, keys, cwd)
+    enabled = vals.get("CGO_ENABLED", "0") or "0"
+    cc = vals.get("CC", "")
+    level = vals.get(level_key, "") if level_key else ""
+    if enabled != "1" or target_platform == host_platform:
+        return CgoDecision(enabled, cc, "", None, level)
+    triple, plat = cc_platform(cc, env)
+    if plat == target_platform:
+        return CgoDecision(enabled, cc, triple, None, level)
+    users = cgo_packages(go, env, pattern, cwd)
+    if not users:
+        return CgoDecision(enabled, cc, triple, None, level)
+    goos, goarch = target_platform
+    what = f"targets {triple}" if triple else "does not answer -dumpmachine"
+    return CgoDecision(
+        enabled, cc, triple,
+        f"cgo is on and {users[0]} needs it, but the C compiler ({cc or 'none'}) {what}, "
+        f"not {goos}/{goarch}: set CC to a cross compiler for it, or build "
+        "with --cgo 0 if the package has a pure-Go fallback",
+        level,
+    )

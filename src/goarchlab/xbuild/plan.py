@@ -1,0 +1,139 @@
+"""What an xbuild run builds: the toolchain, the main package, the targets."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.gocmd.distlist import DistTarget
+from goarchlab.xbuild._compat import Target, level_var
+
+#: Seconds allowed for ``go list`` of the main package (may download modules).
+LIST_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class MainPackage:
+    """The package to build: ``import_path``, its ``dir``, the main module's
+    ``module_path`` and ``module_dir`` (None outside module mode), and the
+    executable name the go command would give it (``exec_name``)."""
+
+    import_path: str
+    dir: Path
+    module_path: str
+    module_dir: Path | None
+    exec_name: str
+
+
+def _is_version_element(s: str) -> bool:
+    # cmd/go/internal/load.isVersionElement: v2, v3, ... (not v0, v1)
+    return len(s) >= 2 and s[0] == "v" and s[1:].isdigit() and s[1] != "0" and s != "v1"
+
+
+def exec_name(import_path: str) -> str:
+    """The default executable name of a package (cmd/go load.exeFromImportPath):
+    its last path element, or the one before a major-version suffix (``foo/v2`` -> foo)."""
+    parts = import_path.rstrip("/").split("/")
+    if len(parts) > 1 and _is_version_element(parts[-1]):
+        return parts[-2]
+    return parts[-1]
+
+
+def load_main_package(go: Path, env: Mapping[str, str], cwd: Path, pattern: str) -> MainPackage:
+    """Ask ``go list`` for ``pattern``; it must be exactly one main package.
+
+    Raises UsageError for a pattern that is not one main package, GoarchlabError
+    with the go command's message when the package cannot be loaded.
+    """
+    r = proc.run([str(go), "list", "-e", "-json=ImportPath,Name,Dir,Module,Error", pattern],
+                 env=env, timeout=LIST_TIMEOUT, cwd=cwd)
+    if not r.ok and not r.stdout.strip():
+        msg = (r.stderr or "").strip().splitlines()
+        raise GoarchlabError(f"go list {pattern}: {msg[0] if msg else 'failed'}",
+                             "run 'go build' on it by hand to see the full error")
+    from goarchlab.gocmd.jsonstream import iter_objects
+
+    pkgs = list(iter_objects(r.stdout, what="go list -json output"))
+    if len(pkgs) != 1:
+        raise UsageError(f"{pattern} matches {len(pkgs)} packages; xbuild builds one main package",
+                         "name the command's directory, e.g. ./cmd/server")
+    p = pkgs[0]
+    err = (p.get("Error") or {}).get("Err")
+    if err and not p.get("Name"):
+        raise GoarchlabError(f"go list {pattern}: {err.splitlines()[0]}",
+                             "run 'go build' on it by hand to see the full error")
+    if p.get("Name") and p["Name"] != "main":
+        raise UsageError(f"{p['ImportPath']} is package {p['Name']}, not a command (package main)",
+                         "xbuild builds executables; name a package main")
+    mod = p.get("Module") or {}
+    return MainPackage(p["ImportPath"], Path(p.get("Dir") or cwd), mod.get("Path", ""),
+                       Path(mod["Dir"]) if mod.get("Dir") else None, exec_name(p["ImportPath"]))
+
+
+def select_targets(
+    dist: tuple[DistTarget, ...], go_version: str, spec: str | None, first_class: bool,
+    all_: bool,
+) -> list[Target]:
+    """The targets to build, in a stable order, each known to the toolchain.
+
+    ``spec``: comma-separated ``goos/goarch[/level]``. With no selector the
+    first-class ports are built. Raises UsageError naming an unknown target.
+    """
+    known = {d.platform: d for d in dist}
+    out: list[Target] = []
+    if spec:
+        for text in (s.strip() for s in spec.split(",")):
+            if not text:
+                continue
+            t = Target.parse(text)
+            plat = f"{t.goos}/{t.goarch}"
+            if plat not in known:
+                close = difflib.get_close_matches(plat, list(known), n=3, cutoff=0.6)
+                hint = (f"did you mean {', '.join(close)}? " if close else "") + (
+                    "'go tool dist list' shows every port it knows")
+                raise UsageError(f"{go_version} does not know the target {plat}", hint)
+            if t.level and level_var(t.goarch) is None:
+                raise UsageError(f"{text}: GOARCH {t.goarch} has no level variable",
+                                 "write the target without its level")
+            out.append(t)
+    if first_class or all_ or not spec:
+        for d in dist:
+            if all_ or d.first_class:
+                out.append(Target.parse(d.platform))
+    seen: set[str] = set()
+    uniq = []
+    for t in out:
+        if str(t) not in seen:
+            seen.add(str(t))
+            uniq.append(t)
+    return uniq
+
+
+def find_go(env: Mapping[str, str]) -> Path | None:
+    """The ``go`` the environment's PATH would run, or None."""
+    found = shutil.which("go", path=env.get("PATH", os.defpath))
+    return Path(found) if found else None
+
+
+def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path) -> tuple[Path, str, tuple[str, str]]:
+    """(go binary of the toolchain in use, its version, its GOHOSTOS/GOHOSTARCH).
+
+    Asks ``go env`` so that a GOTOOLCHAIN switch (go.mod's toolchain line) is
+    honoured once; later calls use that GOROOT's go with GOTOOLCHAIN=local.
+    """
+    r = proc.run([str(go), "env", "-json", "GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"],
+                 env=env, timeout=LIST_TIMEOUT, cwd=cwd)
+    if not r.ok:
+        msg = (r.stderr or r.stdout).strip().splitlines()
+        raise GoarchlabError(f"{go} env failed: {msg[0] if msg else r.returncode}",
+                             "run 'go env' by hand")
+    v = json.loads(r.stdout)
+    root = Path(v["GOROOT"])
+    return root / "bin" / go.name, v["GOVERSION"], (v["GOHOSTOS"], v["GOHOSTARCH"])
