@@ -1,0 +1,263 @@
+"""The translation report, regression verdicts, and the Markdown and benchfmt outputs.
+
+Slowdown method (documented in docs/bench.md): for one benchmark, the slowdown
+is median(translated) / median(native) of its time metric (``ns/op``). For a
+suite it is the geometric mean of its benchmarks' slowdowns, and the overall
+figure is the geometric mean of the suites' (start-up and build excluded; they
+are reported on their own). The 95% interval is a percentile bootstrap:
+:data:`BOOTSTRAP_RESAMPLES` times, every benchmark's two samples are resampled
+with replacement, the same statistic is recomputed, and the 2.5th and 97.5th
+percentiles of those values are the bounds. The generator is seeded, so the
+same samples always give the same interval.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from goarchlab.bench import benchfmt, benchmath
+from goarchlab.bench.model import RunRecord, Sample, Table, Variant
+
+BOOTSTRAP_RESAMPLES = 1000
+_SEED = 20261127
+#: Suites reported apart from the overall geomean.
+_APART = ("startup", "build")
+
+
+@dataclass(frozen=True)
+class Slowdown:
+    """translated/native time ratio of one suite (or overall): ``ratio`` (> 0, 2.0 means
+    twice as slow), its 95% bootstrap interval ``lo``..``hi``, and how many benchmarks
+    went into it. ``significant``: the interval excludes 1."""
+
+    suite: str
+    ratio: float
+    lo: float
+    hi: float
+    benchmarks: int
+
+    @property
+    def significant(self) -> bool:
+        """True when the interval lies entirely above or below 1."""
+        return self.lo > 1 or self.hi < 1
+
+
+@dataclass(frozen=True)
+class TranslationReport:
+    """Native against translated: per-suite slowdowns, overall geomean, start-up cost.
+
+    ``startup_ms``: median exec-to-main in milliseconds (native, translated), None
+    when the startup suite did not run; ``first_run_ms``: the first exec of a fresh
+    binary (native, translated), which shows Rosetta's ahead-of-time translation.
+    ``advice``: one sentence a developer can act on.
+    """
+
+    native: str
+    translated: str
+    runner: str
+    suites: tuple[Slowdown, ...]
+    geomean: Slowdown | None
+    startup_ms: tuple[float, float] | None
+    first_run_ms: tuple[float, float] | None
+    advice: str
+
+
+def suite_of(benchmark: str) -> str:
+    """The suite a stored benchmark name belongs to (``cpu/SHA256/64B-2`` -> ``cpu``)."""
+    return benchmark.split("/", 1)[0]
+
+
+def _time_pairs(samples: Sequence[Sample], a: str, b: str) -> dict[str, list[tuple]]:
+    by = {(s.variant, s.benchmark): s.values for s in samples if s.unit == "ns/op"}
+    groups: dict[str, list[tuple]] = {}
+    for (v, bench), xs in by.items():
+        if v != a or bench.endswith("/FirstRun") or bench.endswith("/Wall"):
+            continue
+        ys = by.get((b, bench))
+        if ys and min(xs) > 0 and min(ys) > 0:
+            groups.setdefault(suite_of(bench), []).append((sorted(xs), sorted(ys)))
+    return groups
+
+
+def _gm(xs: Sequence[float]) -> float:
+    return math.exp(sum(math.log(x) for x in xs) / len(xs))
+
+
+def _stat(groups: Sequence[Sequence[tuple]]) -> float:
+    return _gm([_gm([benchmath.median(y) / benchmath.median(x) for x, y in g]) for g in groups])
+
+
+def ratio_interval(groups: Sequence[Sequence[tuple]]) -> tuple[float, float, float]:
+    """(ratio, lo, hi): the geomean-of-geomeans of median ratios and its 95% bootstrap
+    interval. ``groups``: per suite, (sorted native values, sorted translated values)."""
+    point = _stat(groups)
+    rng = random.Random(_SEED)
+    reps = []
+    for _ in range(BOOTSTRAP_RESAMPLES):
+        rg = [[(sorted(rng.choices(x, k=len(x))), sorted(rng.choices(y, k=len(y))))
+               for x, y in g] for g in groups]
+        reps.append(_stat(rg))
+    reps.sort()
+    lo = reps[int(0.025 * (len(reps) - 1))]
+    hi = reps[math.ceil(0.975 * (len(reps) - 1))]
+    return point, lo, hi
+
+
+def translation_pair(variants: Sequence[Variant]) -> tuple[Variant, Variant] | None:
+    """(native, translated): the native baseline and the first translated variant."""
+    native = next((v for v in variants if v.runner_kind == "native"), None)
+    trans = next((v for v in variants if v.runner_kind != "native"), None)
+    return (native, trans) if native and trans else None
+
+
+def translation_report(run: RunRecord) -> TranslationReport | None:
+    """The report for a run that has a native and a translated variant, else None."""
+    pair = translation_pair(run.variants)
+    if pair is None:
+        return None
+    nat, tr = pair
+    groups = _time_pairs(run.samples, nat.name, tr.name)
+    slow = []
+    for suite, g in groups.items():
+        r, lo, hi = ratio_interval([g])
+        slow.append(Slowdown(suite, r, lo, hi, len(g)))
+    core = [g for s, g in groups.items() if s not in _APART]
+    geo = None
+    if core:
+        r, lo, hi = ratio_interval(core)
+        geo = Slowdown("geomean", r, lo, hi, sum(len(g) for g in core))
+    startup = _medians(run.samples, "startup/ExecToMain", nat.name, tr.name)
+    first = _medians(run.samples, "startup/FirstRun", nat.name, tr.name)
+    runner = tr.runner or tr.runner_kind
+    return TranslationReport(nat.name, tr.name, runner, tuple(slow), geo, startup, first,
+                             advice(nat, tr, tuple(slow), geo, startup))
+
+
+def _medians(samples: Sequence[Sample], bench: str, a: str, b: str
+             ) -> tuple[float, float] | None:
+    vals = {s.variant: s.values for s in samples if s.benchmark == bench and s.unit == "ns/op"}
+    if a in vals and b in vals:
+        return (benchmath.median(sorted(vals[a])) / 1e6, benchmath.median(sorted(vals[b])) / 1e6)
+    return None
+
+
+def advice(nat: Variant, tr: Variant, suites: Sequence[Slowdown], geo: Slowdown | None,
+           startup_ms: tuple[float, float] | None) -> str:
+    """One sentence a developer can act on, from the measured slowdowns."""
+    how = tr.runner or tr.runner_kind
+    if geo is None:
+        if startup_ms:
+            extra = startup_ms[1] - startup_ms[0]
+            return (f"Each {tr.target} process starts {extra:.1f} ms later under {how}; "
+                    "keep short-lived tools (linters, generators, test binaries) native.")
+        return "Not enough paired samples for a verdict; run more suites or more runs."
+    core = [s for s in suites if s.suite not in _APART] or list(suites)
+    worst = max(core, key=lambda s: s.ratio)
+    if not geo.significant:
+        return (f"No measurable translation cost under {how} for these workloads "
+                f"(geomean {geo.ratio:.2f}x, 95% interval {geo.lo:.2f}-{geo.hi:.2f}); "
+                "confirm on native hardware before relying on it.")
+    if geo.ratio < 1:
+        return (f"The translated {tr.target} build ran faster here ({geo.ratio:.2f}x); "
+                f"check that the native {nat.target} build is not missing an optimisation "
+                "(GOAMD64/GOARM64 level, cgo) before concluding.")
+    if geo.ratio >= 3:
+        return (f"Translated {tr.target} code runs {geo.ratio:.1f}x slower under {how} "
+                f"({worst.suite} worst at {worst.ratio:.1f}x): build, test and profile natively "
+                f"for {nat.target}, and keep {how} for cross-architecture correctness checks, "
+                "not for timing.")
+    return (f"Translation costs {100 * (geo.ratio - 1):.0f}% under {how} ({worst.suite} worst at "
+            f"{worst.ratio:.2f}x): install a native {nat.target} Go toolchain and tools so "
+            "nothing in your edit-build-test loop runs translated (goarchlab doctor lists them).")
+
+
+def fmt_value(value: float, unit: str) -> str:
+    """A value with a scaled prefix as benchstat prints it: ``1.23µ`` sec/op, ``45.6Mi`` B/s."""
+    if value is None or not math.isfinite(value):
+        return "?"
+    if unit.startswith("sec"):
+        for scale, pfx in ((1, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
+            if abs(value) >= scale:
+                return f"{value / scale:.4g}{pfx}"
+        return f"{value / 1e-9:.4g}n"
+    if unit.startswith("B") or unit.endswith("-B"):
+        for scale, pfx in ((1 << 30, "Gi"), (1 << 20, "Mi"), (1 << 10, "Ki")):
+            if abs(value) >= scale:
+                return f"{value / scale:.4g}{pfx}"
+    return f"{value:.4g}"
+
+
+def _higher_is_better(unit: str) -> bool:
+    return unit.endswith("/s")
+
+
+def regressions(tables: Sequence[Table]) -> list[str]:
+    """Benchmarks that got significantly worse than the baseline, as ``name (unit) +x%``."""
+    out = []
+    for t in tables:
+        for row in t.rows:
+            for cell in row.cells[1:]:
+                c = cell.comparison if cell else None
+                if c is None or not c.significant or c.delta_pct is None:
+                    continue
+                worse = c.delta_pct < 0 if _higher_is_better(t.unit) else c.delta_pct > 0
+                if worse:
+                    out.append(f"{row.benchmark} ({t.unit}, {cell.variant}) {c.verdict}")
+    return out
+
+
+def benchfmt_text(run: RunRecord, cpu: str) -> str:
+    """The run in Go benchmark format: per variant goos/goarch/cpu/runner/go config
+    lines and a ``variant`` key, so ``benchstat -col variant`` compares the variants."""
+    config = {}
+    for v in run.variants:
+        cfg = {"goos": v.goos, "goarch": v.goarch}
+        if cpu:
+            cfg["cpu"] = cpu
+        cfg["runner"] = v.runner or v.runner_kind
+        if v.toolchain_version:
+            cfg["go"] = v.toolchain_version
+        config[v.name] = cfg
+    samples = [s for s in run.samples if s.variant in config]
+    return benchfmt.format_results(samples, config)
+
+
+def markdown(run: RunRecord, tables: Sequence[Table], report: TranslationReport | None) -> str:
+    """A Markdown report: variants, translation slowdowns, one table per unit."""
+    lines = [f"# goarchlab bench {run.run_id}", ""]
+    lines += ["| variant | go | target | runner | env | flags |", "|---|---|---|---|---|---|"]
+    for v in run.variants:
+        env = " ".join(f"{k}={x}" for k, x in v.env)
+        lines.append(f"| {v.name} | {v.toolchain_version or 'default'} | {v.target} | "
+                     f"{v.runner or v.runner_kind} | {env} | {' '.join(v.build_flags)} |")
+    if report:
+        lines += ["", f"## Translation: {report.translated} vs {report.native}", "",
+                  "| suite | slowdown | 95% interval | benchmarks |", "|---|---|---|---|"]
+        for s in (*report.suites, *([report.geomean] if report.geomean else [])):
+            lines.append(f"| {s.suite} | {s.ratio:.2f}x | {s.lo:.2f}-{s.hi:.2f} | {s.benchmarks} |")
+        if report.startup_ms:
+            lines.append(f"\nStart-up (exec to main): {report.startup_ms[0]:.2f} ms native, "
+                         f"{report.startup_ms[1]:.2f} ms translated.")
+        lines += ["", f"**{report.advice}**"]
+    for t in tables:
+        lines += ["", f"## {t.unit}", "", "| benchmark | " + " | ".join(t.columns) + " |",
+                  "|---" * (len(t.columns) + 1) + "|"]
+        for row in t.rows:
+            cells = []
+            for c in row.cells:
+                if c is None:
+                    cells.append("")
+                    continue
+                text = f"{fmt_value(c.summary.center, t.unit)} ± {c.summary.range_str()}"
+                if c.comparison:
+                    text += f" {c.comparison.verdict} ({c.comparison.p_str()})"
+                cells.append(text)
+            lines.append(f"| {row.benchmark} | " + " | ".join(cells) + " |")
+        if t.footnotes:
+            lines += [""] + [f"{i}. {n}" for i, n in enumerate(t.footnotes, 1)]
+    if run.notes:
+        lines += ["", "## Notes", ""] + [f"- {n}" for n in run.notes]
+    return "\n".join(lines) + "\n"

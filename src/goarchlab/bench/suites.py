@@ -1,0 +1,267 @@
+"""The built-in suites, their workload builds and the suite registry.
+
+Each suite turns a variant :class:`~goarchlab.bench.variants.Plan` into the
+:class:`~goarchlab.bench.jobs.Job` s the engine repeats, or a reason to skip it.
+Workloads are Go sources shipped in ``bench/workloads`` (one module, one main
+per suite), cross-built by goarchlab with the variant's toolchain for its
+target; binaries are cached under ``GOARCHLAB_HOME/cache/bench/<key>`` where the
+key hashes the toolchain, target, level, build env, flags and the sources.
+:func:`register` lets other suites (``http``) join the registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.bench.hostfacts import ToolchainProvider
+from goarchlab.bench.jobs import BuildJob, GoBenchJob, Job, StartupJob
+from goarchlab.bench.variants import Plan
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.host.model import Host
+from goarchlab.toolchains.model import Toolchain
+
+WORKLOADS = Path(__file__).parent / "workloads"
+#: Seconds allowed for one workload build.
+BUILD_TIMEOUT = 600.0
+
+
+@dataclass
+class Context:
+    """What suites need to prepare jobs.
+
+    ``env``: the base environment (PATH, HOME, GOCACHE...); ``home``: GOARCHLAB_HOME;
+    ``benchtime``: per benchmark in a workload (``200ms`` or ``20x``); ``bench``: a
+    regexp that benchmark names must match (``.`` for all); ``timeout``: seconds per
+    measured process (None: each suite's default); ``cwd``: where user packages resolve.
+    """
+
+    host: Host
+    env: Mapping[str, str]
+    home: Path
+    toolchains: ToolchainProvider
+    benchtime: str = "200ms"
+    bench: str = "."
+    timeout: float | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+    _memo: dict = field(default_factory=dict)
+
+    def go_env(self, tc: Toolchain, plan: Plan, **extra: str) -> dict[str, str]:
+        """The environment for running ``tc``'s go for ``plan``: the base env without any
+        GOROOT (the go binary finds its own), GOTOOLCHAIN=local so no other Go is
+        downloaded or switched to, GOWORK=off so a user's go.work is not applied."""
+        env = {k: v for k, v in self.env.items() if k not in ("GOROOT", "GOOS", "GOARCH")}
+        env.update(GOTOOLCHAIN="local", GOWORK="off", CGO_ENABLED="0")
+        env["PATH"] = os.pathsep.join([str(tc.goroot / "bin"), env.get("PATH", "")])
+        env.update(plan.build_env())
+        env.update(extra)
+        return env
+
+    def run_env(self, plan: Plan) -> dict[str, str]:
+        """The environment a variant's benchmark processes run with."""
+        return {**self.env, **plan.run_env()}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A suite prepared for one variant: its jobs, or why it is skipped."""
+
+    jobs: tuple[Job, ...] = ()
+    skipped: str | None = None
+
+
+@dataclass(frozen=True)
+class SuiteDef:
+    """A suite: ``name``, one-line ``description``, whether it runs by default, and
+    ``prepare(plan, ctx) -> Prepared``. ``timeout``: default seconds per process."""
+
+    name: str
+    description: str
+    default: bool
+    prepare: Callable[[Plan, Context], Prepared]
+    timeout: float = 120.0
+
+
+SUITES: dict[str, SuiteDef] = {}
+
+
+def register(suite: SuiteDef) -> SuiteDef:
+    """Add a suite to the registry (a later registration of a name replaces it)."""
+    SUITES[suite.name] = suite
+    return suite
+
+
+def get(name: str) -> SuiteDef:
+    """The suite called ``name``; UsageError listing the known ones otherwise."""
+    if name not in SUITES:
+        raise UsageError(f"unknown suite {name!r}", "known suites: " + ", ".join(SUITES)
+                         + "; a Go package path must start with ./ or ../")
+    return SUITES[name]
+
+
+def default_suites() -> list[str]:
+    """Names of the suites run when none is named."""
+    return [s.name for s in SUITES.values() if s.default]
+
+
+def _source_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted(WORKLOADS.rglob("*")):
+        if p.is_file() and p.suffix in (".go", ".mod", ".c", ".h"):
+            h.update(str(p.relative_to(WORKLOADS)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def build_workload(directory: str, plan: Plan, ctx: Context, *, cc: str | None = None) -> Path:
+    """Build workload ``directory`` for ``plan`` (cached); returns the binary's path.
+
+    ``cc``: a C compiler for the target enables cgo. Raises GoarchlabError when the
+    build fails (its first error line in the message).
+    """
+    tc = ctx.toolchains(plan.version, ctx.host.os, ctx.host.native_arch)
+    extra = {"CGO_ENABLED": "1", "CC": cc} if cc else {}
+    env = ctx.go_env(tc, plan, **extra)
+    if "src" not in ctx._memo:
+        ctx._memo["src"] = _source_hash()
+    key_doc = json.dumps([str(tc.version), str(tc.goroot), plan.build_env(), extra,
+                          plan.variant.build_flags, ctx._memo["src"], directory], sort_keys=True)
+    key = hashlib.sha256(key_doc.encode()).hexdigest()[:20]
+    out = ctx.home / "cache" / "bench" / key / directory
+    if out.exists():
+        return out
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{directory}.", dir=out.parent)
+    os.close(fd)
+    argv = [str(tc.go), "build", "-o", tmp, *plan.variant.build_flags, f"./{directory}"]
+    try:
+        r = proc.run(argv, env=env, timeout=BUILD_TIMEOUT, cwd=WORKLOADS)
+        if not r.ok:
+            first = next((ln for ln in r.stderr.splitlines() if ln and not ln.startswith("#")),
+                         r.stderr.strip()[:200])
+            raise GoarchlabError(
+                f"building the {directory} workload for {plan.name} failed: {first}",
+                f"command: {' '.join(argv)} (in {WORKLOADS})")
+        os.replace(tmp, out)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return out
+
+
+def _timeout(ctx: Context, default: float) -> float:
+    return ctx.timeout if ctx.timeout is not None else default
+
+
+def list_names(suite: str, binary: Path, plan: Plan, ctx: Context) -> list[str]:
+    """The benchmark names a workload binary has (``-list``), memoised per suite."""
+    key = ("list", suite)
+    if key not in ctx._memo:
+        r = proc.run(plan.runner.argv(binary, ["-list"]), env=ctx.run_env(plan), timeout=120)
+        if not r.ok:
+            raise GoarchlabError(f"the {suite} workload does not run under {plan.name} "
+                                 f"(exit {r.returncode}): {r.stderr.strip()[:200]}",
+                                 "goarchlab doctor shows whether this runner works")
+        ctx._memo[key] = r.stdout.split()
+    return ctx._memo[key]
+
+
+def _matching(names: list[str], pattern: str) -> list[str]:
+    rx = re.compile(pattern)
+    return [n for n in names if rx.search(n)]
+
+
+def _workload_suite(suite: str, directory: str, timeout: float = 120.0,
+                    cgo: bool = False) -> Callable[[Plan, Context], Prepared]:
+    def prepare(plan: Plan, ctx: Context) -> Prepared:
+        cc = None
+        if cgo:
+            cc = c_compiler_for(ctx.host, plan.goos, plan.goarch)
+            if cc is None:
+                return Prepared(skipped=f"no C compiler for {plan.goos}/{plan.goarch} "
+                                f"(install a cross compiler, e.g. gcc-"
+                                f"{_gnu_arch(plan.goarch)}-linux-gnu, and set CC)")
+        binary = build_workload(directory, plan, ctx, cc=cc)
+        if not _matching(list_names(suite, binary, plan, ctx), ctx.bench):
+            return Prepared(skipped=f"no {suite} benchmark matches --bench {ctx.bench!r}")
+        args = ("-bench", ctx.bench, "-benchtime", ctx.benchtime)
+        job = GoBenchJob(suite, plan.name, plan.runner, binary, args, ctx.run_env(plan),
+                         f"{suite}/", timeout=_timeout(ctx, timeout))
+        return Prepared((job,))
+
+    return prepare
+
+
+def _gnu_arch(goarch: str) -> str:
+    return {"arm64": "aarch64", "amd64": "x86-64", "386": "i686"}.get(goarch, goarch)
+
+
+def c_compiler_for(host: Host, goos: str, goarch: str) -> str | None:
+    """A C compiler that targets goos/goarch, or None.
+
+    On macOS clang builds for both arm64 and amd64 (cmd/go passes ``-arch``), so any
+    clang serves either; elsewhere the compiler's ``-dumpmachine`` triple must match.
+    """
+    for cc in host.c_compilers:
+        if host.os == "darwin" and goos == "darwin" and "clang" in (cc.name + cc.path):
+            return cc.path
+        if cc.goarch == goarch and (cc.goos or host.os) == goos:
+            return cc.path
+    return None
+
+
+def _prepare_startup(plan: Plan, ctx: Context) -> Prepared:
+    names = _matching(["ExecToMain", "Wall", "FirstRun"], ctx.bench)
+    if not names:
+        return Prepared(skipped=f"no startup benchmark matches --bench {ctx.bench!r}")
+    binary = build_workload("startup", plan, ctx)
+    # A fresh copy, so the warm-up run is the first exec of this file (Rosetta's
+    # ahead-of-time translation happens then and is cached for later runs).
+    fresh = Path(tempfile.mkdtemp(prefix="goarchlab-startup-")) / "startup"
+    shutil.copy2(binary, fresh)
+    return Prepared((StartupJob("startup", plan.name, plan.runner, fresh, ctx.run_env(plan),
+                                timeout=_timeout(ctx, 60.0), names=tuple(names)),))
+
+
+_BUILD_CASES = (("cache=cold/strip=false", True, ()), ("cache=warm/strip=false", False, ()),
+                ("cache=cold/strip=true", True, ("-ldflags=-s -w",)),
+                ("cache=warm/strip=true", False, ("-ldflags=-s -w",)))
+
+
+def _prepare_build(plan: Plan, ctx: Context) -> Prepared:
+    cases = [c for c in _BUILD_CASES if re.search(ctx.bench, c[0])]
+    if not cases:
+        return Prepared(skipped=f"no build benchmark matches --bench {ctx.bench!r}")
+    # The variant's own go runs under its runner: a translated toolchain's build time.
+    tc = ctx.toolchains(plan.version, plan.goos, plan.goarch)
+    env = ctx.go_env(tc, plan)
+    key = hashlib.sha256(json.dumps([str(tc.goroot), plan.build_env()]).encode()).hexdigest()[:16]
+    warm = ctx.home / "cache" / "bench" / f"gocache-{key}"
+    jobs = tuple(
+        BuildJob("build", plan.name, plan.runner, tc.go, WORKLOADS, "./buildsample", env, name,
+                 cold, warm, (*plan.variant.build_flags, *flags), _timeout(ctx, 900.0))
+        for name, cold, flags in cases)
+    return Prepared(jobs)
+
+
+register(SuiteDef("cpu", "sha256 at 64 B/1 KiB/1 MiB, math/big mul and exp, parallel sha256",
+                  True, _workload_suite("cpu", "cpu")))
+register(SuiteDef("alloc", "allocation-heavy work; GC cycles, pause quantiles, heap",
+                  True, _workload_suite("alloc", "alloc")))
+register(SuiteDef("sched", "goroutine ping-pong, channel fan-out; scheduling latency",
+                  True, _workload_suite("sched", "sched")))
+register(SuiteDef("syscall", "getpid, stat, write to /dev/null, pipe round trip",
+                  True, _workload_suite("syscall", "syscalls")))
+register(SuiteDef("cgo", "Go-to-C call overhead (needs a C compiler for the target)",
+                  True, _workload_suite("cgo", "cgo", cgo=True)))
+register(SuiteDef("startup", "exec to main of a small binary (translation start-up cost)",
+                  True, _prepare_startup, 60.0))
+register(SuiteDef("build", "go build of a sample module: cold/warm GOCACHE, with/without -s -w",
+                  False, _prepare_build, 900.0))

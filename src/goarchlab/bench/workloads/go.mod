@@ -1,0 +1,3 @@
+module goarchlab.local/workloads
+
+go 1.20
