@@ -11,6 +11,7 @@ applied to a BinaryInfo, whose slices may be several.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from goarchlab.binary.model import BinaryInfo
 from goarchlab.host.model import Host
@@ -65,7 +66,9 @@ def fit(info: BinaryInfo, host: Host) -> Fit:
         # Only what the kernel applies on a plain exec counts: a qemu-* binary on PATH
         # runs a foreign program only when called explicitly (editors never do that).
         if t is not None and t.kind in ("binfmt", "rosetta"):
-            how = "Rosetta 2" if t.kind == "rosetta" else f"the binfmt_misc handler {t.interpreter}"
+            entry = Path(t.source).name if "binfmt_misc" in t.source else t.kind
+            how = ("Rosetta 2" if t.kind == "rosetta"
+                   else f"the binfmt_misc handler {entry} ({t.interpreter})")
             return Fit("translated", a, goos, t.kind,
                        f"it is {a} only, so on this {host.native_arch} machine it runs under {how}")
         if t is not None and not note:
