@@ -1,0 +1,83 @@
+"""``goarchlab xbuild``: cross-build a main package for many targets and verify every artifact."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from goarchlab import render
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError, UsageError
+
+
+def register(subparsers) -> None:
+    """Add the ``xbuild`` parser."""
+    p = subparsers.add_parser(
+        "xbuild",
+        help="cross-build a package for many GOOS/GOARCH targets and verify every artifact",
+        description="Build one main package for the targets of 'go tool dist list', in "
+        "parallel; check each artifact from its headers and Go build info; write "
+        "<name>_<goos>_<goarch>[.exe], SHA256SUMS and manifest.json.",
+    )
+    p.add_argument("package", nargs="?", default=".", help="main package (default: .)")
+    sel = p.add_argument_group("targets (default: --first-class)")
+    sel.add_argument("--targets", metavar="OS/ARCH[/LEVEL],...",
+                     help="e.g. linux/amd64,linux/amd64/v3,darwin/arm64")
+    sel.add_argument("--first-class", action="store_true", help="the toolchain's first-class ports")
+    sel.add_argument("--all", action="store_true", help="every port the toolchain knows")
+    p.add_argument("-o", "--out", default="dist", help="output directory (default: dist)")
+    p.add_argument("--name", help="artifact base name (default: the go command's for the package)")
+    p.add_argument("--ldflags", default="", help="passed to go build -ldflags")
+    p.add_argument("--trimpath", action="store_true", help="go build -trimpath")
+    p.add_argument("--tags", default="", help="go build -tags (comma-separated)")
+    p.add_argument("--cgo", choices=("0", "1"),
+                   help="force CGO_ENABLED (default: go's own: on for the host only)")
+    p.add_argument("-j", "--jobs", type=int, help="parallel builds (default: CPU count)")
+    p.add_argument("--reproducible", action="store_true",
+                   help="build each target again from another checkout and compare the bytes")
+    p.add_argument("--repro-cache", choices=("fresh", "shared"), default="fresh",
+                   help="GOCACHE of the second build: fresh (default; as on another machine, "
+                   "rebuilds the standard library) or shared (faster; trusts the cache)")
+    p.add_argument("--go", metavar="VERSION",
+                   help="Go version to build with, installed if missing (default: the "
+                   "directory's toolchain, else the go on PATH)")
+    p.add_argument("--timeout", type=float, default=900.0, help="seconds per go build")
+    p.add_argument("--json", action="store_true", help="print goarchlab.xbuild/v1")
+    p.set_defaults(handler=_run)
+
+
+def resolve_go(spec: str | None, cwd: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    """The go binary and environment: ``--go`` through the toolchain manager, else the
+    directory's installed toolchain, else the go on PATH."""
+    from goarchlab import toolchains
+    from goarchlab.xbuild.plan import find_go
+
+    if spec:
+        tc = toolchains.ensure(spec, cwd=cwd, env=env, notify=render.note)
+        return tc.go, toolchains.go_environ(tc, env)
+    try:
+        tc = toolchains.ensure(None, cwd=cwd, env=env, install_missing=False)
+        return tc.go, toolchains.go_environ(tc, env)
+    except GoarchlabError:
+        go = find_go(env)
+        if go is None:
+            raise GoarchlabError("no Go toolchain: none installed by goarchlab and no go on PATH",
+                                 "pass --go 1.27 to install one") from None
+        return go, env
+
+
+def _run(args) -> int:
+    from goarchlab import xbuild
+
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}", "use 1 or more")
+    cwd = Path.cwd()
+    go, env = resolve_go(args.go, cwd, dict(os.environ))
+    opts = xbuild.Options(
+        pattern=args.package, targets=args.targets, first_class=args.first_class, all=args.all,
+        out_dir=Path(args.out), name=args.name, ldflags=args.ldflags, trimpath=args.trimpath,
+        tags=args.tags, cgo=args.cgo, jobs=args.jobs, reproducible=args.reproducible,
+        repro_cache=args.repro_cache, timeout=args.timeout)
+    with render.progress("xbuild", enabled=not args.json) as prog:
+        res = xbuild.run(opts, go=go, env=env, cwd=cwd, progress=prog)
+    render.emit(res, as_json=args.json)
+    return EXIT_OK if res.ok else EXIT_PROBLEMS

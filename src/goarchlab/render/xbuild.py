@@ -1,0 +1,66 @@
+"""Human output of ``goarchlab xbuild``: one row per target, then the problems."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from goarchlab import render
+from goarchlab.xbuild.model import TargetResult, XbuildResult
+
+_STYLE = {"ok": "green", "skipped": "yellow"}
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB"
+
+
+def _facts(t: TargetResult) -> str:
+    a = t.artifact
+    if a is None:
+        return ""
+    bits = [a.format, a.arch]
+    if a.static is not None:
+        bits.append("static" if a.static else "dynamic")
+    if a.stripped:
+        bits.append("stripped")
+    level = next((f"{k}={v}" for k, v in a.settings.items()
+                  if k in ("GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64", "GORISCV64",
+                           "GOMIPS", "GOMIPS64", "GOWASM")), "")
+    if level:
+        bits.append(level)
+    bits.append(f"cgo={t.cgo}")
+    return " ".join(bits)
+
+
+@render.human(XbuildResult)
+def _xbuild(r: XbuildResult, c: Console) -> None:
+    c.print(f"{r.package} with {r.go}, {len(r.targets)} targets, {r.jobs} jobs, "
+            f"{r.wall_s:.1f} s -> {r.out_dir}")
+    t = Table(box=None, pad_edge=False)
+    for col, just in (("target", "left"), ("status", "left"), ("time", "right"),
+                      ("size", "right"), ("artifact", "left"), ("checks", "left")):
+        t.add_column(col, justify=just)
+    for x in r.targets:
+        style = _STYLE.get(x.status, "red")
+        checks = ""
+        if x.checks:
+            ok = sum(c_.ok for c_ in x.checks)
+            checks = f"{ok}/{len(x.checks)}"
+            if x.reproducible is not None:
+                checks += " reproducible" if x.reproducible.ok else " NOT reproducible"
+        t.add_row(x.target, f"[{style}]{x.status}[/]", f"{x.time_s:.1f} s" if x.time_s else "",
+                  _size(x.artifact.size) if x.artifact else "", _facts(x), checks)
+    c.print(t)
+    for x in r.targets:
+        if x.ok:
+            for ch in x.checks:
+                if not ch.ok:
+                    c.print(f"[yellow]{x.target}[/]: {ch.name}: expected {ch.expected}, "
+                            f"found {ch.actual}", markup=True)
+            continue
+        c.print(f"[bold red]{x.target}[/] {x.status}: {x.reason}", markup=True)
+        for line in x.error:
+            c.print(f"    {line}", markup=False)
+    if r.sha256sums:
+        c.print(f"[dim]{r.sha256sums}, {r.manifest}[/]")
