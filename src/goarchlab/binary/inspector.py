@@ -126,8 +126,16 @@ def inspect(path: str | os.PathLike[str]) -> BinaryInfo:
 def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
     head = mm[:64]
     magic_be = int.from_bytes(head[:4], "big")
+    if size < 8:
+        if not any(head[: len(m)] == m[: len(head)] for m in _MAGICS):
+            raise _not_executable(name, head)
+        raise _fail(name, f"too short to be an executable ({size} bytes)", _TRUNC_HINT)
+    fmt = "other"
     try:
         if head.startswith(b"\x7fELF"):
+            fmt = "elf"
+            if size < (64 if head[4] == 2 else 52):
+                raise Truncated("ELF header is cut short")
             fmt = "elf"
             with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
                 slices = (read_elf(f, lambda o, n: mm[o : o + n], size),)
@@ -164,6 +172,15 @@ def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
     return BinaryInfo(path=name, format=fmt, size=size, slices=slices)
 
 
+_MAGICS = (
+    b"\x7fELF",
+    b"MZ",
+    b"\0asm",
+    *(
+        m.to_bytes(4, "big")
+        for m in (*macho.THIN_MAGICS, macho.mo.FAT_MAGIC, macho.mo.FAT_MAGIC_64)
+    ),
+)
 _LABEL = {
     "elf": "ELF",
     "macho": "Mach-O",
