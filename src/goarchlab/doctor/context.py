@@ -134,6 +134,10 @@ class Context:
     def go_env(self) -> dict[str, str]:
         """``go env -json`` of the active go, run in the project (or cwd), once.
 
+        It runs with GOTOOLCHAIN=local: doctor audits the go on PATH and must never
+        start a toolchain download; the real GOTOOLCHAIN is read from its sources
+        (goarchlab.doctor.facts.setting) and the project checks say whether a
+        switch would happen. So the ``GOTOOLCHAIN`` key of the answer is ``local``.
         Raises GoarchlabError when there is no usable go or it fails.
         """
         from goarchlab.gocmd.env import go_env
@@ -142,6 +146,7 @@ class Context:
             g = self.active_go()
             if g is None:
                 raise GoarchlabError("no go on PATH", "goarchlab toolchain install latest")
-            return go_env(g.path, self.env, timeout=self.timeout, cwd=self.project or self.cwd)
+            env = {**self.env, "GOTOOLCHAIN": "local"}
+            return go_env(g.path, env, timeout=self.timeout, cwd=self.project or self.cwd)
 
         return self.memo("go_env", compute)

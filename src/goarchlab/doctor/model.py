@@ -91,3 +91,16 @@ def check(id: str, area: str, summary: str) -> Callable:
         return fn
 
     return deco
+
+
+class CheckSkipped(Exception):
+    """Raised by a check that cannot run because a fact it needs is missing.
+
+    Another check reports the missing fact itself (no usable go on PATH: ``path.go``),
+    so the runner records ``reason`` in the report's ``skipped`` list instead of a
+    second finding for the same problem.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason

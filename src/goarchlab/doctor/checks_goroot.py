@@ -1,0 +1,90 @@
+"""GOROOT: set in the environment but pointing at another Go than the one on PATH.
+
+The go command finds its own GOROOT from its executable's location, so a
+GOROOT variable is only needed for unusual layouts; when it points at another
+release, every build fails with ``compile: version "go1.22.10" does not match
+go tool version "go1.27.3"``, and at another arch the host tools it needs
+(``$GOROOT/pkg/tool/<goos>_<goarch>``) are missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from goarchlab.doctor import facts
+from goarchlab.doctor.context import Context
+from goarchlab.doctor.model import Finding, Fix, Severity, check
+from goarchlab.errors import GoarchlabError
+
+_UNSET = Fix("unset GOROOT in your shell profile; the go command finds its own root")
+
+
+def _goroot_setting(ctx: Context) -> facts.Setting | None:
+    v = ctx.env.get("GOROOT", "")
+    if v:
+        return facts.Setting("GOROOT", v, facts.SRC_SHELL)
+    ef = facts.env_file(ctx)
+    if ef.values.get("GOROOT"):
+        return facts.Setting("GOROOT", ef.values["GOROOT"], facts.SRC_FILE, str(ef.path))
+    return None
+
+
+@check("goroot.env", "goroot", "GOROOT set in the environment but pointing at another "
+       "version or arch than the go that wins on PATH")
+def check_goroot(ctx: Context) -> Iterator[Finding]:
+    """Compare an explicit GOROOT with the winning go (version file and headers)."""
+    s = _goroot_setting(ctx)
+    ident = facts.active(ctx)
+    if s is None:
+        own = f" ({ident.goroot})" if ident.goroot else ""
+        yield Finding("goroot.env", "goroot", Severity.OK,
+                      f"GOROOT is not set; {ident.go.path} uses its own root{own}")
+        return
+    # 'go env -u GOROOT' is refused ("GOROOT cannot be modified"): edit the file.
+    fix = _UNSET if s.source == facts.SRC_SHELL else Fix(
+        f"delete the GOROOT= line from {s.where}; the go command finds its own root")
+    root = Path(s.value)
+    if not (root / "bin").is_dir() and not (root / "src").is_dir():
+        yield Finding("goroot.env", "goroot", Severity.ERROR,
+                      f"GOROOT={s.value} is not a Go installation",
+                      f"{s.origin()}; the go command stops with 'cannot find GOROOT "
+                      "directory' or finds no standard library", fix)
+        return
+    theirs = facts.read_version_file(root)
+    mine = ident.version
+    problems = []
+    if theirs and mine and theirs != mine:
+        problems.append(f"it holds {theirs} but the go on PATH is {mine}: builds fail with "
+                        f"'compile: version \"{theirs}\" does not match go tool version "
+                        f"\"{mine}\"'")
+    their_plat = _platform_of(ctx, root)
+    if their_plat and ident.goos and their_plat != ident.platform:
+        problems.append(f"its toolchain is {their_plat} but the go on PATH is "
+                        f"{ident.platform}, so the compiler and linker it needs "
+                        f"($GOROOT/pkg/tool/{ident.goos}_{ident.goarch}) are missing")
+    if problems:
+        yield Finding("goroot.env", "goroot", Severity.ERROR,
+                      f"GOROOT={s.value} does not match {ident.go.path}",
+                      f"{s.origin()}; " + "; ".join(problems), fix)
+        return
+    same = ident.goroot is not None and root.resolve() == ident.goroot.resolve()
+    yield Finding("goroot.env", "goroot", Severity.INFO,
+                  f"GOROOT={s.value} is set" + (" to the go's own root" if same else ""),
+                  f"{s.origin()}; it matches {ident.go.path} ({mine or theirs}) but is not "
+                  "needed: the go command finds its own root", fix)
+
+
+def _platform_of(ctx: Context, root: Path) -> str | None:
+    """``goos/goarch`` of ``$root/bin/go`` from its headers, or None."""
+    go = root / "bin" / "go"
+    if not go.is_file():
+        go = root / "bin" / "go.exe"
+    try:
+        info = ctx.inspect(go)
+    except GoarchlabError:
+        return None
+    bi = info.go
+    if bi is None or not bi.goos:
+        return None
+    return f"{bi.goos}/{bi.goarch or info.archs[0]}"

@@ -1,0 +1,119 @@
+"""PATH checks: which ``go`` wins, what it shadows, and how it runs on this host.
+
+The winning go is judged from its headers (goarchlab.binary.inspect), so a
+binary for another OS is reported without being executed; only a wrapper
+script, or a file without Go build info, is asked ``go version``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from goarchlab.doctor import facts
+from goarchlab.doctor.context import Context, GoOnPath
+from goarchlab.doctor.model import Finding, Fix, Severity, check
+from goarchlab.errors import GoarchlabError, ProcTimeout
+
+#: The command that installs a toolchain for this machine's own OS/arch (the default of
+#: ``goarchlab toolchain install``).
+INSTALL_HINT = "goarchlab toolchain install"
+
+
+def _install_fix(ctx: Context, version: str | None = None) -> Fix:
+    try:
+        plat = ctx.host.platform
+    except GoarchlabError:
+        plat = "this machine"
+    ver = version.removeprefix("go") if version else "latest"
+    return Fix(f"install a {plat} toolchain with '{INSTALL_HINT} {ver}' (or from go.dev/dl) "
+               "and put its bin directory first on PATH")
+
+
+@check("path.go", "path", "every go on PATH in order: which one wins, shadowed installs, "
+       "broken entries")
+def check_go_on_path(ctx: Context) -> Iterator[Finding]:
+    """List the go binaries on PATH; error when none is usable."""
+    found = ctx.go_binaries()
+    winner = ctx.active_go()
+    for g in found:
+        if g.problem is None:
+            continue
+        # The shell skips directories and non-executables when it searches PATH,
+        # so these never run; a broken link is still worth cleaning up.
+        sev = Severity.INFO if g.problem.startswith("a directory") else Severity.WARN
+        yield Finding("path.go", "path", sev, f"{g.path} on PATH is {g.problem}",
+                      "the shell skips it when it looks for go",
+                      Fix(f"remove {g.path} or take {g.path.parent} off PATH"))
+    if winner is None:
+        where = "; ".join(str(g.path) for g in found) or "none of the PATH directories has one"
+        yield Finding("path.go", "path", Severity.ERROR, "no usable go on PATH",
+                      f"looked in {len(ctx.path_dirs())} PATH directories: {where}",
+                      _install_fix(ctx))
+        return
+    yield Finding("path.go", "path", Severity.OK, f"go on PATH: {winner.path}",
+                  f"resolves to {winner.resolved}" if winner.resolved != winner.path else "")
+    for g in found:
+        if g.problem is not None or g.index <= winner.index:
+            continue
+        if g.resolved == winner.resolved:
+            continue  # the same file reached through another PATH entry
+        yield _shadowed(ctx, g, winner)
+
+
+def _shadowed(ctx: Context, g: GoOnPath, winner: GoOnPath) -> Finding:
+    """An INFO finding for a go that never runs because ``winner`` comes first.
+
+    Only its headers are read: a shadowed go is never executed by doctor.
+    """
+    what = ""
+    target = g.resolved or g.path
+    try:
+        info = ctx.inspect(target)
+        bi = info.go
+        if bi is not None:
+            plat = f"{bi.goos or '?'}/{bi.goarch or info.archs[0]}"
+            what = f" ({bi.go_version} {plat})"
+    except GoarchlabError:
+        what = " (not a binary goarchlab can read)"
+    return Finding("path.go", "path", Severity.INFO, f"shadowed: {g.path}{what}",
+                   f"it never runs because {winner.path} comes earlier on PATH",
+                   Fix(f"reorder PATH if you meant to use {g.path}, or remove that install"))
+
+
+@check("path.go-arch", "path", "the winning go's OS/arch against the host: native, "
+       "translated (binfmt/QEMU, Rosetta 2) or unable to run")
+def check_go_arch(ctx: Context) -> Iterator[Finding]:
+    """Judge how the winning go runs here; a go that hangs or prints garbage is a finding."""
+    winner = ctx.active_go()
+    if winner is None:
+        return
+    try:
+        ident = facts.identify(ctx, winner)
+    except ProcTimeout as e:
+        yield Finding("path.go-arch", "path", Severity.ERROR,
+                      f"{winner.path} did not answer 'go version' within {e.timeout:g} s",
+                      "it hangs (a broken wrapper script, or waiting for input) and every go "
+                      "command through it will too",
+                      Fix(f"fix or remove {winner.path}; raise doctor's --timeout if it is "
+                          "only slow"))
+        return
+    except GoarchlabError as e:
+        yield Finding("path.go-arch", "path", Severity.ERROR,
+                      f"{winner.path} is not a working go command", e.message,
+                      Fix(e.hint or f"remove {winner.path} from PATH"))
+        return
+    kind = "wrapper script for " if ident.script else ""
+    what = f"{kind}{ident.version or 'an unknown version'} {ident.platform}"
+    if ident.how == "native":
+        yield Finding("path.go-arch", "path", Severity.OK,
+                      f"{winner.path} {ident.reason}", what)
+        return
+    if ident.how == "translated":
+        detail = (f"{what}: every go command runs under emulation, and unless GOARCH is "
+                  f"set builds default to GOARCH={ident.goarch} (the toolchain's own arch), "
+                  "so the programs you build and test run translated too")
+    else:
+        detail = (f"{what}: the kernel refuses to start it ('exec format error'), so every "
+                  "go command fails")
+    yield Finding("path.go-arch", "path", Severity.ERROR, f"{winner.path} {ident.reason}",
+                  detail, _install_fix(ctx, ident.version))

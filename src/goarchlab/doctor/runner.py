@@ -1,0 +1,187 @@
+"""The doctor engine: load the check modules, select checks, run them concurrently.
+
+Checks are I/O bound (a subprocess, a file read) and share their facts through
+the memoised Context, so a thread pool brings the run down to roughly its
+slowest dependency chain (host detection, then ``go env -json``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from goarchlab.doctor import facts
+from goarchlab.doctor.context import Context
+from goarchlab.doctor.model import REGISTRY, CheckSkipped, CheckSpec, Finding, Fix, Severity
+from goarchlab.doctor.report import (
+    AppliedFix,
+    CompilerSummary,
+    DoctorReport,
+    GoSummary,
+    HostSummary,
+    Skipped,
+    TranslatorSummary,
+    area_key,
+    count,
+    sort_findings,
+)
+from goarchlab.errors import GoarchlabError, UsageError
+
+#: Modules under goarchlab.doctor that register checks; missing ones are skipped
+#: (the areas are written in parallel and may not have landed yet).
+CHECK_MODULES: tuple[str, ...] = (
+    "checks_path",
+    "checks_goroot",
+    "checks_goenv",
+    "checks_gopaths",
+    "checks_godebug",
+    "checks_cgo",
+    "checks_tools",
+    "checks_homebrew",
+    "checks_project",
+)
+
+#: Upper bound on worker threads; most checks wait on the same few memoised facts.
+MAX_WORKERS = 24
+
+
+def load_checks() -> dict[str, CheckSpec]:
+    """Import every check module that exists; return the registry (id -> CheckSpec)."""
+    for mod in CHECK_MODULES:
+        name = f"goarchlab.doctor.{mod}"
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name != name:
+                raise
+    return REGISTRY
+
+
+@dataclass(frozen=True)
+class CheckList:
+    """Every registered check (``--list-checks``), ordered by area then id."""
+
+    SCHEMA = "goarchlab.doctor.checks/v1"
+
+    checks: tuple[CheckSpec, ...]
+
+    def to_json(self) -> dict:
+        """``{"checks": [{"id", "area", "summary"}, ...]}``."""
+        return {"checks": [{"id": c.id, "area": c.area, "summary": c.summary}
+                           for c in self.checks]}
+
+
+def list_checks() -> CheckList:
+    """All checks, for ``--list-checks``."""
+    reg = load_checks()
+    return CheckList(tuple(sorted(reg.values(), key=lambda c: (area_key(c.area), c.id))))
+
+
+def select(only: Sequence[str] | None) -> list[CheckSpec]:
+    """The checks to run: all, or those named in ``only`` (a check id or an area name).
+
+    Raises UsageError for a name that is neither.
+    """
+    reg = load_checks()
+    if not only:
+        return sorted(reg.values(), key=lambda c: c.id)
+    chosen: dict[str, CheckSpec] = {}
+    areas = {c.area for c in reg.values()}
+    for name in only:
+        if name in reg:
+            chosen[name] = reg[name]
+        elif name in areas:
+            chosen.update({c.id: c for c in reg.values() if c.area == name})
+        else:
+            raise UsageError(f"unknown doctor check {name!r}",
+                             "'goarchlab doctor --list-checks' lists the check ids and areas")
+    return sorted(chosen.values(), key=lambda c: c.id)
+
+
+def _run_one(ctx: Context, spec: CheckSpec) -> list[Finding]:
+    return list(spec.fn(ctx))
+
+
+def run_checks(ctx: Context, specs: Sequence[CheckSpec]
+               ) -> tuple[list[Finding], list[Skipped]]:
+    """Run ``specs`` concurrently; return their findings and the skipped checks.
+
+    A GoarchlabError becomes an error finding of the check that raised it; when
+    several checks fail on the same shared fact (the same exception object from
+    Context.memo), one finding is made, for the first of them by id, naming the
+    others. Any other exception is a bug and propagates.
+    """
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    failed: dict[int, tuple[GoarchlabError, list[CheckSpec]]] = {}
+    if not specs:
+        return findings, skipped
+    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(specs)),
+                            thread_name_prefix="doctor") as pool:
+        futures = [(spec, pool.submit(_run_one, ctx, spec)) for spec in specs]
+        for spec, fut in futures:
+            try:
+                findings.extend(fut.result())
+            except CheckSkipped as s:
+                skipped.append(Skipped(spec.id, s.reason))
+            except GoarchlabError as e:
+                failed.setdefault(id(e), (e, []))[1].append(spec)
+    for e, group in failed.values():
+        first = group[0]
+        detail = ""
+        if len(group) > 1:
+            detail = "also stopped: " + ", ".join(g.id for g in group[1:])
+        findings.append(Finding(first.id, first.area, Severity.ERROR, e.message, detail,
+                                Fix(e.hint) if e.hint else None))
+    return findings, skipped
+
+
+def host_summary(ctx: Context) -> HostSummary | None:
+    """The host facts in report form; None when host detection failed (a check says why)."""
+    try:
+        h = ctx.host
+    except GoarchlabError:
+        return None
+    return HostSummary(
+        h.os, h.os_version, h.native_arch, h.process_arch, h.translated, h.cpu_model,
+        h.cpu_count,
+        tuple(TranslatorSummary(t.kind, t.arch, facts.translator_name(t)) for t in h.translators),
+        tuple(CompilerSummary(c.name, c.path, c.triple, c.goarch) for c in h.c_compilers),
+    )
+
+
+def go_summary(ctx: Context) -> GoSummary | None:
+    """The winning go in report form; None when there is no usable go on PATH."""
+    g = ctx.active_go()
+    if g is None:
+        return None
+    try:
+        ident = facts.identify(ctx, g)
+    except GoarchlabError:
+        return GoSummary(str(g.path), None, "?/?", "unknown")
+    return GoSummary(str(g.path), ident.version, ident.platform, ident.how)
+
+
+def diagnose(ctx: Context, only: Sequence[str] | None = None,
+             fixes_applied: Sequence[AppliedFix] = ()) -> DoctorReport:
+    """Run the selected checks against ``ctx`` and build the report."""
+    t0 = time.perf_counter()
+    specs = select(only)
+    found, skipped = run_checks(ctx, specs)
+    findings = sort_findings(found)
+    counts = count(findings)
+    return DoctorReport(
+        host=host_summary(ctx),
+        go=go_summary(ctx),
+        project=str(ctx.project) if ctx.project else None,
+        checks=tuple(s.id for s in specs),
+        findings=findings,
+        skipped=tuple(sorted(skipped, key=lambda s: s.id)),
+        counts=counts,
+        fixes_applied=tuple(fixes_applied),
+        exit_code=1 if counts.error else 0,
+        elapsed_s=round(time.perf_counter() - t0, 4),
+    )
