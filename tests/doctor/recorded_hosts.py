@@ -13,6 +13,7 @@ import json
 import os
 import platform
 from pathlib import Path
+from types import SimpleNamespace
 
 from goarchlab.doctor.context import Context
 from goarchlab.host.model import Host, Translator
@@ -87,11 +88,13 @@ def apple_silicon_host() -> Host:
                 cpu_count=int(sysctl["hw.ncpu"]), translators=translators, c_compilers=())
 
 
-def apple_silicon_context(env: dict[str, str], cwd: Path, project: Path | None = None
-                          ) -> Context:
-    """A Context whose host facts are the recorded Apple Silicon Mac's."""
+def apple_silicon_context(env: dict[str, str], cwd: Path, project: Path | None = None,
+                          root: Path | None = None) -> Context:
+    """A Context whose host facts are the recorded Apple Silicon Mac's; ``root`` is a
+    directory standing for the Mac's "/" (its files are read from there)."""
     probe = mac_probe()
     if probe is None:
-        return _SeededContext(env, cwd, project=project, timeout=60, probe=probe,
-                              host=apple_silicon_host())
+        return _SeededContext(env, cwd, project=project, timeout=60,
+                              probe=SimpleNamespace(root=root), host=apple_silicon_host())
+    probe.root = root
     return Context(env, cwd, project=project, timeout=60, probe=probe)
