@@ -206,11 +206,13 @@ def check_godebug(ctx: Context) -> Iterator[Finding]:
                                f"read by {hidden[key]} (godebug.New(\"#{key}\"))"))
             continue
         claim = CLAIMS["godebug-mmap"] if key == "mmap" else None
-        detail = (f"the runtime and the standard library ignore unknown keys, so {field} does "
-                  f"nothing. Checked against {name}'s {REF_TABLE}, runtime/runtime1.go, "
-                  "internal/cpu and its undocumented godebug.New(\"#...\") settings")
+        checked = (f"Checked against {name}'s {REF_TABLE}, runtime/runtime1.go, internal/cpu "
+                   "and its undocumented godebug.New(\"#...\") settings")
         if claim:
-            detail = f"Guides claim '{claim.claim}': {claim.truth}. " + detail
+            detail = f"Guides claim '{claim.claim}', but {claim.truth}. {checked}"
+        else:
+            detail = (f"the runtime and the standard library ignore unknown keys, so {field} "
+                      f"does nothing. {checked}")
         out.append(Finding("goenv.godebug-unknown", "goenv", Severity.WARN,
                            f"{key} is not a GODEBUG setting of {name}", detail,
                            refs=claim.refs if claim else (REF_TABLE, REF_RUNTIME)))

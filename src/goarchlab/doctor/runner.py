@@ -130,6 +130,9 @@ def run_checks(ctx: Context, specs: Sequence[CheckSpec]
             except GoarchlabError as e:
                 failed.setdefault(id(e), (e, []))[1].append(spec)
     for e, group in failed.values():
+        # A shared failure belongs to the first check in report order (goenv.go-env
+        # for a failing 'go env', not cgo.enabled that also needed it).
+        group.sort(key=lambda c: (area_key(c.area), c.id))
         first = group[0]
         detail = ""
         if len(group) > 1:
