@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from goarchlab.host.archmap import COMPAT
+from goarchlab.host.binfmt import BinfmtEntry
+
 
 @dataclass(frozen=True)
 class Translator:
@@ -55,6 +58,10 @@ class Host:
     kernel's). ``cpu_model``: the CPU brand string; ``cpu_count``: logical CPUs
     (>= 1). ``translators``: every way found to run foreign binaries here;
     ``c_compilers``: C compilers on PATH in order. ``kernel``: ``uname -r``.
+    ``binfmt``: every Linux binfmt_misc handler as registered, usable or not
+    (disabled, interpreter missing), for doctor to explain. ``native_source``:
+    where ``native_arch`` was read (``/proc/sys/kernel/arch``,
+    ``sysctl hw.optional.arm64``, ``uname``).
     """
 
     os: str
@@ -67,6 +74,8 @@ class Host:
     cpu_count: int
     translators: tuple[Translator, ...]
     c_compilers: tuple[CCompiler, ...]
+    binfmt: tuple[BinfmtEntry, ...] = ()
+    native_source: str = ""
 
     @property
     def platform(self) -> str:
@@ -78,3 +87,20 @@ class Host:
         order = {"binfmt": 0, "rosetta": 1, "qemu": 2}
         found = [t for t in self.translators if t.arch == arch]
         return min(found, key=lambda t: order.get(t.kind, 9)) if found else None
+
+    def runs_natively(self, goarch: str) -> bool:
+        """True when the hardware executes ``goarch`` itself: the native arch, or a
+        32-bit mode every such CPU has (386 on amd64 Linux; macOS has run no
+        32-bit code since 10.15)."""
+        if goarch == self.native_arch:
+            return True
+        return self.os != "darwin" and (self.native_arch, goarch) in COMPAT
+
+    def can_run(self, goos: str, goarch: str) -> str:
+        """How a goos/goarch binary runs here: ``native``, ``translated`` (a
+        translator exists for it) or ``no``."""
+        if goos != self.os:
+            return "no"
+        if self.runs_natively(goarch):
+            return "native"
+        return "translated" if self.translator_for(goarch) else "no"
