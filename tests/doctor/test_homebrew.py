@@ -16,7 +16,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from recorded_hosts import RECORDED, apple_silicon_context, linux_context
+from areas_support import RECORDED, apple_silicon_context, linux_context
 
 from goarchlab.doctor.checks_homebrew import check_homebrew
 from goarchlab.doctor.model import Severity

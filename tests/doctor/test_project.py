@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import stat
 import textwrap
 from pathlib import Path
 
 import pytest
+from areas_support import build_go, linux_context
 
 from goarchlab import proc
 from goarchlab.doctor import dotenv_lint, jsonc, toolchain_select
 from goarchlab.doctor.checks_project import check_dotenv, check_gomod, check_version_pins
+from goarchlab.doctor.checks_vscode import check_vscode
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Severity
 from goarchlab.gocmd.version import GoVersion
@@ -275,3 +278,67 @@ def test_jsonc_error_position():
     with pytest.raises(jsonc.JsoncError) as e:
         jsonc.loads('{\n  "a": 1 // one\n  "b": 2\n}\n')
     assert (e.value.line, e.value.col) == (3, 3)
+
+
+# --- .vscode ------------------------------------------------------------------------------
+
+FOREIGN = {"amd64": "arm64", "arm64": "amd64"}
+
+
+@pytest.fixture(scope="session")
+def foreign_dlv(go_new, go_caches, tmp_path_factory):
+    """A dlv built for linux on the arch this machine is not."""
+    ctx = linux_context({}, Path("."))
+    arch = FOREIGN[ctx.host.native_arch]
+    out = tmp_path_factory.mktemp("vscode") / "dlv"
+    return build_go(go_new, "package main\n\nfunc main() {}\n", out, go_caches, "linux", arch)
+
+
+def test_malformed_launch_json_has_line_and_column(go_env, tmp_path):
+    launch = '{\n  // debug\n  "configurations": [\n    {"type": "go" "name": "x"}\n  ]\n}\n'
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n",
+                 {".vscode/launch.json": launch})
+    (f,) = list(check_vscode(linux_context(go_env, p, project=p)))
+    assert f.id == "project.vscode.syntax" and f.severity is Severity.WARN
+    assert f.title == f"{p / '.vscode' / 'launch.json'}:4:19: Expecting ',' delimiter"
+
+
+def test_launch_json_forcing_foreign_goarch_and_dlv(go_env, tmp_path, foreign_dlv):
+    ctx0 = linux_context(go_env, tmp_path)
+    native, foreign = ctx0.host.native_arch, FOREIGN[ctx0.host.native_arch]
+    launch = textwrap.dedent(f"""
+        {{
+          "version": "0.2.0",
+          "configurations": [
+            {{
+              "name": "Launch Package",  // as the Go extension writes it
+              "type": "go",
+              "request": "launch",
+              "program": "${{fileDirname}}",
+              "env": {{"GOARCH": "{foreign}"}},
+              "dlvToolPath": "${{workspaceFolder}}/bin/dlv",
+            }},
+            {{"name": "native", "type": "go", "env": {{"GOARCH": "{native}"}}}},
+          ],
+        }}
+        """)
+    settings = json.dumps({"go.toolsEnvVars": {"GOARCH": foreign},
+                           "go.alternateTools": {"dlv": "dlv"}})
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n",
+                 {".vscode/launch.json": launch, ".vscode/settings.json": settings})
+    (p / "bin").mkdir()
+    shutil.copy2(foreign_dlv, p / "bin" / "dlv")
+    fs = list(check_vscode(linux_context(go_env, p, project=p)))
+    ids = [f.id for f in fs]
+    assert ids.count("project.vscode.goarch") == 2  # launch env + toolsEnvVars, not "native"
+    goarch = fs[ids.index("project.vscode.goarch")]
+    assert goarch.title.endswith(f"configuration 'Launch Package' sets GOARCH={foreign} for the "
+                                 "debugged program")
+    dlv = next(f for f in fs if f.id.startswith("project.vscode.tool-"))
+    translator = ctx0.host.translator_for(foreign)
+    if translator is not None and translator.kind in ("binfmt", "rosetta"):
+        assert dlv.id == "project.vscode.tool-translated"
+    else:
+        assert dlv.id == "project.vscode.tool-cannot-run"
+    assert dlv.severity is Severity.ERROR
+    assert str(p / "bin" / "dlv") in dlv.detail

@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from recorded_hosts import apple_silicon_context, linux_context
+from areas_support import apple_silicon_context, build_go, linux_context
 
 from goarchlab import proc
 from goarchlab.doctor.checks_tools import bundle_executable, check_dev_tools, check_editor
@@ -51,33 +51,17 @@ ANALYSER = textwrap.dedent("""
 HELLO = "package main\n\nfunc main() { println(\"hello from the tool\") }\n"
 
 
-def _build(toolchain, src: str, out: Path, caches, goos=None, goarch=None) -> Path:
-    d = out.parent / f"src-{out.name}-{goos or 'host'}-{goarch or 'host'}"
-    d.mkdir(parents=True, exist_ok=True)
-    (d / "main.go").write_text(src)
-    (d / "go.mod").write_text("module example.com/fake\n\ngo 1.22\n")
-    env = {"PATH": f"{toolchain.goroot / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "HOME": str(d), "GOTOOLCHAIN": "local", "CGO_ENABLED": "0", **caches}
-    if goos:
-        env["GOOS"] = goos
-    if goarch:
-        env["GOARCH"] = goarch
-    r = proc.run(["go", "build", "-o", str(out), "."], env=env, cwd=d, timeout=300)
-    assert r.ok, r.stderr
-    return out
-
-
 @pytest.fixture(scope="session")
 def built_tools(go_new, go_old, go_caches, tmp_path_factory):
     """Binaries for the tool tests, built once per session."""
     root = tmp_path_factory.mktemp("tools")
     return {
-        "dlv-arm64": _build(go_new, HELLO, root / "arm64" / "dlv", go_caches, "linux", "arm64"),
-        "gopls-old": _build(go_old, ANALYSER, root / "old" / "gopls", go_caches),
-        "analyser-new": _build(go_new, ANALYSER, root / "new" / "analyser", go_caches),
-        "staticcheck": _build(go_new, HELLO, root / "new" / "staticcheck", go_caches),
-        "mac-arm64": _build(go_new, HELLO, root / "mac" / "arm64", go_caches, "darwin", "arm64"),
-        "mac-amd64": _build(go_new, HELLO, root / "mac" / "amd64", go_caches, "darwin", "amd64"),
+        "dlv-arm64": build_go(go_new, HELLO, root / "arm64" / "dlv", go_caches, "linux", "arm64"),
+        "gopls-old": build_go(go_old, ANALYSER, root / "old" / "gopls", go_caches),
+        "analyser-new": build_go(go_new, ANALYSER, root / "new" / "analyser", go_caches),
+        "staticcheck": build_go(go_new, HELLO, root / "new" / "staticcheck", go_caches),
+        "mac-arm64": build_go(go_new, HELLO, root / "mac" / "arm64", go_caches, "darwin", "arm64"),
+        "mac-amd64": build_go(go_new, HELLO, root / "mac" / "amd64", go_caches, "darwin", "amd64"),
     }
 
 
