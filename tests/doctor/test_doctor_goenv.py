@@ -1,0 +1,209 @@
+"""``goarchlab doctor`` on go env settings, each checked against the real go command.
+
+The go env file is written by the real ``go env -w`` in a temporary HOME, and
+``--fix --yes`` must leave that file without the override afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from doctor_cli import doctor, use_env
+
+from goarchlab import proc
+
+
+def _go(go_new, env, *args: str, cwd: Path | None = None) -> proc.Completed:
+    return proc.run([str(go_new.go), *args], env=env, timeout=300, cwd=cwd)
+
+
+def _envfile(env: dict[str, str]) -> Path:
+    return Path(env["XDG_CONFIG_HOME"]) / "go" / "env"
+
+
+def test_go_env_w_goarch_found_and_fixed(go_env, go_new, monkeypatch, tmp_path,
+                                         capsys) -> None:
+    assert _go(go_new, go_env, "env", "-w", "GOARCH=arm64").ok
+    assert "GOARCH=arm64" in _envfile(go_env).read_text()
+    use_env(monkeypatch, go_env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goarch")
+    f = r.one("goenv.goarch-override", "warn")
+    assert f["title"].startswith("GOARCH=arm64 makes every build target linux/arm64")
+    assert f"set with 'go env -w' (in {_envfile(go_env)})" in f["detail"]
+    assert "run them translated under qemu-aarch64 (binfmt)" in f["detail"]
+    assert f["fix"] == {"text": "go env -u GOARCH", "action": "go-env-unset",
+                        "args": ["GOARCH"]}
+
+    # Without a terminal, --fix refuses to act unasked and changes nothing.
+    r = doctor(capsys, "--only", "goenv.goarch", "--fix")
+    assert r.code == 2 and "--fix --yes" in r.err
+    assert "GOARCH=arm64" in _envfile(go_env).read_text()
+
+    r = doctor(capsys, "--only", "goenv.goarch", "--fix", "--yes")
+    assert r.code == 0
+    assert r.report["fixes_applied"] == [{"action": "go-env-unset", "args": ["GOARCH"],
+                                          "ok": True, "message": "go env -u GOARCH"}]
+    assert "GOARCH" not in _envfile(go_env).read_text()
+    assert _go(go_new, go_env, "env", "GOARCH").stdout.strip() == go_new.goarch
+    assert r.one("goenv.goarch")["severity"] == "ok"
+
+
+def test_shell_goarch_masks_file(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    assert _go(go_new, go_env, "env", "-w", "GOARCH=arm64").ok
+    use_env(monkeypatch, {**go_env, "GOARCH": "arm64"})
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goarch")
+    f = r.one("goenv.goarch-override")
+    assert "set in the shell environment" in f["detail"]
+    assert "go env file's value applies whenever the shell's is unset" in f["detail"]
+    assert f["fix"]["action"] == "go-env-unset"
+    assert "unset GOARCH in your shell profile" in f["fix"]["text"]
+
+
+def test_unknown_goarch_is_an_error(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    env = {**go_env, "GOARCH": "sparc"}
+    real = _go(go_new, env, "env", "-json")
+    assert not real.ok and "unsupported GOOS/GOARCH pair" in real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys)
+    assert r.code == 1
+    f = r.one("goenv.goarch-unknown", "error")
+    assert f["title"] == f"GOARCH=sparc is not a GOARCH that {go_new.version} knows"
+    assert "amd64" in f["detail"] and "arm64" in f["detail"]
+    # go env fails as well: reported once, by goenv.go-env, naming the checks it stopped.
+    f = r.one("goenv.go-env", "error")
+    assert "unsupported GOOS/GOARCH pair" in f["title"]
+    assert "cgo.enabled" in f["detail"]
+
+
+def test_godebug_keys_against_the_toolchain(go_env, go_new, monkeypatch, tmp_path,
+                                            capsys) -> None:
+    use_env(monkeypatch, {**go_env, "GODEBUG": "mmap=1,http2client=0"})
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.godebug")
+    assert r.code == 0
+    f = r.one("goenv.godebug-unknown", "warn")
+    assert f["title"] == f"mmap is not a GODEBUG setting of {go_new.version}"
+    assert "M3 memory-mapping" in f["detail"]  # the guide's claim, named as such
+    assert f["fix"]["text"] == "set GODEBUG=http2client=0 in your shell profile"
+    assert f["fix"]["action"] is None  # go env -w refuses GODEBUG
+    ok = r.one("goenv.godebug", "ok")
+    assert "http2client=0" in ok["title"] and "net/http" in ok["detail"]
+    refused = _go(go_new, go_env, "env", "-w", "GODEBUG=http2client=0")
+    assert not refused.ok and "only be set using the OS environment" in refused.stderr
+
+
+def test_godebug_removed_old_value_is_fatal(go_env, go_new, monkeypatch, tmp_path,
+                                            capsys) -> None:
+    env = {**go_env, "GODEBUG": "x509sha1=1"}
+    real = _go(go_new, env, "version")
+    assert real.returncode != 0 and 'removed GODEBUG "x509sha1"' in real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.godebug")
+    assert r.code == 1
+    f = r.one("goenv.godebug-removed", "error")
+    assert "removed in Go 1.24" in f["title"]
+
+
+def test_godebug_on_older_toolchain(go_env, go_old, monkeypatch, tmp_path, capsys) -> None:
+    env = {**go_env, "PATH": os.pathsep.join([str(go_old.goroot / "bin"), os.environ["PATH"]]),
+           "GODEBUG": "mmap=1,gctrace=0,tlssecpmlkem=0"}
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.godebug")
+    unknown = {f["title"] for f in r.findings("goenv.godebug-unknown")}
+    # tlssecpmlkem arrived after 1.22: the verdict follows the toolchain at hand.
+    assert unknown == {f"mmap is not a GODEBUG setting of {go_old.version}",
+                       f"tlssecpmlkem is not a GODEBUG setting of {go_old.version}"}
+
+
+def test_goflags_gcflags_claim(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    env = {**go_env, "GOFLAGS": "-gcflags='-l -m' -modcacherw"}
+    real = _go(go_new, env, "list", "-m", cwd=tmp_path)
+    assert not real.ok and "parsing $GOFLAGS" in real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goflags")
+    assert r.code == 1
+    assert len([f for f in r.errors() if "quote inside" in f["title"]]) == 2
+    claim = r.one("goenv.goflags-gcflags", "warn")
+    assert "does not vectorise" in claim["title"]
+    assert "-l disables inlining" in claim["detail"]
+
+
+def test_goflags_file_fix_keeps_other_flags(go_env, go_new, monkeypatch, tmp_path,
+                                            capsys) -> None:
+    env = {k: v for k, v in go_env.items() if k != "GOFLAGS"}
+    assert _go(go_new, env, "env", "-w", "GOFLAGS='-gcflags=-l -m' -modcacherw").ok
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goflags", "--fix", "--yes")
+    assert r.report["fixes_applied"][0]["ok"], r.report
+    assert _go(go_new, env, "env", "GOFLAGS").stdout.strip() == "-modcacherw"
+    assert r.one("goenv.goflags", "ok")
+
+
+def test_gotoolchain_invalid(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    env = {**go_env, "GOTOOLCHAIN": "go1.27.3+bogus"}
+    real = _go(go_new, env, "version")
+    assert not real.ok and "only version suffixes are +auto and +path" in real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.toolchain")
+    f = r.one("goenv.toolchain", "error")
+    assert "only version suffixes are +auto and +path" in f["detail"]
+
+
+def test_gobin_not_on_path(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    use_env(monkeypatch, go_env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.paths")
+    bindir = Path(go_env["GOPATH"]) / "bin"
+    f = r.one("goenv.paths", "warn")
+    assert f["title"] == f"{bindir} (GOPATH/bin) is not on PATH"
+    use_env(monkeypatch, {**go_env, "PATH": os.pathsep.join([str(bindir), go_env["PATH"]])})
+    r = doctor(capsys, "--only", "goenv.paths")
+    assert r.one("goenv.paths", "ok")
+
+
+def _path_without_cc(go_new, tmp_path: Path) -> str:
+    """PATH with go and a shell, but no C compiler."""
+    d = tmp_path / "bin-nocc"
+    d.mkdir()
+    for tool in ("sh",):
+        os.symlink(shutil.which(tool), d / tool)
+    return os.pathsep.join([str(go_new.goroot / "bin"), str(d)])
+
+
+def test_cgo_default_without_compiler(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    env = {**go_env, "PATH": _path_without_cc(go_new, tmp_path)}
+    assert _go(go_new, env, "env", "CGO_ENABLED").stdout.strip() == "0"
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "cgo")
+    f = r.one("cgo.enabled", "info")
+    assert "since Go 1.20 the go command then defaults CGO_ENABLED to 0" in f["detail"]
+    use_env(monkeypatch, {**env, "CGO_ENABLED": "1"})
+    r = doctor(capsys, "--only", "cgo")
+    assert r.code == 1
+    assert "is not on PATH" in r.one("cgo.enabled", "error")["title"]
+
+
+def test_cgo_zero_with_compiler_states_the_default(go_env, go_new, monkeypatch, tmp_path,
+                                                   capsys) -> None:
+    if shutil.which("gcc", path=go_env["PATH"]) is None:
+        pytest.fail("this test needs gcc on PATH (installed with build-essential)")
+    assert _go(go_new, go_env, "env", "CGO_ENABLED").stdout.strip() == "1"
+    use_env(monkeypatch, {**go_env, "CGO_ENABLED": "0"})
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "cgo")
+    f = r.one("cgo.enabled", "info")
+    assert "The default here would be 1" in f["detail"]
+    assert "only when the default C compiler" in f["detail"]
