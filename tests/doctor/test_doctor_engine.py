@@ -1,0 +1,136 @@
+"""The doctor engine: check selection, concurrency, failures as findings, fix planning."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from doctor_cli import doctor, use_env
+
+from goarchlab.doctor import fixes, runner
+from goarchlab.doctor.checks_gopaths import QuoteError, split_quoted
+from goarchlab.doctor.context import Context
+from goarchlab.doctor.facts import env_file_path, parse_env_file
+from goarchlab.doctor.model import CheckSkipped, CheckSpec, Finding, Fix, Severity
+from goarchlab.errors import GoarchlabError, UsageError
+
+
+def _spec(id_: str, fn) -> CheckSpec:
+    return CheckSpec(id_, id_.split(".")[0], "test check", fn)
+
+
+def test_failures_become_findings_and_shared_ones_are_reported_once(tmp_path) -> None:
+    ctx = Context({}, tmp_path)
+    shared = GoarchlabError("go env failed", "run go env by hand")
+
+    def needs_env(ctx):
+        raise shared
+
+    def skipped(ctx):
+        raise CheckSkipped("no go")
+
+    def fine(ctx):
+        yield Finding("goenv.fine", "goenv", Severity.OK, "fine")
+
+    specs = [_spec("cgo.enabled", needs_env), _spec("goenv.go-env", needs_env),
+             _spec("goenv.skip", skipped), _spec("goenv.fine", fine)]
+    found, skip = runner.run_checks(ctx, specs)
+    errors = [f for f in found if f.severity is Severity.ERROR]
+    assert len(errors) == 1
+    # The failure belongs to the goenv check (report order), naming the other one.
+    assert errors[0].id == "goenv.go-env" and errors[0].detail == "also stopped: cgo.enabled"
+    assert errors[0].fix == Fix("run go env by hand")
+    assert [s.id for s in skip] == ["goenv.skip"]
+    assert any(f.id == "goenv.fine" for f in found)
+
+
+def test_a_bug_in_a_check_propagates(tmp_path) -> None:
+    def broken(ctx):
+        raise KeyError("bug")
+
+    with pytest.raises(KeyError):
+        runner.run_checks(Context({}, tmp_path), [_spec("goenv.broken", broken)])
+
+
+def test_checks_run_concurrently(tmp_path) -> None:
+    # Two checks that each wait for the other can only finish when run at the same time.
+    barrier = threading.Barrier(2, timeout=10)
+
+    def waits(ctx):
+        barrier.wait()
+        return []
+
+    runner.run_checks(Context({}, tmp_path), [_spec("a.one", waits), _spec("a.two", waits)])
+
+
+def test_memo_computes_once_across_threads(tmp_path) -> None:
+    ctx = Context({}, tmp_path)
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return 42
+
+    def check(ctx):
+        assert ctx.memo("k", compute) == 42
+        return []
+
+    runner.run_checks(ctx, [_spec(f"a.c{i}", check) for i in range(8)])
+    assert calls == [1]
+
+
+def test_select_by_id_and_area_and_unknown() -> None:
+    assert [c.id for c in runner.select(["goroot.env"])] == ["goroot.env"]
+    ids = {c.id for c in runner.select(["path"])}
+    assert {"path.go", "path.go-arch"} <= ids and all(i.startswith("path.") for i in ids)
+    with pytest.raises(UsageError, match="unknown doctor check 'nope'"):
+        runner.select(["nope"])
+
+
+def test_every_check_module_loads() -> None:
+    reg = runner.load_checks()
+    for id_ in ("path.go", "path.go-arch", "goroot.env", "goenv.go-env", "goenv.goarch",
+                "goenv.toolchain", "goenv.goflags", "goenv.paths", "goenv.proxy",
+                "goenv.godebug", "cgo.enabled"):
+        assert id_ in reg, id_
+
+
+def test_cli_list_checks_and_usage_errors(go_env, monkeypatch, tmp_path, capsys) -> None:
+    use_env(monkeypatch, go_env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--list-checks")
+    assert r.code == 0 and r.report["schema"] == "goarchlab.doctor.checks/v1"
+    assert {"path.go", "goenv.godebug"} <= {c["id"] for c in r.report["checks"]}
+    r = doctor(capsys, "--only", "nope")
+    assert r.code == 2 and "--list-checks" in r.err and r.report is None
+    r = doctor(capsys, "--yes")
+    assert r.code == 2 and "--fix" in r.err
+    r = doctor(capsys, "--project", str(tmp_path / "missing"))
+    assert r.code == 2 and "no such directory" in " ".join(r.err.split())
+
+
+def test_fix_plan_merges_and_prefers_writes() -> None:
+    f = [Finding("a", "goenv", Severity.WARN, "t", fix=Fix("x", "go-env-unset", ("GOARCH",))),
+         Finding("b", "goenv", Severity.WARN, "t", fix=Fix("x", "go-env-unset",
+                                                              ("GOARM", "GOFLAGS"))),
+         Finding("c", "goenv", Severity.WARN, "t", fix=Fix("x", "go-env-write",
+                                                              ("GOFLAGS=-mod=mod",))),
+         Finding("d", "goenv", Severity.WARN, "t", fix=Fix("only text"))]
+    plan = fixes.plan(f)
+    assert [p.command() for p in plan] == [("go", "env", "-u", "GOARCH", "GOARM"),
+                                          ("go", "env", "-w", "GOFLAGS=-mod=mod")]
+    assert plan[0].findings == ("a", "b")
+
+
+def test_split_quoted_like_cmd_internal_quoted() -> None:
+    assert split_quoted("-a  '-gcflags=-l -m' \"-x=y z\"") == ["-a", "-gcflags=-l -m", "-x=y z"]
+    assert split_quoted("-gcflags='-l -m'") == ["-gcflags='-l", "-m'"]
+    with pytest.raises(QuoteError):
+        split_quoted("'-a")
+
+
+def test_env_file_rules() -> None:
+    text = "# comment\nGOARCH=arm64\nlower=x\nGOARCH=amd64\nNOEQUALS\n\nGOFLAGS=-a=b\n"
+    assert parse_env_file(text) == {"GOARCH": "amd64", "GOFLAGS": "-a=b"}
+    assert env_file_path({"GOENV": "off"}) is None
+    assert str(env_file_path({"GOENV": "/x/env"})) == "/x/env"
