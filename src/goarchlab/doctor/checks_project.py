@@ -17,7 +17,7 @@ from pathlib import Path
 from goarchlab.doctor import dotenv_lint, toolchain_select
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.localgo import LocalGo, local_go
-from goarchlab.doctor.model import Finding, Fix, Severity, check
+from goarchlab.doctor.model import CheckSkipped, Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
 
@@ -101,6 +101,7 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
         return
     sel = toolchain_select.select(lg.gotoolchain, lg.version, go_line, tc_line, file.name)
     setting = f"GOTOOLCHAIN={lg.gotoolchain}"
+    origin = _origin(ctx, "GOTOOLCHAIN")
     if sel.invalid:
         yield Finding(fid + ".invalid", AREA, Severity.ERROR,
                       f"go commands in this module fail: {sel.invalid}",
@@ -116,9 +117,9 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
         yield Finding(fid + ".too-new", AREA, Severity.ERROR,
                       f"{file.name} requires go >= {sel.too_new}; {setting} runs {runs}",
                       f"Every go command in this module fails with: {quoted}",
-                      Fix(f"Install a Go >= {sel.too_new} ('goarchlab toolchain install "
-                          f"{sel.too_new}') and put it first on PATH, or let go switch "
-                          "toolchains with GOTOOLCHAIN=auto."), refs=refs)
+                      Fix(f"Install Go {sel.too_new} or newer ('goarchlab toolchain install "
+                          "<version>') and put it first on PATH, or let go switch toolchains: "
+                          f"GOTOOLCHAIN=auto{origin}."), refs=refs)
         return
     if not sel.switches:
         yield Finding(fid, AREA, Severity.OK,
@@ -160,11 +161,31 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
                       f"toolchain install {sel.toolchain.removeprefix('go')}'."), refs=refs)
 
 
+def _origin(ctx: Context, name: str) -> str:
+    """Where a go setting comes from, as a hint for changing it ("" when unknown)."""
+    from goarchlab.doctor import facts
+
+    try:
+        st = facts.setting(ctx, name, default_from_go_env=False)
+    except (CheckSkipped, GoarchlabError):  # a hint only; doctor-core's checks report why
+        return ""
+    if st.source == facts.SRC_FILE:
+        return f" ('go env -w {name}=auto': it is set in {st.where or 'the go env file'})"
+    if st.source == facts.SRC_SHELL:
+        return " (it is set in the shell environment)"
+    return ""
+
+
 def _native_arch(ctx: Context) -> str | None:
     try:
         return ctx.host.native_arch
     except (GoarchlabError, ImportError):
         return None
+
+
+#: Who reads each pin file (asdf reads .go-version only with legacy_version_file = yes).
+_MANAGERS = {".go-version": "goenv (and asdf or mise, when told to read .go-version)",
+             ".tool-versions": "asdf (or mise)"}
 
 
 def _pins(project: Path) -> Iterator[tuple[str, int, str]]:
@@ -210,9 +231,9 @@ def check_version_pins(ctx: Context) -> Iterator[Finding]:
         else:
             yield Finding("project.version-pins.mismatch", AREA, Severity.WARN,
                           f"{where} pins Go {text} but the go on PATH is {active}",
-                          f"A version manager (goenv, asdf, mise) selects {text} in this "
-                          f"directory; {lg.go} does not match it, so the manager's shims are "
-                          "not first on PATH or the pin is stale.",
+                          f"{_MANAGERS[name]} would select Go {text} in this directory; "
+                          f"{lg.go} does not match it, so the manager's shims are not first "
+                          "on PATH or the pin is stale.",
                           Fix(f"Install {text} with your version manager and put its shims "
                               f"first on PATH, or change {name} to "
                               f"{str(active).removeprefix('go')}."))
@@ -239,8 +260,8 @@ def check_dotenv(ctx: Context) -> Iterator[Finding]:
     for iss in issues[:MAX_DOTENV_FINDINGS]:
         where = f"{path}:{iss.line}"
         if iss.kind == "syntax":
-            detail = (f"Line {iss.line}: {iss.text}\ngodotenv.Load stops at the first such line "
-                      "and returns an error without setting any variable from the file.")
+            detail = (f"Line {iss.line}: {iss.text} -- godotenv.Load stops at the first such "
+                      "line and returns an error without setting any variable from the file.")
             yield Finding("project.dotenv.syntax", AREA,
                           Severity.ERROR if uses else Severity.WARN,
                           f"{where}: {iss.message}", detail,

@@ -67,8 +67,11 @@ def _env_findings(ctx: Context, where: str, env: Any, what: str) -> Iterator[Fin
     goarch, goos = env.get("GOARCH"), env.get("GOOS")
     if isinstance(goarch, str) and goarch and goarch != host.native_arch:
         t = host.translator_for(goarch)
-        fate = (f"runs translated ({t.kind})" if t is not None
-                else "cannot run on this machine")
+        if t is not None and t.kind in ("binfmt", "rosetta"):
+            name = "Rosetta 2" if t.kind == "rosetta" else Path(t.source).name
+            fate = f"runs translated under {name}"
+        else:
+            fate = "cannot run on this machine (no translator applies on exec)"
         yield Finding(
             "project.vscode.goarch", AREA, Severity.WARN,
             f"{where} sets GOARCH={goarch} for {what}",
