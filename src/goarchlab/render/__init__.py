@@ -108,7 +108,7 @@ def error(message: str, hint: str | None) -> None:
 
 def note(message: str) -> None:
     """Print an informational line to stderr (fallbacks, notices)."""
-    console(stderr=True).print(message, markup=False, highlight=False)
+    console(stderr=True).print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 @contextlib.contextmanager

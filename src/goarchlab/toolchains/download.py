@@ -55,8 +55,8 @@ def fetch(
     *,
     size: int = 0,
     timeout: float = TIMEOUT,
-    attempts: int = ATTEMPTS,
-    backoff: float = BACKOFF,
+    attempts: int | None = None,
+    backoff: float | None = None,
     progress: ProgressFn = _noop,
     notify: Callable[[str], None] = lambda m: None,
 ) -> Path:
@@ -65,11 +65,15 @@ def fetch(
     ``dest`` is reused when it already exists with the right hash. Bytes go to
     ``dest`` + ``.part``, which survives an interruption (even ``kill -9``) and
     is continued with a Range request next time. ``size`` (bytes, 0 = unknown)
-    only feeds the progress bar. ``timeout`` is in seconds per connect/read.
+    only feeds the progress bar. ``timeout`` is in seconds per connect/read;
+    ``attempts`` (>= 1, default ATTEMPTS) and ``backoff`` (seconds, doubled per
+    retry, default BACKOFF) bound the retries.
     Raises GoarchlabError: exit 124 when the server stops answering after all
     attempts, 3 for other failures or a checksum mismatch (the partial file is
     then deleted, so a retry starts clean).
     """
+    attempts = ATTEMPTS if attempts is None else attempts
+    backoff = BACKOFF if backoff is None else backoff
     sha256 = sha256.lower()
     if dest.exists() and sha256_file(dest) == sha256:
         return dest

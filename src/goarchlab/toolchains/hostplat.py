@@ -35,7 +35,7 @@ _MACHINE = {
 def native() -> tuple[str, str]:
     """(GOOS, GOARCH) of this machine's hardware, e.g. ("darwin", "arm64")."""
     try:
-        from goarchlab.host import detect  # type: ignore[attr-defined]
+        from goarchlab.host.detect import detect
     except ImportError:
         detect = None
     if detect is not None:

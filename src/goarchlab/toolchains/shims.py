@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
-import shutil
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,10 +54,12 @@ class ShellInit:
 
 
 def launcher() -> list[str]:
-    """How a shim starts goarchlab: the console script, else ``python -m goarchlab``."""
-    exe = shutil.which("goarchlab")
-    if exe:
-        return [str(Path(exe).resolve())]
+    """How a shim starts goarchlab: the console script installed next to this
+    Python (stable whatever PATH says, and not a pyenv/asdf wrapper script),
+    else ``python -m goarchlab``."""
+    exe = Path(sys.executable).parent / "goarchlab"
+    if exe.is_file() and os.access(exe, os.X_OK):
+        return [str(exe)]
     return [sys.executable, "-m", "goarchlab"]
 
 
