@@ -18,7 +18,15 @@ from goarchlab import __version__, render
 from goarchlab.errors import EXIT_INTERRUPTED, EXIT_USAGE, GoarchlabError
 
 #: Command modules under goarchlab.cli, in help order.
-COMMANDS: tuple[str, ...] = ("doctor", "toolchain", "shell-init", "xbuild", "matrix")
+COMMANDS: tuple[str, ...] = (
+    "doctor",
+    "toolchain",
+    "shell-init",
+    "xbuild",
+    "bench",
+    "matrix",
+    "inspect",
+)
 
 
 class _Parser(argparse.ArgumentParser):
