@@ -10,15 +10,12 @@ answer itself.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab.doctor.context import Context
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
-
-_VARS = ("GOVERSION", "GOHOSTOS", "GOHOSTARCH", "GOMOD", "GOWORK", "GOBIN", "GOPATH")
 
 
 @dataclass(frozen=True)
@@ -46,19 +43,13 @@ def local_go(ctx: Context) -> LocalGo | None:
     if g is None:
         return None
     where = ctx.project or ctx.cwd
-    local_env = {**ctx.env, "GOTOOLCHAIN": "local"}
     try:
-        r = ctx.run((str(g.path), "env", "-json", *_VARS), env=local_env, cwd=where)
+        # Context.go_env runs 'go env -json' with GOTOOLCHAIN=local, shared with doctor-core.
+        e = ctx.go_env()
         t = ctx.run((str(g.path), "env", "GOTOOLCHAIN"), cwd=where)
     except GoarchlabError:
         return None
-    if not (r.ok and t.ok):
-        return None
-    try:
-        e = json.loads(r.stdout)
-    except json.JSONDecodeError:
-        return None
-    if not isinstance(e, dict):
+    if not t.ok:
         return None
     v = GoVersion.try_parse(str(e.get("GOVERSION", "")).split(" ")[0])
     if v is None:
