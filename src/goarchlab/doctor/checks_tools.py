@@ -8,8 +8,9 @@ with against the active toolchain. Why that version matters, from the sources:
 * ``$GOROOT/src/go/types/check.go``: a go/types built with go1.N reports
   ``package requires newer Go version go1.M (application built with go1.N)``
   for a package whose language version is newer, and ``file requires newer Go
-  version`` for a file whose build tag is; the active toolchain's own standard
-  library has such files once it is newer.
+  version`` for a file whose build tag is; a newer toolchain's own standard
+  library can have such files (go1.27.3's ``src/vendor/golang.org/x/net/idna/
+  tables17.0.0.go`` is ``//go:build go1.27``).
 * golang.org/x/tools ``go/packages``: a loader built with go1.N that runs a
   newer ``go list`` adds ``This application uses version go1.N of the
   source-processing packages but runs version go1.M of 'go list'. It may fail
@@ -131,7 +132,7 @@ def _version_finding(tool: str, shown: Path, built: str, lg: LocalGo) -> Finding
         f"tools.{tool}.old-go", AREA, Severity.WARN,
         f"{shown} was built with {built}, older than the active {active}",
         f"Its go/types knows Go only up to {n}: packages and files that need {m} (the "
-        f"active toolchain's own standard library has such files) get 'requires newer Go "
+        f"active toolchain's own standard library can have such files) get 'requires newer Go "
         f"version {m}' errors, and go/packages warns that it 'uses version {n} of the "
         f"source-processing packages but runs version {m} of 'go list''.{extra}",
         Fix(f"Rebuild it with the active go: {INSTALL[tool]}."), REFS["version"])
