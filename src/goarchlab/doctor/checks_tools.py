@@ -133,7 +133,7 @@ def _version_finding(tool: str, shown: Path, built: str, lg: LocalGo) -> Finding
         f"{shown} was built with {built}, older than the active {active}",
         f"Its go/types knows Go only up to {n}: packages and files that need {m} (the "
         f"active toolchain's own standard library can have such files) get 'requires newer Go "
-        f"version {m}' errors, and go/packages warns that it 'uses version {n} of the "
+        f"version {m}' errors, to which go/packages adds that it 'uses version {n} of the "
         f"source-processing packages but runs version {m} of 'go list''.{extra}",
         Fix(f"Rebuild it with the active go: {INSTALL[tool]}."), REFS["version"])
 
