@@ -5,7 +5,7 @@ through :mod:`goarchlab.proc`, macOS sysctls in-process). :class:`RecordedProbe`
 replays a JSON recording of real outputs, which is how macOS (sysctl,
 Rosetta 2) is tested on Linux (DESIGN.md principle 5). :class:`RecordingProbe`
 wraps a probe and writes down every answer, which is how such a recording of
-a real machine is made (``python -m goarchlab.host.probe host.json``).
+a real machine is made (``python -m goarchlab.host host.json``).
 
 Recording format (all keys optional)::
 
