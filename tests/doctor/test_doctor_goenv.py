@@ -207,3 +207,57 @@ def test_cgo_zero_with_compiler_states_the_default(go_env, go_new, monkeypatch, 
     f = r.one("cgo.enabled", "info")
     assert "The default here would be 1" in f["detail"]
     assert "only when the default C compiler" in f["detail"]
+
+
+def _build_hello(go, env, tmp_path: Path) -> proc.Completed:
+    d = tmp_path / "hello"
+    d.mkdir(exist_ok=True)
+    (d / "go.mod").write_text("module example.com/hello\n\ngo 1.22\n")
+    (d / "main.go").write_text("package main\n\nfunc main() {}\n")
+    return proc.run([str(go.go), "build", "-o", os.devnull, "."], env=env, cwd=d, timeout=300)
+
+
+def test_goarm_with_arm64_new_toolchain(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    env = {**go_env, "GOARCH": "arm64", "GOARM": "8"}
+    assert _build_hello(go_new, env, tmp_path).ok  # go1.27.3 ignores it
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.levels")
+    f = r.one("goenv.levels", "warn")
+    assert f["title"] == "GOARM=8 does nothing with GOARCH=arm64"
+    assert "the arm64 variable is GOARM64" in f["detail"]
+    assert "Guides claim 'GOARM=8 binds" in f["detail"]
+
+
+def test_goarm_with_arm64_old_toolchain(go_env, go_old, monkeypatch, tmp_path, capsys) -> None:
+    env = {**go_env, "PATH": os.pathsep.join([str(go_old.goroot / "bin"), os.environ["PATH"]]),
+           "GOARCH": "arm64", "GOARM": "8"}
+    built = _build_hello(go_old, env, tmp_path)
+    assert not built.ok and "invalid GOARM" in built.stderr  # go1.22 stops on it
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.levels")
+    assert r.code == 1
+    f = r.one("goenv.levels", "error")
+    assert f["title"] == f"GOARM=8 is invalid for {go_old.version}: every go command fails"
+
+
+@pytest.mark.parametrize("old", [False, True])
+def test_goamd64_v5(go_env, go_new, go_old, old, monkeypatch, tmp_path, capsys) -> None:
+    if go_new.goarch != "amd64":
+        pytest.fail("this test needs an amd64 host")
+    tc = go_old if old else go_new
+    env = {**go_env, "PATH": os.pathsep.join([str(tc.goroot / "bin"), os.environ["PATH"]]),
+           "GOAMD64": "v5"}
+    built = _build_hello(tc, env, tmp_path)
+    assert built.ok is not old
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.levels")
+    assert r.code == 1
+    f = r.one("goenv.levels", "error")
+    if old:
+        assert f["title"] == f"GOAMD64=v5 is invalid for {tc.version}: every go command fails"
+    else:
+        assert "quietly builds for the default GOAMD64=v1" in f["title"]
+    assert "v1 (default), v2, v3, v4" in f["detail"]

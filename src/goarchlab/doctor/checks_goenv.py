@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from goarchlab.doctor import facts
+from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.facts import Setting
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.doctor.toolchain_select import select
+from goarchlab.gocmd import levels
 from goarchlab.gocmd.version import GoVersion
 
 REF_ENV = "go help environment"
@@ -165,3 +167,85 @@ def check_gotoolchain(ctx: Context) -> Iterator[Finding]:
             "": "it always runs the go on PATH"}[sel.mode]
     yield Finding("goenv.toolchain", "goenv", Severity.OK, f"GOTOOLCHAIN={value}",
                   f"{s.origin()}; {what}", refs=(REF_TOOLCHAIN,))
+
+
+#: Level variables whose invalid value go1.23+ does not stop on: internal/buildcfg keeps
+#: one Error and assigns it from the GOARM64 parse, which runs after these two.
+_ERASED_SINCE = {"GOAMD64": GoVersion.parse("1.23"), "GOARM": GoVersion.parse("1.23")}
+#: Checked by internal/buildcfg at every go command's start, whatever GOARCH is;
+#: GO386 is only checked by the compiler, when building for 386.
+_CHECKED_AT_START = ("GOAMD64", "GOARM", "GOARM64", "GOMIPS", "GOMIPS64", "GOPPC64",
+                     "GORISCV64", "GOWASM")
+REF_BUILDCFG = "$GOROOT/src/internal/buildcfg/cfg.go"
+
+
+@check("goenv.levels", "goenv", "GOAMD64/GOARM64/GOARM/GO386/... valid for the toolchain "
+       "version and relevant to its GOARCH (GOARM does nothing for arm64)")
+def check_levels(ctx: Context) -> Iterator[Finding]:
+    """Each explicitly set level variable: valid for this Go, read by this GOARCH."""
+    ident = facts.active(ctx)
+    tc = facts.toolchain(ctx)
+    ver = tc.version
+    name = tc.name or "this Go"
+    ga = shell_and_file(ctx, "GOARCH")
+    goarch = ga[0].value if ga else (ident.goarch or "")
+    for var, lv in levels.VARS.items():
+        settings = shell_and_file(ctx, var)
+        if not settings:
+            continue
+        s = settings[0]
+        fix = unset_fix(settings, f"unset {var} in your shell profile")
+        bad = levels.validate_level(var, s.value, ver)
+        not_read = ver is not None and ver < lv.since
+        erased = var in _ERASED_SINCE and ver is not None and ver >= _ERASED_SINCE[var]
+        relevant = goarch in lv.goarchs
+        if bad and not not_read and not erased and (var in _CHECKED_AT_START or relevant):
+            where = "every go command" if var in _CHECKED_AT_START else \
+                f"every build for GOARCH={goarch}"
+            yield Finding("goenv.levels", "goenv", Severity.ERROR,
+                          f"{var}={s.value} is invalid for {name}: {where} fails",
+                          f"{s.origin()}; {bad}", fix, (REF_ENV, REF_BUILDCFG))
+            continue
+        if not relevant:
+            yield _irrelevant(var, s, goarch, ver, name, bad if not not_read else None, fix)
+            continue
+        if not_read:
+            yield Finding("goenv.levels", "goenv", Severity.WARN,
+                          f"{var}={s.value} is ignored by {name}", f"{s.origin()}; {bad}", fix,
+                          (REF_ENV,))
+        elif bad:
+            yield Finding("goenv.levels", "goenv", Severity.ERROR,
+                          f"{var}={s.value} is invalid: {name} quietly builds for the default "
+                          f"{var}={lv.default} instead",
+                          f"{s.origin()}; {bad}. {name} does not stop on it (its GOARM64 check "
+                          f"replaces the error in {REF_BUILDCFG}) and records {var}={s.value} "
+                          "in the build info of what it builds", fix, (REF_ENV, REF_BUILDCFG))
+        else:
+            yield Finding("goenv.levels", "goenv", Severity.OK,
+                          f"{var}={s.value}: builds for GOARCH={goarch} use it", s.origin(),
+                          refs=(REF_ENV,))
+
+
+def _irrelevant(var: str, s: Setting, goarch: str, ver: GoVersion | None, name: str,
+                bad: str | None, fix: Fix) -> Finding:
+    """A level variable the target GOARCH does not read (truthful for ``ver``)."""
+    lv = levels.VARS[var]
+    own = levels.level_var(goarch)
+    if own is None:
+        tail = f"GOARCH={goarch} has no level variable"
+    elif ver is not None and ver < levels.VARS[own].since:
+        tail = (f"GOARCH={goarch} has no level variable in {name} ({own} arrived in "
+                f"go{levels.VARS[own].since.major}.{levels.VARS[own].since.minor})")
+    else:
+        tail = f"the {goarch} variable is {own} ({levels.VARS[own].help})"
+    detail = f"{s.origin()}; {var} applies only to GOARCH={'/'.join(lv.goarchs)}: {tail}"
+    refs: tuple[str, ...] = (REF_ENV,)
+    if var == "GOARM" and goarch == "arm64":
+        c = CLAIMS["goarm-arm64"]
+        detail = (f"{s.origin()}; GOARM applies only to GOARCH=arm (32-bit: 5, 6, 7): {tail}. "
+                  f"Guides claim '{c.claim}': that is false")
+        refs = c.refs
+    elif bad:
+        detail += f". The value is also invalid ({bad}), which {name} does not stop on"
+    return Finding("goenv.levels", "goenv", Severity.WARN,
+                   f"{var}={s.value} does nothing with GOARCH={goarch}", detail, fix, refs)
