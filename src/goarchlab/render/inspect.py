@@ -52,7 +52,7 @@ def _value(v: str) -> str:
 
 def _slices(b: BinaryInfo, c: Console) -> None:
     t = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0))
-    for col in ("arch", "os", "bits", "kind", "linkage", "stripped", "Go", "main package"):
+    for col in ("arch", "os", "bits", "kind", "linkage", "stripped", "Go"):
         t.add_column(col)
     for s in b.slices:
         go = s.go
@@ -64,7 +64,6 @@ def _slices(b: BinaryInfo, c: Console) -> None:
             "static" if s.static else "dynamic",
             "yes" if s.stripped else "no",
             escape(go.go_version) if go else "[dim]not Go[/]",
-            escape(go.path) if go else "",
         )
     c.print(t)
     for s in b.slices:
@@ -78,9 +77,12 @@ def _slices(b: BinaryInfo, c: Console) -> None:
         shown = [f"{k}={_value(s.go.settings[k])}" for k in KEY_SETTINGS if k in s.go.settings]
         if shown:
             c.print(f"  [dim]build{tag}[/] " + escape(" ".join(shown)))
+        if s.go.path:
+            c.print(f"  [dim]package{tag}[/] {escape(s.go.path)}")
         if s.go.main_module:
             mod = f"{s.go.main_module} {s.go.main_version}".strip()
-            c.print(f"  [dim]module{tag}[/] {escape(mod)}, {len(s.go.deps)} dependencies")
+            n = len(s.go.deps)
+            c.print(f"  [dim]module{tag}[/] {escape(mod)}, {n} dependenc{'y' if n == 1 else 'ies'}")
 
 
 @render.human(InspectReport)
