@@ -342,3 +342,20 @@ def test_launch_json_forcing_foreign_goarch_and_dlv(go_env, tmp_path, foreign_dl
         assert dlv.id == "project.vscode.tool-cannot-run"
     assert dlv.severity is Severity.ERROR
     assert str(p / "bin" / "dlv") in dlv.detail
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    (".vscode/launch.json", b'{"configurations": 3}'),
+    (".vscode/launch.json", b'[1, 2]'),
+    (".vscode/settings.json", b'{"go.alternateTools": "dlv", "go.toolsEnvVars": []}'),
+    (".env", b"A=\xff\xfe\n"),
+])
+def test_odd_project_files_give_findings_not_tracebacks(go_env, tmp_path, name, data):
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n")
+    (p / name).parent.mkdir(parents=True, exist_ok=True)
+    (p / name).write_bytes(data)
+    ctx = linux_context(go_env, p, project=p)
+    fs = list(check_vscode(ctx)) + list(check_dotenv(ctx))
+    assert all(f.severity.rank <= Severity.WARN.rank for f in fs)
+    if name == ".env":
+        assert [f.id for f in fs] == ["project.dotenv.unreadable"]

@@ -154,6 +154,13 @@ def test_bundle_executable_follows_the_launcher(tmp_path, built_tools, exe_name,
                    / exe_name)
 
 
+def test_bundle_with_broken_info_plist_falls_back(tmp_path, built_tools):
+    bindir = _mac_bundle(tmp_path, built_tools["mac-arm64"], "Code")
+    plist = tmp_path / "Applications" / "Visual Studio Code.app" / "Contents" / "Info.plist"
+    plist.write_text("<?xml version='1.0'?><plist><dict><key>CFBundleExecutable")
+    assert bundle_executable(bindir / "code") == plist.parent / "MacOS" / "Code"
+
+
 def test_code_arm64_native_on_apple_silicon(go_env, tmp_path, built_tools):
     bindir = _mac_bundle(tmp_path, built_tools["mac-arm64"], "Code")
     env = {**go_env, "PATH": f"{go_env['PATH']}{os.pathsep}{bindir}"}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import plistlib
 from collections.abc import Iterator
 from pathlib import Path
+from xml.parsers.expat import ExpatError
 
 from goarchlab.doctor import archfit
 from goarchlab.doctor.context import Context
@@ -210,7 +211,7 @@ def bundle_executable(code: Path) -> Path | None:
                     name = plistlib.load(f).get("CFBundleExecutable")
                 if isinstance(name, str):
                     names.append(name)
-            except (OSError, plistlib.InvalidFileException, ValueError):
+            except (OSError, ValueError, ExpatError):  # InvalidFileException is a ValueError
                 pass
             names += ["Code", "Electron"]
             for n in names:

@@ -137,7 +137,8 @@ def check_vscode(ctx: Context) -> Iterator[Finding]:
         if bad is not None:
             yield bad
         elif isinstance(data, dict):
-            for i, conf in enumerate(data.get("configurations") or []):
+            confs = data.get("configurations")
+            for i, conf in enumerate(confs if isinstance(confs, list) else []):
                 if not isinstance(conf, dict) or conf.get("type") != "go":
                     continue
                 name = conf.get("name") or f"#{i + 1}"
