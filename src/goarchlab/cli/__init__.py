@@ -36,8 +36,12 @@ class _Parser(argparse.ArgumentParser):
         raise GoarchlabError(message, f"see '{self.prog} --help'", EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument tree."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The full argument tree, or only the branch of command ``only``.
+
+    Importing every command module costs ~0.1 s of CPU (their feature packages),
+    so :func:`main` builds just the branch of the command being run.
+    """
     p = _Parser(
         prog="goarchlab",
         description="Audit, install, benchmark and cross-build Go "
@@ -52,15 +56,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="log subprocess calls (-v) and more (-vv) to stderr",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"goarchlab.cli.{name.replace('-', '_')}").register(sub)
     return p
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word after the global options), if known."""
+    for a in argv:
+        if a == "--":
+            return None
+        if not a.startswith("-"):
+            return a if a in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``goarchlab`` console script; returns the exit code."""
     try:
-        args = build_parser().parse_args(argv)
+        words = list(sys.argv[1:] if argv is None else argv)
+        args = build_parser(_command_of(words)).parse_args(words)
         logging.basicConfig(
             level=logging.DEBUG if args.verbose else logging.WARNING,
             format="%(name)s: %(message)s",
