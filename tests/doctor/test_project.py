@@ -107,6 +107,25 @@ def test_go_line_too_new_with_gotoolchain_auto_names_the_download(go_env, tmp_pa
     assert "go: downloading go1.99.0 (" in real.stderr
 
 
+def test_translated_go_downloads_its_own_arch(go_env, tmp_path, install_toolchain):
+    """A go running under emulation downloads a toolchain of its own arch, not the host's."""
+    ctx0 = linux_context(go_env, tmp_path)
+    foreign = {"amd64": "arm64", "arm64": "amd64"}[ctx0.host.native_arch]
+    t = ctx0.host.translator_for(foreign)
+    if t is None or t.kind != "binfmt":
+        pytest.skip(f"needs a binfmt_misc handler for {foreign} (.ci/run registers qemu-aarch64)")
+    tc = install_toolchain("1.27.3", "linux", foreign)
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.99\n")
+    env = {**go_env, "GOTOOLCHAIN": "auto",
+           "PATH": f"{tc.goroot / 'bin'}{os.pathsep}{go_env['PATH']}"}
+    (f,) = list(check_gomod(_ctx(env, p)))
+    assert f.id == "project.toolchain.switch"
+    assert f"golang.org/toolchain@v0.0.1-go1.99.0.linux-{foreign}" in f.detail
+    assert f"That download is for {foreign}, the arch of the running go" in f.detail
+    real = proc.run(["go", "version"], env={**env, "GOPROXY": "off"}, cwd=p, timeout=120)
+    assert f"go: downloading go1.99.0 (linux/{foreign})" in real.stderr
+
+
 def test_toolchain_line_runs_program_on_path(go_env, tmp_path):
     p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n\ntoolchain go1.28.1\n")
     bindir = tmp_path / "bin"
