@@ -57,7 +57,7 @@ def read_pe(mm, size: int) -> Slice:
         if _section_name(pe, s.Name, mm, strtab).startswith((".debug_info", ".zdebug_info")):
             dwarf = True
 
-    pe.parse_data_directories(directories=[_IMPORT])
+    pe.parse_data_directories(directories=[_IMPORT], import_dllnames_only=True)
     libs = tuple(
         imp.dll.decode("utf-8", "replace") for imp in getattr(pe, "DIRECTORY_ENTRY_IMPORT", ())
     )
