@@ -201,3 +201,27 @@ def test_subprocess_json(go_env, go_new, tmp_path) -> None:
     assert r.returncode == data["exit_code"] == 0
     ids = {f["id"] for f in data["findings"]}
     assert "goenv.godebug-unknown" in ids
+
+
+@pytest.mark.parametrize("goarch", ["amd64", "arm64"])
+def test_darwin_go_on_recorded_apple_silicon(install_toolchain, go_new, goarch,
+                                             tmp_path) -> None:
+    """macOS is judged from recorded real outputs of an M1 (host layer's RecordedProbe);
+    the go binaries are the real darwin toolchains, read by header only."""
+    from goarchlab.doctor import runner
+    from goarchlab.doctor.context import Context
+    from goarchlab.host import RecordedProbe
+
+    mac = install_toolchain(str(go_new.version).removeprefix("go"), "darwin", goarch)
+    probe = RecordedProbe.from_file(Path(__file__).parent / "recorded" /
+                                    "macos-apple-silicon.json")
+    ctx = Context({"PATH": str(mac.goroot / "bin"), "HOME": str(tmp_path)}, tmp_path,
+                  probe=probe)
+    rep = runner.diagnose(ctx, ["path.go-arch"])
+    (f,) = rep.findings
+    if goarch == "amd64":
+        assert f.severity.value == "error"
+        assert f.title == f"{mac.go} runs translated under Rosetta 2"
+        assert rep.go.runs == "translated"
+    else:
+        assert f.severity.value == "ok" and f.title == f"{mac.go} runs natively (darwin/arm64)"

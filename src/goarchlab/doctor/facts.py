@@ -83,7 +83,8 @@ def classify(ctx: Context, goos: str | None, goarch: str | None) -> tuple[str, s
         return "native", f"runs natively ({plat}: {host.native_arch} CPUs execute {goarch} code)"
     t = host.translator_for(goarch) if goarch else None
     if t is not None and t.kind in ("binfmt", "rosetta"):
-        return "translated", f"runs translated under {translator_name(t)} ({t.kind})"
+        kind = "" if t.kind == "rosetta" else f" ({t.kind})"
+        return "translated", f"runs translated under {translator_name(t)}{kind}"
     extra = ""
     if t is not None:
         extra = f"; {' '.join(t.command) or t.interpreter} can run it only when called explicitly"
