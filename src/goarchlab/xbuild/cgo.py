@@ -135,6 +135,8 @@ def decide(
     if not users:
         return CgoDecision(enabled, cc, triple, None, level)
     goos, goarch = target_platform
+    # Name the user's own cgo package rather than runtime/cgo, which go list lists first.
+    users = tuple(sorted(users, key=lambda u: "." not in u.split("/")[0]))
     what = f"targets {triple}" if triple else "does not answer -dumpmachine"
     return CgoDecision(
         enabled, cc, triple,
