@@ -237,7 +237,9 @@ func installed(home string) map[string]version {
 	out := map[string]version{}
 	ents, _ := os.ReadDir(filepath.Join(home, "toolchains"))
 	for _, e := range ents {
-		if v, ok := parse(e.Name()); ok && v.kind != 0 && e.IsDir() {
+		// A symlink to a GOROOT counts too; the caller stats bin/TOOL anyway.
+		isDir := e.IsDir() || e.Type()&os.ModeSymlink != 0
+		if v, ok := parse(e.Name()); ok && v.kind != 0 && isDir {
 			out[e.Name()] = v
 		}
 	}
@@ -299,7 +301,7 @@ func main() {
 	goroot := filepath.Join(home, "toolchains", name)
 	bin := filepath.Join(goroot, "bin", tool)
 	if _, err := os.Stat(bin); name == "" || err != nil {
-		handOver(tool, c, found)
+		handOver(tool, home, c, found)
 	}
 	env := os.Environ()
 	env = setenv(env, "GOROOT", goroot, true)
@@ -310,7 +312,7 @@ func main() {
 
 // handOver runs `goarchlab toolchain exec -- TOOL ARGS...`, which installs
 // the missing version (with a message) and runs it.
-func handOver(tool string, c choice, found bool) {
+func handOver(tool, home string, c choice, found bool) {
 	asked, spec := "any Go", "latest"
 	if found {
 		asked, spec = "Go "+c.value+" (asked by "+c.where+")", c.value
@@ -323,7 +325,8 @@ func handOver(tool string, c choice, found bool) {
 		argv = append(argv, "-m", pyModule)
 	}
 	argv = append(append(argv, "toolchain", "exec", "--", tool), os.Args[1:]...)
-	err := syscall.Exec(goarchlab, argv, os.Environ())
+	// The install must land in this shim's home, whatever GOARCHLAB_HOME says.
+	err := syscall.Exec(goarchlab, argv, setenv(os.Environ(), "GOARCHLAB_HOME", home, true))
 	fail(asked + " is not installed and " + goarchlab + " cannot run (" + err.Error() +
 		"); run: goarchlab toolchain install " + spec)
 }
