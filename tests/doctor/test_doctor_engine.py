@@ -134,3 +134,25 @@ def test_env_file_rules() -> None:
     assert parse_env_file(text) == {"GOARCH": "amd64", "GOFLAGS": "-a=b"}
     assert env_file_path({"GOENV": "off"}) is None
     assert str(env_file_path({"GOENV": "/x/env"})) == "/x/env"
+
+
+@pytest.mark.parametrize("recording", ["macos-m1-rosetta", "macos-m1-native"])
+def test_translated_python_on_recorded_macs(recording, tmp_path) -> None:
+    """Recorded real sysctl outputs of an M1 (tests/host/recorded, via RecordedProbe)."""
+    from pathlib import Path
+
+    from goarchlab.host import RecordedProbe
+
+    probe = RecordedProbe.from_file(Path(__file__).parents[1] / "host" / "recorded" /
+                                    f"{recording}.json")
+    ctx = Context({"PATH": str(tmp_path)}, tmp_path, probe=probe)
+    rep = runner.diagnose(ctx, ["host"])
+    warn = [f for f in rep.findings if f.id == "host.python"]
+    if recording.endswith("rosetta"):
+        assert warn and warn[0].title == ("goarchlab's Python runs as amd64 under translation "
+                                          "on this arm64 machine")
+        ok = [f for f in rep.findings if f.id == "host.facts"]
+        assert "Rosetta 2 for amd64" in ok[0].detail
+    else:
+        assert warn == []
+    assert rep.host is not None and rep.host.native_arch == "arm64"

@@ -33,6 +33,7 @@ from goarchlab.errors import GoarchlabError, UsageError
 #: Modules under goarchlab.doctor that register checks; missing ones are skipped
 #: (the areas are written in parallel and may not have landed yet).
 CHECK_MODULES: tuple[str, ...] = (
+    "checks_host",
     "checks_path",
     "checks_goroot",
     "checks_goenv",
