@@ -162,43 +162,37 @@ def translator_hint(host: Host) -> str:
 ToolchainProvider = Callable[[str | None, str, str], Toolchain]
 
 
-def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path) -> ToolchainProvider:
-    """A provider backed by goarchlab.toolchains: installed or installed on demand.
+def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
+                       notify: Callable[[str], None] = lambda msg: None) -> ToolchainProvider:
+    """A provider backed by goarchlab.toolchains: installed, or installed on demand.
 
-    The default version (None) is the one goarchlab resolves for ``cwd``
-    (``.go-version``, go.mod ...); without any installed toolchain, the ``go`` on
-    PATH is used for the host's platform.
+    The default version (None) is the toolchain goarchlab resolves for ``cwd``
+    (``.go-version``, go.mod ...; ``toolchains.ensure``), else the ``go`` on PATH.
+    A toolchain for another platform (the build suite's translated go) is the same
+    version installed for that platform.
     """
-    from goarchlab.toolchains import hostplat
+    from goarchlab import toolchains
     from goarchlab.toolchains.install import install
 
-    native = hostplat.native()
     cache: dict[tuple[str | None, str, str], Toolchain] = {}
 
-    def default_version() -> str | None:
+    def native(version: str | None) -> Toolchain:
+        if version:
+            return toolchains.ensure(version, home=home, cwd=cwd, env=env, notify=notify)
         try:
-            from goarchlab.toolchains import resolve
-            from goarchlab.toolchains.store import Store
-
-            _, tc = resolve.resolve(cwd, env, home, Store(home, native).native_installed())
-            return str(tc.version) if tc else None
-        except (ImportError, GoarchlabError, TypeError):
-            return None
+            return toolchains.ensure(None, home=home, cwd=cwd, env=env, install_missing=False)
+        except GoarchlabError:
+            return _go_on_path(env)
 
     def provide(version: str | None, goos: str, goarch: str) -> Toolchain:
         key = (version, goos, goarch)
-        if key in cache:
-            return cache[key]
-        v = version or default_version()
-        if v is None:
-            tc = _go_on_path(env)
+        if key not in cache:
+            tc = native(version)
             if (goos, goarch) != (tc.goos, tc.goarch):
-                tc = install(str(tc.version), home=home, goos=goos, goarch=goarch,
-                             native=native).toolchain
-        else:
-            tc = install(v, home=home, goos=goos, goarch=goarch, native=native).toolchain
-        cache[key] = tc
-        return tc
+                tc = install(str(tc.version).removeprefix("go"), home=home, goos=goos,
+                             goarch=goarch, env=dict(env), notify=notify).toolchain
+            cache[key] = tc
+        return cache[key]
 
     return provide
 

@@ -40,6 +40,10 @@ class WorkloadFailed(GoarchlabError):
 
 
 def _tail(text: str, lines: int = 3) -> str:
+    # A Go crash prints its reason first and a long goroutine dump after: show the reason.
+    for ln in text.splitlines():
+        if ln.startswith(("panic:", "fatal error:", "--- FAIL", "SIGSEGV", "unexpected fault")):
+            return ln.strip()[:300]
     kept = [ln for ln in text.strip().splitlines() if ln.strip()][-lines:]
     return " | ".join(kept)[:300] or "no output"
 

@@ -132,7 +132,8 @@ def _battery(probe: Probe) -> list[PreflightWarning]:
 
 
 _SPEED_RX = re.compile(r"CPU_Speed_Limit\s*=\s*(\d+)")
-_THERMAL_RX = re.compile(r"thermal warning level", re.I)
+_THERMAL_RX = re.compile(
+    r"(?:thermal|performance) warning level\s*(?:=|set to|:)?\s*[1-9]", re.I)
 
 
 def _thermal(probe: Probe) -> list[PreflightWarning]:
@@ -141,7 +142,7 @@ def _thermal(probe: Probe) -> list[PreflightWarning]:
     if m and int(m[1]) < 100:
         return [PreflightWarning("thermal", f"CPU speed limited to {m[1]}% (thermal)",
                         "let the machine cool down before benchmarking")]
-    if _THERMAL_RX.search(out) and "No thermal warning level has been recorded" not in out:
+    if _THERMAL_RX.search(out):
         return [PreflightWarning("thermal", "a thermal warning level is recorded",
                         "let the machine cool down before benchmarking")]
     return []

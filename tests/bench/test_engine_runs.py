@@ -1,0 +1,234 @@
+"""The engine against real workloads: every suite natively and under qemu-aarch64,
+a crashing and a hanging benchmark process, pre-flight checks from recordings."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from goarchlab.bench import benchfmt, engine, preflight, report, store, suites, variants
+from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT
+
+QEMU = Path("/usr/bin/qemu-aarch64")
+
+
+def _values(res, suite: str, variant: str, unit: str | None = None):
+    return {s.benchmark: s.values for s in res.run.samples
+            if s.benchmark.startswith(suite + "/") and s.variant == variant
+            and (unit is None or s.unit == unit)}
+
+
+@pytest.mark.skipif(not QEMU.exists(), reason="needs qemu-aarch64 (apt-get install qemu-user)")
+def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
+    plans, note = variants.default_plans(bench_ctx.host)
+    assert note is None
+    assert [p.name for p in plans] == ["native", "qemu-arm64"]
+    assert plans[1].variant.runner == "qemu-aarch64"
+    req = engine.Request(tuple(suites.default_suites()), tuple(plans), runs=2, warmup=1,
+                         benchtime="2x")
+    res = engine.run(req, bench_ctx, store_path=tmp_path / "r.db")
+    assert res.error is None, res.error
+    assert res.run.complete
+    cross_cc = suites.c_compiler_for(bench_ctx.host, "linux", "arm64")
+    skipped = {(s.suite, s.variant): s.reason for s in res.statuses if s.status == "skipped"}
+    if cross_cc is None:
+        assert "no C compiler for linux/arm64" in skipped.pop(("cgo", "qemu-arm64"))
+    assert skipped == {}
+    for suite in ("cpu", "alloc", "sched", "syscall", "cgo", "startup"):
+        for v in ("native", "qemu-arm64"):
+            if suite == "cgo" and v == "qemu-arm64" and cross_cc is None:
+                assert _values(res, suite, v) == {}
+                continue
+            times = _values(res, suite, v, "ns/op")
+            assert times, (suite, v)
+            for name, vals in times.items():
+                assert len(vals) == (1 if name.endswith("FirstRun") else 2), name
+                assert all(x > 0 for x in vals)
+    # The collector's and the scheduler's own numbers, from runtime/metrics.
+    for v in ("native", "qemu-arm64"):
+        units = {s.unit for s in res.run.samples
+                 if s.variant == v and s.benchmark.startswith("alloc/")}
+        assert {"gc-cycles", "heap-goal-B", "B/op", "allocs/op"} <= units
+        sched_units = {s.unit for s in res.run.samples
+                       if s.variant == v and s.benchmark.startswith("sched/PingPong")}
+        assert "sched-lat-p50-ns" in sched_units
+    assert any(s.benchmark.startswith("cpu/SHA256Parallel/1KiB") for s in res.run.samples)
+    tr = res.translation
+    assert tr is not None and tr.translated == "qemu-arm64"
+    cpu = next(s for s in tr.suites if s.suite == "cpu")
+    assert cpu.ratio > 1.5 and cpu.lo <= cpu.ratio <= cpu.hi  # emulated sha256/big are slower
+    assert tr.startup_ms[1] > tr.startup_ms[0]
+    assert tr.advice
+    # Stored, and the benchfmt form reads back with its config lines.
+    stored = store.load_run(res.run.run_id, tmp_path / "r.db")
+    assert stored.samples == res.run.samples
+    parsed = benchfmt.parse(report.benchfmt_text(res.run, "test cpu"))
+    # One benchmark line per (variant, benchmark, run), all its units on that line.
+    assert len(parsed.results) == sum(len(s.values) for s in res.run.samples
+                                      if s.unit == "ns/op")
+    runners = {r.config_value("runner") for r in parsed.results}
+    assert runners == {"native", "qemu-aarch64"}
+    assert {r.config_value("goarch") for r in parsed.results} == {"amd64", "arm64"}
+
+
+_FLAKY_MOD = "module example.com/flaky\n\ngo 1.22\n"
+_FLAKY_TEST = r'''package flaky
+
+import (
+	"crypto/sha256"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+)
+
+// TestMain counts the processes in a file; from the FLAKY_AT-th on it crashes or hangs.
+func TestMain(m *testing.M) {
+	f := os.Getenv("FLAKY_COUNTER")
+	b, _ := os.ReadFile(f)
+	n, _ := strconv.Atoi(string(b))
+	n++
+	os.WriteFile(f, []byte(strconv.Itoa(n)), 0o644)
+	at, _ := strconv.Atoi(os.Getenv("FLAKY_AT"))
+	if n >= at {
+		switch os.Getenv("FLAKY_MODE") {
+		case "crash":
+			panic("flaky: simulated crash")
+		case "hang":
+			child := exec.Command("sleep", "3600")
+			child.Start()
+			pids := strconv.Itoa(os.Getpid()) + " " + strconv.Itoa(child.Process.Pid)
+			os.WriteFile(os.Getenv("FLAKY_PIDS"), []byte(pids), 0o644)
+			time.Sleep(time.Hour)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+func BenchmarkWork(b *testing.B) {
+	buf := make([]byte, 256)
+	for i := 0; i < b.N; i++ {
+		sha256.Sum256(buf)
+	}
+}
+'''
+
+
+def _flaky(tmp_path: Path, bench_ctx, mode: str, timeout: float | None = None):
+    mod = tmp_path / "flaky"
+    mod.mkdir()
+    (mod / "go.mod").write_text(_FLAKY_MOD)
+    (mod / "flaky_test.go").write_text(_FLAKY_TEST)
+    env = dict(bench_ctx.env, FLAKY_COUNTER=str(tmp_path / "count"), FLAKY_AT="3",
+               FLAKY_MODE=mode, FLAKY_PIDS=str(tmp_path / "pids"))
+    ctx = suites.Context(bench_ctx.host, env, bench_ctx.home, bench_ctx.toolchains,
+                         benchtime="5x", cwd=mod, timeout=timeout)
+    plan = variants.base_plan(bench_ctx.host)
+    req = engine.Request((".",), (plan,), runs=4, warmup=1)
+    return engine.run(req, ctx, store_path=tmp_path / "r.db")
+
+
+def test_crashing_benchmark_keeps_finished_samples(bench_ctx, tmp_path):
+    res = _flaky(tmp_path, bench_ctx, "crash")
+    # warm-up = process 1, run 1 = process 2 (kept), run 2 = process 3 crashes.
+    assert res.error_code == EXIT_FAILED
+    assert "flaky benchmark process failed under native (exit 2)" in res.error
+    assert "simulated crash" in res.error or "panic" in res.error
+    assert "partial run" in res.error_hint
+    work = [s for s in res.run.samples if s.benchmark.startswith("flaky/Work")]
+    assert work and all(len(s.values) == 1 for s in work)
+    stored = store.load_run(res.run.run_id, tmp_path / "r.db")
+    assert not stored.complete
+    assert any("stopped early" in n for n in stored.notes)
+    assert ("flaky", "native", "failed") in {(s.suite, s.variant, s.status) for s in res.statuses}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1].startswith("Z")  # a zombie awaiting init
+    except FileNotFoundError:
+        return True
+
+
+def test_hanging_benchmark_times_out_and_leaves_no_process(bench_ctx, tmp_path):
+    t0 = time.monotonic()
+    res = _flaky(tmp_path, bench_ctx, "hang", timeout=3.0)
+    assert time.monotonic() - t0 < 60
+    assert res.error_code == EXIT_TIMEOUT
+    assert "did not finish within 3 s" in res.error
+    assert [len(s.values) for s in res.run.samples if s.unit == "ns/op"] == [1]
+    pids = [int(x) for x in (tmp_path / "pids").read_text().split()]
+    deadline = time.monotonic() + 5
+    while not all(_gone(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert all(_gone(p) for p in pids), "the hung test binary or its child survived"
+    assert not store.load_run(res.run.run_id, tmp_path / "r.db").complete
+
+
+class Recorded:
+    """Pre-flight facts replayed from recordings of real machines."""
+
+    def __init__(self, load=None, cpus=2, files=None, cmds=None):
+        self._load, self._cpus, self._files, self._cmds = load, cpus, files or {}, cmds or {}
+
+    def loadavg(self):
+        return self._load
+
+    def cpu_count(self):
+        return self._cpus
+
+    def read_glob(self, pattern):
+        return dict(self._files)
+
+    def run(self, argv):
+        return self._cmds.get(" ".join(argv))
+
+
+RECORDED = Path(__file__).parent / "recorded"
+
+
+def test_preflight_linux_load_and_governor():
+    files = {f"/sys/devices/system/cpu/cpu{i}/cpufreq/scaling_governor": g
+             for i, g in enumerate(["powersave", "powersave", "performance", "performance"])}
+    ws = preflight.check("linux", Recorded((3.5, 2.0, 1.0), 4, files))
+    assert [w.id for w in ws] == ["load", "governor"]
+    assert "3.50 on 4 CPUs" in ws[0].detail
+    assert ws[1].detail == "CPU frequency governor: 2 CPU(s) powersave"
+    quiet = {k: "performance" for k in files}
+    assert preflight.check("linux", Recorded((0.3, 0.2, 0.1), 4, quiet)) == ()
+
+
+def test_preflight_macos_battery_and_thermal_from_recordings():
+    batt = (RECORDED / "pmset-batt-battery.txt").read_text()
+    ac = (RECORDED / "pmset-batt-ac.txt").read_text()
+    hot = (RECORDED / "pmset-therm-limited.txt").read_text()
+    cool = (RECORDED / "pmset-therm-ok.txt").read_text()
+    ws = preflight.check("darwin", Recorded((1.0, 1, 1), 8, cmds={
+        "pmset -g batt": batt, "pmset -g therm": hot}))
+    assert [w.id for w in ws] == ["battery", "thermal"]
+    assert "limited to 70%" in ws[1].detail
+    assert preflight.check("darwin", Recorded((1.0, 1, 1), 8, cmds={
+        "pmset -g batt": ac, "pmset -g therm": cool})) == ()
+
+
+def test_ratio_interval_is_deterministic_and_covers_the_true_ratio():
+    native = sorted([100.0, 101, 99, 100.5, 100.2, 99.7, 100.1, 100.4, 99.9, 100.3])
+    slow = sorted(x * 2 for x in native)
+    r, lo, hi = report.ratio_interval([[(native, slow)]])
+    assert r == pytest.approx(2.0)
+    assert lo <= 2.0 <= hi and lo > 1.9 and hi < 2.1
+    assert report.ratio_interval([[(native, slow)]]) == (r, lo, hi)
+    same = report.ratio_interval([[(native, native)]])
+    assert same[1] <= 1.0 <= same[2]
+
+
+def test_os_env_untouched_by_engine(bench_ctx):
+    # The engine hands env to children explicitly; it must never edit os.environ.
+    before = dict(os.environ)
+    variants.default_plans(bench_ctx.host)
+    assert dict(os.environ) == before
