@@ -15,8 +15,8 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.binary import inspect
 from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.levels import level_var
 from goarchlab.xbuild import cgo as cgomod
-from goarchlab.xbuild._compat import level_var
 from goarchlab.xbuild.model import Artifact, Check, Reproducibility, TargetResult
 from goarchlab.xbuild.verify import verify
 

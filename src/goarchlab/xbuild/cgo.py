@@ -21,30 +21,10 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
+from goarchlab.host.archmap import triple_platform
 
 #: Seconds allowed for ``go env`` / ``go list`` / ``cc -dumpmachine``.
 QUERY_TIMEOUT = 60.0
-
-# GNU triple first components and OS words -> Go names (gcc/clang -dumpmachine).
-_TRIPLE_ARCH = {
-    "x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
-    "i386": "386", "i486": "386", "i586": "386", "i686": "386", "riscv64": "riscv64",
-    "powerpc64le": "ppc64le", "ppc64le": "ppc64le", "powerpc64": "ppc64", "s390x": "s390x",
-    "mips": "mips", "mipsel": "mipsle", "mips64": "mips64", "mips64el": "mips64le",
-    "loongarch64": "loong64",
-}
-_TRIPLE_OS = (("android", "android"), ("linux", "linux"), ("darwin", "darwin"),
-              ("apple", "darwin"), ("mingw", "windows"), ("windows", "windows"),
-              ("freebsd", "freebsd"), ("netbsd", "netbsd"), ("openbsd", "openbsd"))
-
-
-def triple_platform(triple: str) -> tuple[str | None, str | None]:
-    """(goos, goarch) of a compiler triple (``aarch64-linux-gnu``); None parts when unknown."""
-    head = triple.strip().split("-", 1)[0]
-    arch = _TRIPLE_ARCH.get(head) or ("arm" if head.startswith("arm") else None)
-    goos = next((g for word, g in _TRIPLE_OS if word in triple), None)
-    return goos, arch
-
 
 def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path) -> dict[str, str]:
     """``go env -json KEY...`` under ``env``; raises GoarchlabError with go's message."""

@@ -13,7 +13,8 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import DistTarget
-from goarchlab.xbuild._compat import Target, level_var
+from goarchlab.gocmd.levels import level_var
+from goarchlab.targets import Target
 
 #: Seconds allowed for ``go list`` of the main package (may download modules).
 LIST_TIMEOUT = 300.0
