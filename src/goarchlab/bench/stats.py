@@ -149,7 +149,8 @@ def compare(
     """Compare baseline ``a_values`` with ``b_values`` (two-sided U test at ``alpha``).
 
     The delta is between the medians (or the given centres, which callers that already
-    summarised pass to avoid recomputing). ``p_value`` is 1 with the warning
+    summarised pass to avoid recomputing). ``p_value`` is in [0, 1] (benchstat's raw
+    value capped at 1, see below); it is 1 with the warning
     ``"all samples are equal"`` when every value is the same. ``assume="exact"``
     skips the test (p=0, always a delta) as benchmath's AssumeExact.
     """
@@ -166,6 +167,11 @@ def compare(
         warnings = []
         try:
             _, p = benchmath.mann_whitney_u(a_values, b_values)
+            # With ties the exact U distribution is asymmetric and doubling its
+            # smaller tail can exceed 1 (benchstat prints e.g. p=1.333 for [1 2] vs
+            # [2]). A probability above 1 means nothing; cap it. The verdict is "~"
+            # either way, so only the printed p differs from benchstat's.
+            p = min(p, 1.0)
         except ValueError as e:  # includes SamplesEqualError
             p = 1.0
             warnings.append(str(e))
