@@ -43,6 +43,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "checks_tools",
     "checks_homebrew",
     "checks_project",
+    "checks_toolchains",
 )
 
 #: Upper bound on worker threads; most checks wait on the same few memoised facts.

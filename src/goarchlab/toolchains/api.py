@@ -56,7 +56,7 @@ def ensure(
         choice, tc = resolve.resolve(cwd, env, home, installed)
     if tc is not None:
         return tc
-    target = _install_spec(choice)
+    target = install_spec(choice)
     why = "" if choice.origin in ("argument", "newest installed") else f" (asked by {choice.where})"
     if not install_missing:
         raise GoarchlabError(
@@ -75,7 +75,7 @@ def ensure(
         raise GoarchlabError(e.message, f"goarchlab toolchain install {target}", e.code) from e
 
 
-def _install_spec(choice: resolve.Choice) -> str:
+def install_spec(choice: resolve.Choice) -> str:
     """What to install for an unmet choice: a go line's series, else the value as asked."""
     v = choice.version
     if v is None:

@@ -108,10 +108,10 @@ class Store:
         except (OSError, ValueError, KeyError, GoarchlabError):
             pass
         # A GOROOT placed here by hand: trust its name and VERSION file.
-        ver = GoVersion.try_parse(_version_from_name(goroot.name))
+        ver = GoVersion.try_parse(version_from_name(goroot.name))
         if ver is None:
             return None
-        goos, goarch = _platform_from_name(goroot.name) or self.native
+        goos, goarch = platform_from_name(goroot.name) or self.native
         return Toolchain(ver, goroot, goos, goarch, "unknown")
 
     def clean_stale(self) -> list[Path]:
@@ -148,15 +148,16 @@ class Store:
             shutil.rmtree(trash, ignore_errors=True)
 
 
-def _version_from_name(name: str) -> str:
-    """``go1.22.10.linux-arm64`` -> ``go1.22.10``."""
+def version_from_name(name: str) -> str:
+    """The version part of a store name: ``go1.22.10.linux-arm64`` -> ``go1.22.10``."""
     parts = name.split(".")
     if len(parts) > 3 and "-" in parts[-1]:
         return ".".join(parts[:-1])
     return name
 
 
-def _platform_from_name(name: str) -> tuple[str, str] | None:
+def platform_from_name(name: str) -> tuple[str, str] | None:
+    """(goos, goarch) of a store name with a platform suffix, None for a native name."""
     last = name.rsplit(".", 1)[-1]
     if "-" in last and name.count(".") >= 3:
         goos, goarch = last.split("-", 1)

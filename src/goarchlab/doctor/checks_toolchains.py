@@ -1,0 +1,155 @@
+"""Managed-toolchain checks (area ``toolchains``): what goarchlab's store holds.
+
+- ``toolchains.active``: the toolchain the project (or cwd) resolves to and the
+  file or variable that chose it; a warning when that version is not installed
+  (a go.mod asking for a newer Go than any installed one included).
+- ``toolchains.shims``: where the shim directory sits on PATH: missing, shadowed
+  by another ``go`` earlier on PATH, or first; script shims are slower.
+- ``toolchains.arch``: each installed toolchain's ``bin/go``, read from its
+  headers (never run), against the platform its place in the store promises:
+  an amd64 Go in a native slot on an arm64 Mac runs under Rosetta.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from goarchlab.doctor.context import Context
+from goarchlab.doctor.model import Finding, Fix, Severity, check
+from goarchlab.errors import GoarchlabError
+from goarchlab.toolchains import resolve
+from goarchlab.toolchains.api import install_spec
+from goarchlab.toolchains.model import goarchlab_home
+from goarchlab.toolchains.store import Store, platform_from_name, version_from_name
+
+AREA = "toolchains"
+
+
+def _store(ctx: Context) -> Store:
+    try:
+        native = (ctx.host.os, ctx.host.native_arch)
+    except GoarchlabError:
+        from goarchlab.toolchains import hostplat
+
+        native = hostplat.native()
+    return Store(goarchlab_home(ctx.env), native)
+
+
+@check("toolchains.active", AREA, "the managed toolchain this directory resolves to, and what "
+       "chose it (.go-version, .tool-versions, go.mod, global)")
+def check_active(ctx: Context) -> Iterator[Finding]:
+    """Report the resolved managed toolchain; warn when the requested one is missing."""
+    store = _store(ctx)
+    installed = store.native_installed()
+    where = ctx.project or ctx.cwd
+    choice, tc = resolve.resolve(where, ctx.env, store.home, installed)
+    if not installed and choice.origin == "newest installed":
+        yield Finding("toolchains.active", AREA, Severity.INFO,
+                      f"no goarchlab-managed toolchains in {store.toolchains}",
+                      "goarchlab installs verified toolchains for this machine's native arch",
+                      Fix("goarchlab toolchain install latest"))
+        return
+    asked = f"{choice.value}{' or newer' if choice.minimum else ''}"
+    if tc is None:
+        newer = choice.origin.startswith(("go.mod", "go.work"))
+        have = ", ".join(str(t.version) for t in installed) or "none"
+        target = install_spec(choice)
+        yield Finding(
+            "toolchains.gomod-newer" if newer else "toolchains.missing", AREA, Severity.WARN,
+            f"Go {asked} asked by {choice.where} is not installed",
+            f"installed: {have}. The shims and 'goarchlab toolchain exec' install it on first "
+            "use; GOTOOLCHAIN=local keeps go from fetching one itself",
+            Fix(f"goarchlab toolchain install {target}"),
+        )
+        return
+    yield Finding("toolchains.active", AREA, Severity.OK,
+                  f"managed toolchain {tc.version} ({tc.platform}) for {where}",
+                  f"chosen by {choice.where} ({choice.origin}: {asked}); GOROOT {tc.goroot}")
+
+
+@check("toolchains.shims", AREA, "the go/gofmt shim directory on PATH: present, first, compiled")
+def check_shims(ctx: Context) -> Iterator[Finding]:
+    """Where the shim directory is on PATH, and which go wins before it."""
+    store = _store(ctx)
+    shim_dir = store.shims
+    dirs = [Path(d) for d in ctx.path_dirs()]
+    hint = Fix('add  eval "$(goarchlab shell-init bash)"  (or zsh/fish) to your shell start-up')
+    if not (shim_dir / "go").exists():
+        if store.native_installed():
+            yield Finding("toolchains.shims", AREA, Severity.INFO,
+                          "the go/gofmt shims are not set up", f"{shim_dir} has no go shim",
+                          hint)
+        return
+    pos = next((i for i, d in enumerate(dirs) if _same(d, shim_dir)), None)
+    if pos is None:
+        yield Finding("toolchains.shims", AREA, Severity.INFO,
+                      f"the shim directory {shim_dir} is not on PATH",
+                      "go runs whatever PATH finds, not the version each project asks for", hint)
+        return
+    before = [d / "go" for d in dirs[:pos] if (d / "go").is_file()]
+    if before:
+        yield Finding("toolchains.shims", AREA, Severity.WARN,
+                      f"the go shim is shadowed by {before[0]}",
+                      f"{before[0].parent} comes before {shim_dir} on PATH, so the shim never "
+                      "runs and .go-version/go.mod choices are ignored",
+                      Fix(f"put {shim_dir} before {before[0].parent} on PATH (shell-init does "
+                          "this when evaluated last in your start-up file)"))
+        return
+    compiled = (shim_dir / ".stamp").exists()
+    yield Finding("toolchains.shims", AREA, Severity.OK if compiled else Severity.INFO,
+                  f"the go shim comes first on PATH ({shim_dir})",
+                  "compiled shim" if compiled else
+                  "script shims (each go call starts goarchlab); install a toolchain or run "
+                  "'goarchlab shell-init' again to build the compiled one")
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
+
+
+@check("toolchains.arch", AREA, "each installed toolchain's bin/go is built for the platform "
+       "its store slot promises (native arch unless installed with --arch)")
+def check_arch(ctx: Context) -> Iterator[Finding]:
+    """Inspect every installed ``bin/go`` by its headers against the expected platform."""
+    store = _store(ctx)
+    if not store.toolchains.is_dir():
+        return
+    bad = 0
+    for d in sorted(store.toolchains.iterdir()):
+        if d.name.startswith(".") or not (d / "bin" / "go").exists():
+            continue
+        want = platform_from_name(d.name) or store.native
+        try:
+            info = ctx.inspect(d / "bin" / "go")
+        except GoarchlabError as e:
+            bad += 1
+            yield Finding("toolchains.arch", AREA, Severity.ERROR,
+                          f"{d.name}: bin/go cannot be read", e.message,
+                          Fix(f"goarchlab toolchain uninstall {d.name.removeprefix('go')}"))
+            continue
+        bi = info.go
+        got_os = (bi.goos if bi else None) or info.slices[0].goos or "?"
+        got_arch = (bi.goarch if bi else None) or info.archs[0]
+        if (got_os, got_arch) == want:
+            continue
+        bad += 1
+        native_slot = platform_from_name(d.name) is None
+        ver = version_from_name(d.name).removeprefix("go")
+        yield Finding(
+            "toolchains.arch", AREA, Severity.ERROR,
+            f"{d.name} is a {got_os}/{got_arch} toolchain"
+            + (f" in the native slot of this {want[0]}/{want[1]} machine" if native_slot
+               else f", not the {want[0]}/{want[1]} its name says"),
+            "every go command it runs is translated (Rosetta or QEMU), or cannot run at all"
+            if native_slot else "it was placed or modified outside goarchlab",
+            Fix(f"goarchlab toolchain uninstall {ver} && goarchlab toolchain install {ver}"),
+        )
+    n = len(store.installed())
+    if not bad and n:
+        yield Finding("toolchains.arch", AREA, Severity.OK,
+                      f"{n} installed toolchain{'s' if n != 1 else ''} match their platform",
+                      f"read from the headers of each bin/go in {store.toolchains}")
