@@ -1,8 +1,130 @@
-"""``goarchlab matrix`` (placeholder until the matrix lands)."""
+"""``goarchlab matrix``: build/vet/test across Go versions x targets, merge, emit CI."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from goarchlab import render
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 
 def register(subparsers) -> None:
     """Add the ``matrix`` parser."""
-    subparsers.add_parser("matrix", help="build/vet/test across Go versions x targets")
+    p = subparsers.add_parser(
+        "matrix",
+        help="build/vet/test across Go versions x targets (non-native targets under an emulator)",
+        description="For each Go version (installed if missing) and target: go build, go vet, "
+        "go test (through 'go test -exec' with this machine's runner when the target is not "
+        "native; build and vet only when it cannot run here). Arguments after '--' go to "
+        "go test, replacing the packages.",
+    )
+    p.add_argument("--go", metavar="V1,V2",
+                   help="Go versions, e.g. 1.22,1.27 (default: the directory's toolchain, "
+                   "else the go on PATH)")
+    p.add_argument("--targets", metavar="OS/ARCH[/LEVEL],...",
+                   help="targets (default: this machine's platform)")
+    p.add_argument("--package", action="append", metavar="PATTERN",
+                   help="packages to build and vet (repeatable; default ./...)")
+    p.add_argument("-j", "--jobs", type=int, help="pairs run at once (default: CPU count)")
+    p.add_argument("--runner", metavar="CMD",
+                   help="run non-native test binaries with this command (go test -exec)")
+    p.add_argument("--timeout", type=float, default=1800.0, help="seconds per go command")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print goarchlab.matrix/v1")
+    out.add_argument("--csv", action="store_true", help="print one CSV row per cell")
+    out.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    p.add_argument("--emit", choices=("github-actions",),
+                   help="print a CI workflow running this matrix on hosted runners instead")
+    p.add_argument("--goarchlab-spec", metavar="PIP_SPEC",
+                   help="what the workflow pip-installs (default: goarchlab==<this version>; "
+                   "e.g. git+https://github.com/ORG/goarchlab@v0.1.0)")
+    p.add_argument("--merge", nargs="+", metavar="FILE",
+                   help="merge matrix --json files (from several machines) instead of running")
+    p.add_argument("gotest_args", nargs="*", metavar="-- GO_TEST_ARGS",
+                   help="arguments for go test, after '--' (e.g. -- -run . ./...)")
+    p.set_defaults(handler=_run)
+
+
+def _targets(spec: str | None, host) -> list:
+    from goarchlab.targets import Target
+
+    if not spec:
+        return [Target(host.os, host.native_arch)]
+    out = [Target.parse(s) for s in spec.split(",") if s.strip()]
+    if not out:
+        raise UsageError("--targets is empty", "e.g. --targets linux/amd64,linux/arm64")
+    return out
+
+
+def _setups(spec: str | None, cwd: Path, env: dict[str, str]):
+    from goarchlab import toolchains
+    from goarchlab.cli.xbuild import resolve_go
+    from goarchlab.gocmd.env import go_version
+    from goarchlab.matrix.run import GoSetup, env_for
+
+    base = env_for(env)
+    if not spec:
+        go, genv = resolve_go(None, cwd, base)
+        genv = {**genv, "GOTOOLCHAIN": "local"}
+        v = go_version(go, genv)
+        return [GoSetup(str(v.version) if v.version else v.raw, go, genv)]
+    setups = []
+    for s in (x.strip() for x in spec.split(",")):
+        if s:
+            tc = toolchains.ensure(s, cwd=cwd, env=env, notify=render.note)
+            setups.append(GoSetup(str(tc.version), tc.go, toolchains.go_environ(tc, base)))
+    if not setups:
+        raise UsageError("--go is empty", "e.g. --go 1.22,1.27")
+    return setups
+
+
+def _print(res, args) -> None:
+    from goarchlab.render import matrix as rm
+
+    if args.csv:
+        rm.print_csv(res)
+    elif args.markdown:
+        rm.print_markdown(res)
+    else:
+        render.emit(res, as_json=args.json)
+
+
+def _run(args) -> int:
+    from goarchlab.matrix import emit, merge
+
+    packages = tuple(args.package or ["./..."])
+    if args.merge:
+        res = merge.merge([merge.load(Path(f)) for f in args.merge])
+        _print(res, args)
+        return EXIT_OK if res.ok else EXIT_PROBLEMS
+    if args.emit:
+        if not args.go:
+            raise UsageError("--emit needs --go", "name the versions, e.g. --go 1.22,1.27")
+        from goarchlab.targets import Target
+
+        targets = [str(Target.parse(t)) for t in (args.targets or "").split(",") if t.strip()]
+        if not targets:
+            raise UsageError("--emit needs --targets", "e.g. --targets linux/amd64,linux/arm64")
+        text = emit.github_actions(args.go.split(","), targets, packages, args.gotest_args,
+                                   args.goarchlab_spec or emit.DEFAULT_PIP_SPEC)
+        from goarchlab.render import matrix as rm
+
+        rm.print_raw(text)
+        return EXIT_OK
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}", "use 1 or more")
+    from goarchlab.host import detect
+    from goarchlab.matrix import run as mrun
+
+    cwd = Path.cwd()
+    host = detect()
+    targets = _targets(args.targets, host)
+    setups = _setups(args.go, cwd, dict(os.environ))
+    quiet = args.json or args.csv or args.markdown
+    with render.progress("matrix", enabled=not quiet) as prog:
+        res = mrun.run(setups, targets, host, cwd=cwd, packages=packages,
+                       test_args=args.gotest_args, jobs=args.jobs or os.cpu_count() or 1,
+                       timeout=args.timeout, custom_runner=args.runner, progress=prog)
+    _print(res, args)
+    return EXIT_OK if res.ok else EXIT_PROBLEMS

@@ -1,0 +1,62 @@
+"""Results of ``goarchlab matrix``: one cell per Go version x target x step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STEPS = ("build", "vet", "test")
+#: Cell statuses: ``pass``, ``fail`` (``detail``: the first failing test or
+#: the first error line), ``skip`` (``detail``: why it did not run).
+STATUSES = ("pass", "fail", "skip")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One step of one Go version on one target.
+
+    ``go``: e.g. ``go1.22.10``; ``target``: ``linux/arm64``; ``step``: build,
+    vet or test. ``runner``: how the tests ran (``native``, ``binfmt``,
+    ``qemu-aarch64``, ``rosetta``; empty for build/vet and skipped tests).
+    ``host``: the ``goos/goarch`` of the machine that ran the cell (merged
+    results come from several machines). ``time_s``: wall seconds (>= 0).
+    """
+
+    go: str
+    target: str
+    step: str
+    status: str
+    detail: str
+    time_s: float
+    runner: str
+    host: str
+
+
+@dataclass(frozen=True)
+class MatrixResult:
+    """A whole matrix run (or the merge of several).
+
+    ``hosts``: the machines the cells ran on; ``go_versions`` and ``targets``
+    in the order asked; ``packages``: what build and vet ran on; ``test_args``:
+    what ``go test`` got; ``wall_s``: wall seconds of the run (of the longest
+    run when merged).
+    """
+
+    SCHEMA = "goarchlab.matrix/v1"
+
+    hosts: tuple[str, ...]
+    go_versions: tuple[str, ...]
+    targets: tuple[str, ...]
+    packages: tuple[str, ...]
+    test_args: tuple[str, ...]
+    cells: tuple[Cell, ...]
+    wall_s: float
+
+    @property
+    def ok(self) -> bool:
+        """True when no cell failed."""
+        return not any(c.status == "fail" for c in self.cells)
+
+    def cell(self, go: str, target: str, step: str) -> Cell | None:
+        """The cell of ``go`` x ``target`` x ``step``, or None."""
+        return next((c for c in self.cells
+                     if (c.go, c.target, c.step) == (go, target, step)), None)

@@ -1,0 +1,154 @@
+"""Build, vet and test one module for each Go version x target.
+
+Each (version, target) pair is one job: ``go build``, then ``go vet``, then
+``go test -json``, with the toolchain's own go (GOTOOLCHAIN=local) and
+GOOS/GOARCH (and the level variable) of the target. Tests of a target the
+host cannot execute natively run through ``go test -exec`` with the Runner
+that :func:`goarchlab.targets.runner_for` picks (qemu-user, Rosetta 2), or as
+a plain exec under a kernel binfmt handler; a target with no way to run here
+is built and vetted only, and its test cell says why.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.jsonstream import iter_objects
+from goarchlab.host.model import Host
+from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.targets import Target, runner_for
+
+_FILE_LINE = re.compile(r"^\s*(\S+\.go:\d+(?::\d+)?:.*)$")
+
+
+@dataclass(frozen=True)
+class GoSetup:
+    """One Go version of the matrix: its name (``go1.22.10``), go binary and environment."""
+
+    version: str
+    go: Path
+    env: dict[str, str]
+
+
+def _first_error(text: str) -> str:
+    """The most telling line of a go command's failure output: the first
+    ``file.go:line:`` message, else the first non-comment line."""
+    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
+    for ln in lines:
+        m = _FILE_LINE.match(ln)
+        if m:
+            return m.group(1).strip()
+    rest = [ln for ln in lines if not ln.startswith("#")]
+    return (rest or lines or ["failed"])[0].strip()[:300]
+
+
+def first_failure(json_text: str) -> str | None:
+    """From ``go test -json`` output: ``TestName (pkg): first message`` of the
+    first test that failed, or None when no test failed (a build failure, say)."""
+    outputs: dict[tuple[str, str], list[str]] = {}
+    try:
+        events = list(iter_objects(json_text, what="go test -json output"))
+    except GoarchlabError:
+        return None
+    for ev in events:
+        if not isinstance(ev, dict):
+            continue
+        key = (ev.get("Package", ""), ev.get("Test", ""))
+        if ev.get("Action") == "output" and key[1]:
+            outputs.setdefault(key, []).append(ev.get("Output", ""))
+        if ev.get("Action") == "fail" and key[1]:
+            msg = next((m.group(1).strip() for line in outputs.get(key, [])
+                        if (m := _FILE_LINE.match(line))), "")
+            return f"{key[1]} ({key[0]})" + (f": {msg}" if msg else "")
+    return None
+
+
+def _package_failure(json_text: str, stderr: str) -> str:
+    """Why ``go test`` failed when no test did: a build error or a package-level failure."""
+    out = []
+    try:
+        for ev in iter_objects(json_text, what="go test -json output"):
+            if isinstance(ev, dict) and ev.get("Action") in ("output", "build-output"):
+                out.append(ev.get("Output", ""))
+    except GoarchlabError:
+        pass
+    return _first_error("".join(out) + "\n" + stderr)
+
+
+def run_pair(
+    setup: GoSetup, target: Target, host: Host, packages: Sequence[str],
+    test_args: Sequence[str], cwd: Path, timeout: float, custom_runner: str | None = None,
+) -> list[Cell]:
+    """The three cells of one Go version on one target."""
+    env = {**setup.env, **target.env()}
+    here = host.platform
+    cells: list[Cell] = []
+
+    def cell(step, status, detail, t, runner=""):
+        cells.append(Cell(setup.version, str(target), step, status, detail, round(t, 3), runner,
+                          here))
+
+    r = proc.run([str(setup.go), "build", *packages], env=env, timeout=timeout, cwd=cwd)
+    if not r.ok:
+        cell("build", "fail", _first_error(r.stderr or r.stdout), r.wall_s)
+        cell("vet", "skip", "build failed", 0.0)
+        cell("test", "skip", "build failed", 0.0)
+        return cells
+    cell("build", "pass", "", r.wall_s)
+    r = proc.run([str(setup.go), "vet", *packages], env=env, timeout=timeout, cwd=cwd)
+    cell("vet", "pass" if r.ok else "fail", "" if r.ok else _first_error(r.stderr or r.stdout),
+         r.wall_s)
+    try:
+        runner = runner_for(target, host, custom_runner)
+    except GoarchlabError as e:
+        cell("test", "skip", f"cannot run here: {e.message}", 0.0)
+        return cells
+    argv = [str(setup.go), "test", "-json"]
+    exec_cmd = runner.go_test_exec()
+    if exec_cmd:
+        argv += ["-exec", exec_cmd]
+    argv += list(test_args) if test_args else list(packages)
+    r = proc.run(argv, env=env, timeout=timeout, cwd=cwd)
+    if r.ok:
+        cell("test", "pass", "", r.wall_s, runner.label)
+    else:
+        detail = first_failure(r.stdout) or _package_failure(r.stdout, r.stderr)
+        cell("test", "fail", detail, r.wall_s, runner.label)
+    return cells
+
+
+def run(
+    setups: Sequence[GoSetup], targets: Sequence[Target], host: Host, *, cwd: Path,
+    packages: Sequence[str] = ("./...",), test_args: Sequence[str] = (), jobs: int = 1,
+    timeout: float = 1800.0, custom_runner: str | None = None,
+    progress: Callable[[int, int, str], None] = lambda d, t, w: None,
+) -> MatrixResult:
+    """Run every (version, target) pair, ``jobs`` at a time (>= 1); ``timeout`` in
+    seconds for each go command. Cells come back in version, target, step order."""
+    t0 = time.perf_counter()
+    pairs = [(s, t) for s in setups for t in targets]
+    done: dict[tuple[str, str], list[Cell]] = {}
+    progress(0, len(pairs), "")
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futs = {pool.submit(run_pair, s, t, host, packages, test_args, cwd, timeout,
+                            custom_runner): (s.version, str(t)) for s, t in pairs}
+        for f in as_completed(futs):
+            done[futs[f]] = f.result()
+            progress(len(done), len(pairs), " ".join(futs[f]))
+    cells = tuple(c for s, t in pairs for c in done[(s.version, str(t))])
+    return MatrixResult((host.platform,), tuple(s.version for s in setups),
+                        tuple(str(t) for t in targets), tuple(packages), tuple(test_args),
+                        cells, round(time.perf_counter() - t0, 3))
+
+
+def env_for(base: Mapping[str, str]) -> dict[str, str]:
+    """A copy of ``base`` without the variables that would override a target's."""
+    drop = {"GOOS", "GOARCH", "GOAMD64", "GOARM64", "GOARM", "GO386"}
+    return {k: v for k, v in base.items() if k not in drop}
