@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -25,11 +26,21 @@ import time
 from pathlib import Path
 
 
-def _time(argv: list[str], env: dict[str, str]) -> float:
+def _cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def _time(argv: list[str], env: dict[str, str], cpu: list[float] | None = None) -> float:
+    """Wall seconds of one run; appends its CPU seconds (user+sys, children included)
+    to ``cpu``: a figure that other load on the machine barely changes."""
+    c0 = _cpu()
     t0 = time.perf_counter()
     r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                        timeout=120)
     wall = time.perf_counter() - t0
+    if cpu is not None:
+        cpu.append(_cpu() - c0)
     # doctor exits 1 when it finds errors; that is still a complete run.
     if r.returncode not in (0, 1):
         sys.exit(f"{' '.join(argv)} failed (exit {r.returncode}): {r.stderr.decode()[:300]}")
@@ -76,10 +87,12 @@ def main() -> None:
     for _ in range(a.warmup):
         _time(doctor, env)
         _time(goenv, env)
-    d, g = [], []
+    d, g, dc, gc = [], [], [], []
+    load0 = os.getloadavg()[0]
     for _ in range(a.n):
-        d.append(_time(doctor, env))
-        g.append(_time(goenv, env))
+        d.append(_time(doctor, env, dc))
+        g.append(_time(goenv, env, gc))
+    load1 = os.getloadavg()[0]
     md, mg = statistics.median(d), statistics.median(g)
     print(f"machine: {_machine()}")
     print(f"go: {go}")
@@ -89,6 +102,9 @@ def main() -> None:
           f"n={a.n})")
     print(f"ratio doctor / go env: {md / mg:.1f}x; goal: doctor median <= 0.5 s: "
           f"{'met' if md <= 0.5 else 'NOT met'}")
+    print(f"CPU time (user+sys) medians: doctor {statistics.median(dc):.3f} s, go env "
+          f"{statistics.median(gc):.3f} s; load average {load0:.1f} -> {load1:.1f} "
+          f"on {os.cpu_count()} CPUs (wall times above include waiting for the CPU)")
 
 
 if __name__ == "__main__":
