@@ -1,0 +1,79 @@
+"""``goarchlab deps``: check the dependency graph against goarchlab.toml."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from goarchlab import render
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError
+
+
+def register(subparsers) -> None:
+    """Add the ``deps`` parser."""
+    p = subparsers.add_parser(
+        "deps",
+        help="dependency-graph policy checks (SARIF, GitHub annotations, Mermaid/DOT)",
+        description="Load the import and module graph through the go command and check it "
+        "against goarchlab.toml at the module root (docs/goarchlab.toml.md). Exit 0 when "
+        "no rule is broken, 1 on violations, 2 for an invalid policy, 3 when go fails.",
+    )
+    p.add_argument("patterns", nargs="*", default=["./..."], metavar="PATTERN",
+                   help="packages whose imports are checked (default: ./...)")
+    p.add_argument("--policy", type=Path, help="policy file (default: goarchlab.toml at the root)")
+    p.add_argument("--offline", action="store_true",
+                   help="GOPROXY=off: use only the module cache; skip retraction/deprecation")
+    p.add_argument("--format", choices=("human", "json", "sarif", "github"), default="human",
+                   help="output form (default: human)")
+    p.add_argument("--json", action="store_true", help="same as --format json")
+    p.add_argument("--graph", choices=("mermaid", "dot"),
+                   help="print the module graph with violations highlighted instead")
+    p.add_argument("--github-prefix", default="", metavar="DIR",
+                   help="--format github: the root's path inside the repository checkout")
+    p.add_argument("--go", metavar="VERSION",
+                   help="Go version to ask, installed if missing (default: the directory's "
+                   "toolchain, else the go on PATH)")
+    p.set_defaults(handler=_run)
+
+
+def resolve_go(spec: str | None, cwd: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
+    """The go binary and its environment: ``--go`` through the toolchain manager, else
+    the directory's installed toolchain, else the go on PATH (with the user's env)."""
+    from goarchlab import toolchains
+
+    if spec:
+        tc = toolchains.ensure(spec, cwd=cwd, env=env, notify=render.note)
+        return tc.go, toolchains.go_environ(tc, env)
+    try:
+        tc = toolchains.ensure(None, cwd=cwd, env=env, install_missing=False)
+        return tc.go, toolchains.go_environ(tc, env)
+    except GoarchlabError:
+        found = shutil.which("go", path=env.get("PATH", os.defpath))
+        if found is None:
+            raise GoarchlabError("no Go toolchain: none installed by goarchlab and no go on "
+                                 "PATH", "pass --go 1.27 to install one") from None
+        return Path(found), env
+
+
+def _run(args) -> int:
+    from goarchlab.deps import check, outputs
+    from goarchlab.render import deps as out
+
+    fmt = "json" if args.json else args.format
+    cwd = Path.cwd()
+    go, env = resolve_go(args.go, cwd, dict(os.environ))
+    opts = check.Options(patterns=tuple(args.patterns), policy_path=args.policy,
+                         offline=args.offline, graph=bool(args.graph))
+    report = check.run(go, env, cwd, opts)
+    if args.graph == "mermaid":
+        out.text(outputs.mermaid(report))
+    elif args.graph == "dot":
+        out.text(outputs.dot(report))
+    elif fmt == "sarif":
+        out.text(outputs.sarif_text(report))
+    elif fmt == "github":
+        out.text(outputs.github(report, args.github_prefix))
+    else:
+        render.emit(report, as_json=fmt == "json")
+    return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -1,0 +1,163 @@
+"""``goarchlab deps``: load the graph through the go command, apply the policy.
+
+The go command is asked once per kind of fact: ``go list -deps -json`` for
+packages, ``go list -m -json all`` for the build list (with ``-u -retracted``
+only when a policy wants retractions or deprecations), ``go mod graph`` for
+requirement chains and graphs, ``go mod verify``, and govulncheck. The user's
+GOFLAGS and GOPROXY are respected; ``offline`` sets GOPROXY=off and
+GOFLAGS=-mod=mod is never added.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab.deps import policy as policy_mod
+from goarchlab.deps import vulns
+from goarchlab.deps.model import Check, DepsReport, Timing, Violation
+from goarchlab.deps.rules import Graph, ModuleRules, import_violations
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd import golist, modgraph
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to check: ``patterns`` for go list; ``policy_path`` (None: ``root/goarchlab.toml``
+    or an empty policy); ``offline``: GOPROXY=off and skip network checks; ``graph``:
+    also load ``go mod graph`` for drawing."""
+
+    patterns: tuple[str, ...] = ("./...",)
+    policy_path: Path | None = None
+    offline: bool = False
+    graph: bool = False
+
+
+def project_root(cwd: Path, env: Mapping[str, str]) -> tuple[Path, list[Path]]:
+    """The workspace or module root and its go.work/go.mod files.
+
+    Raises GoarchlabError (exit 3) outside a module.
+    """
+    from goarchlab.toolchains.resolve import module_file
+
+    f = module_file(cwd, env)
+    if f is None:
+        raise GoarchlabError(f"{cwd} is not inside a Go module (no go.mod or go.work above it)",
+                             "run goarchlab deps in a module, or create one with 'go mod init'")
+    return f.parent, [f]
+
+
+def _load_errors(pkgs: Sequence[golist.Package], g: Graph) -> list[Violation]:
+    """Packages go could not load: a missing module, a syntax error. They stop the
+    check, because rules over a partial graph would miss violations."""
+    out = []
+    for p in pkgs:
+        if p.error:
+            where = g.rel(p.dir) if p.dir else g.rel(g.root)
+            out.append(Violation("load", "load", f"{p.import_path}: {p.error}",
+                                 "the graph is incomplete until this package loads",
+                                 where, 1, 1, importer=p.import_path))
+    return out
+
+
+def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> DepsReport:
+    """Check ``cwd``'s module or workspace against its policy (see module docstring).
+
+    Raises GoarchlabError for a broken go.mod, an invalid policy (exit 2) or a
+    package that cannot be loaded (exit 3, naming it).
+    """
+    t0 = time.perf_counter()
+    env = dict(env)
+    if opts.offline:
+        env["GOPROXY"] = "off"
+    root, modfiles = project_root(cwd, env)
+    ppath = opts.policy_path or policy_mod.find(root)
+    pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
+    go_s = 0.0
+    pkgs, dt = golist.list_deps(go, env, cwd, opts.patterns)
+    go_s += dt
+    checks: list[Check] = []
+    updates = (pol.retracted or pol.deprecated) and not opts.offline
+    mods: list[modgraph.Module] | None = None
+    if updates:
+        try:
+            mods, dt = modgraph.list_modules(go, env, cwd, updates=True)
+            go_s += dt
+        except GoarchlabError as e:
+            checks += [Check(r, "skipped", f"no network or proxy: {e.message}")
+                       for r in ("retracted", "deprecated") if getattr(pol, r)]
+    elif pol.retracted or pol.deprecated:
+        checks += [Check(r, "skipped", "--offline") for r in ("retracted", "deprecated")
+                   if getattr(pol, r)]
+    if mods is None:
+        mods, dt = modgraph.list_modules(go, env, cwd)
+        go_s += dt
+    else:
+        checks += [Check(r, "ran") for r in ("retracted", "deprecated") if getattr(pol, r)]
+    main = [m for m in mods if m.main]
+    modfiles += [Path(m.gomod) for m in main if m.gomod and Path(m.gomod) not in modfiles]
+    g = Graph(root, pkgs, mods)
+    errors = _load_errors(pkgs, g)
+    if errors:
+        first = errors[0]
+        raise GoarchlabError(
+            f"cannot load {first.message}" + (f" (and {len(errors) - 1} more)"
+                                              if len(errors) > 1 else ""),
+            "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
+    graph = None
+    if opts.graph or pol.single_major or pol.retracted or pol.deprecated:
+        graph, dt = modgraph.mod_graph(go, env, cwd)
+        go_s += dt
+    viol: list[Violation] = list(import_violations(pol, g))
+    checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
+                                             ("public", pol.public)) if on]
+    mr = ModuleRules(pol, g, graph, modfiles)
+    if pol.single_major:
+        viol += mr.single_major()
+        checks.append(Check("single-major", "ran"))
+    if pol.no_local_replace:
+        viol += mr.local_replace()
+        checks.append(Check("local-replace", "ran"))
+    if pol.go_max is not None:
+        viol += mr.go_max()
+        checks.append(Check("go-max", "ran"))
+    viol += mr.retracted_deprecated()
+    if pol.verify:
+        v = modgraph.mod_verify(go, env, cwd)
+        go_s += v.wall_s
+        viol += mr.verify(v.problems)
+        checks.append(Check("verify", "ran"))
+    if pol.vulns:
+        found, check, dt = vulns.run(pol, go, env, cwd, g)
+        go_s += dt
+        viol += found
+        checks.append(check)
+    edges = _selected_edges(graph, mods) if graph is not None else ()
+    viol.sort(key=lambda v: (v.file, v.line, v.column, v.rule, v.message))
+    return DepsReport(
+        root=str(root), policy=str(ppath) if ppath else None,
+        go_version=_go_version(go, env), main_modules=tuple(m.path for m in main),
+        packages=len(pkgs), modules=len(mods), checks=tuple(checks),
+        violations=tuple(viol), edges=edges,
+        timing=Timing(go_s, time.perf_counter() - t0))
+
+
+def _selected_edges(graph: modgraph.ModGraph, mods: list[modgraph.Module]):
+    """Requirement edges between the selected versions, as module paths."""
+    selected = {m.path if m.main else f"{m.path}@{m.version}" for m in mods}
+    out = set()
+    for a, b in graph.edges:
+        if a in selected and b in selected:
+            out.add((a.split("@", 1)[0], b.split("@", 1)[0]))
+    return tuple(sorted(out))
+
+
+def _go_version(go: Path | str, env: Mapping[str, str]) -> str:
+    """The toolchain's version from its VERSION file (no subprocess); "" if unknown."""
+    goroot = Path(go).resolve().parent.parent
+    try:
+        return (goroot / "VERSION").read_text().split()[0]
+    except (OSError, IndexError):
+        return env.get("GOVERSION", "")

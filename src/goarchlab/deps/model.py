@@ -1,0 +1,100 @@
+"""What ``goarchlab deps`` returns: violations, the checks that ran, the graph."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: Rule ids, with the one-line description SARIF and the docs show.
+RULES: dict[str, str] = {
+    "deny": "An import matches a [[deny]] rule for the importing file.",
+    "allow": "An import is outside the [[allow]] list for the importing file.",
+    "public": "A package of a module is imported that the module does not make public.",
+    "single-major": "A module is in the build at more than one major version.",
+    "local-replace": "A replace directive points at a local directory.",
+    "go-max": "A main module's go directive is above the policy's cap.",
+    "retracted": "A module version in the build is retracted by its authors.",
+    "deprecated": "A module in the build is deprecated by its authors.",
+    "verify": "go mod verify found a module whose files differ from go.sum.",
+    "vuln": "govulncheck found a known vulnerability that the code reaches.",
+    "load": "A package could not be loaded.",
+}
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule.
+
+    ``rule``: a key of :data:`RULES`; ``name``: the policy entry (``deny[0]`` or its
+    ``name``); ``file``: relative to the report root, slash-separated; ``line`` and
+    ``column`` 1-based; ``why``: the policy's reason or the tool's explanation;
+    ``importer``/``imported``: package paths for import rules; ``module``: the
+    module concerned (``path`` or ``path@version``), "" when none.
+    """
+
+    rule: str
+    name: str
+    message: str
+    why: str
+    file: str
+    line: int
+    column: int = 1
+    importer: str = ""
+    imported: str = ""
+    module: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check and whether it ran: ``status`` is ``ran`` or ``skipped``; ``detail``
+    says why it was skipped (no network, govulncheck not installed)."""
+
+    rule: str
+    status: str
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Seconds: ``go_s`` in go/govulncheck subprocesses (wall), ``total_s`` of the
+    whole check, ``own_s`` = total - go (goarchlab's own work)."""
+
+    go_s: float
+    total_s: float
+
+    @property
+    def own_s(self) -> float:
+        """Seconds goarchlab spent outside subprocesses (>= 0)."""
+        return max(0.0, self.total_s - self.go_s)
+
+    def to_json(self) -> dict:
+        """Rounded to the millisecond."""
+        return {"go_s": round(self.go_s, 3), "total_s": round(self.total_s, 3),
+                "own_s": round(self.own_s, 3)}
+
+
+@dataclass(frozen=True)
+class DepsReport:
+    """The result of ``goarchlab deps``: ``ok`` when there is no violation.
+
+    ``root``: the module (or workspace) root; ``policy``: the file read, or None;
+    ``main_modules``; ``packages``/``modules``: counts loaded; ``edges``: module
+    requirement edges (``path`` -> ``path``) among selected versions, for graphs.
+    """
+
+    SCHEMA = "goarchlab.deps/v1"
+
+    root: str
+    policy: str | None
+    go_version: str
+    main_modules: tuple[str, ...]
+    packages: int
+    modules: int
+    checks: tuple[Check, ...]
+    violations: tuple[Violation, ...]
+    edges: tuple[tuple[str, str], ...]
+    timing: Timing
+
+    @property
+    def ok(self) -> bool:
+        """True when no rule was broken."""
+        return not self.violations

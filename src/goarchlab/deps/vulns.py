@@ -1,0 +1,111 @@
+"""Known vulnerabilities through govulncheck (golang.org/x/vuln/cmd/govulncheck).
+
+``govulncheck -format json`` prints a stream of concatenated JSON messages
+(``config``, ``progress``, ``osv``, ``finding``) and exits 0 even when it finds
+vulnerabilities, so the exit code says nothing: the findings are parsed. A
+finding whose first trace frame names a function is one the code calls
+(govulncheck's default "symbol" level, the ones its text mode reports as
+affecting you); package- and module-level findings are not violations.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.deps.model import Check, Violation
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.golist import first_error_line
+from goarchlab.gocmd.jsonstream import iter_objects
+
+#: Seconds allowed for one govulncheck run (it type-checks the whole program).
+TIMEOUT = 900.0
+
+
+def find_govulncheck(configured: str, env: Mapping[str, str]) -> str | None:
+    """The govulncheck to run: the policy's ``govulncheck`` path, else PATH, else
+    GOBIN/GOPATH's bin (where ``go install`` puts it)."""
+    if configured:
+        return configured if Path(configured).is_file() else None
+    found = shutil.which("govulncheck", path=env.get("PATH", ""))
+    if found:
+        return found
+    for d in (env.get("GOBIN", ""), *(Path(p) / "bin" for p in env.get("GOPATH", "").split(":")
+                                      if p), Path(env.get("HOME", "/nonexistent")) / "go/bin"):
+        if d and (Path(d) / "govulncheck").is_file():
+            return str(Path(d) / "govulncheck")
+    return None
+
+
+def parse(text: str, module_dirs: Mapping[str, str]) -> list[dict]:
+    """The called findings of govulncheck's JSON stream, one dict per (osv, call site):
+    ``osv``, ``summary``, ``aliases``, ``fixed``, ``module``, ``version``,
+    ``symbol``, ``file`` (absolute, "" when unknown), ``line``, ``column``.
+    ``module_dirs`` maps the main modules' paths to their directories."""
+    summaries: dict[str, tuple[str, tuple[str, ...]]] = {}
+    out, seen = [], set()
+    for msg in iter_objects(text, what="govulncheck -format json output"):
+        if not isinstance(msg, dict):
+            continue
+        if "osv" in msg and isinstance(msg["osv"], dict):
+            o = msg["osv"]
+            summaries[o.get("id", "")] = (o.get("summary") or o.get("details", "")[:120],
+                                          tuple(o.get("aliases") or ()))
+        f = msg.get("finding")
+        if not isinstance(f, dict) or not f.get("trace"):
+            continue
+        top = f["trace"][0]
+        if not top.get("function"):
+            continue  # imported or required only: not reached
+        site = next((fr for fr in reversed(f["trace"])
+                     if fr.get("position") and fr.get("module") in module_dirs), None)
+        file, line, col = "", 1, 1
+        if site:
+            pos = site["position"]
+            file = str(Path(module_dirs[site["module"]]) / pos.get("filename", ""))
+            line, col = max(1, pos.get("line", 1)), max(1, pos.get("column", 1))
+        sym = ".".join(filter(None, (top.get("package"), top.get("receiver"),
+                                     top.get("function"))))
+        key = (f.get("osv"), file, line)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"osv": f.get("osv", ""), "fixed": f.get("fixed_version", ""),
+                    "module": top.get("module", ""), "version": top.get("version", ""),
+                    "symbol": sym, "file": file, "line": line, "column": col})
+    for d in out:
+        d["summary"], d["aliases"] = summaries.get(d["osv"], ("", ()))
+    return out
+
+
+def run(pol, go, env: Mapping[str, str], cwd: Path, g) -> tuple[list[Violation], Check, float]:
+    """Run govulncheck if installed; (violations, the check's status, seconds spent).
+
+    Raises GoarchlabError when govulncheck is installed but fails (a gate must
+    not pass because its scanner broke).
+    """
+    exe = find_govulncheck(pol.govulncheck, env)
+    if exe is None:
+        return [], Check("vuln", "skipped", "govulncheck is not installed (go install "
+                         "golang.org/x/vuln/cmd/govulncheck@latest)"), 0.0
+    if env.get("GOPROXY") == "off" and not pol.vuln_db.startswith("file:"):
+        return [], Check("vuln", "skipped", "--offline and no file:// [vulns] db"), 0.0
+    argv = [exe, "-format", "json", *(["-db", pol.vuln_db] if pol.vuln_db else []), "./..."]
+    r = proc.run(argv, env=env, timeout=TIMEOUT, cwd=cwd)
+    if not r.ok:
+        raise GoarchlabError(f"govulncheck failed (exit {r.returncode}): "
+                             f"{first_error_line(r.stderr or r.stdout)}",
+                             "run 'govulncheck ./...' to see the whole message")
+    dirs = {m.path: m.dir for m in g.mods if m.main and m.dir}
+    out = []
+    for f in parse(r.stdout, dirs):
+        fix = f"fixed in {f['module']}@{f['fixed']}" if f["fixed"] else "no fixed version yet"
+        also = f" ({', '.join(f['aliases'])})" if f["aliases"] else ""
+        out.append(Violation(
+            "vuln", f["osv"], f"{f['osv']}{also}: {f['summary']}".rstrip(": "),
+            f"the code calls {f['symbol']} of {f['module']}@{f['version']}; {fix}",
+            g.rel(f["file"]) if f["file"] else g.rel(g.root / "go.mod"),
+            f["line"], f["column"], module=f"{f['module']}@{f['version']}"))
+    return out, Check("vuln", "ran"), r.wall_s

@@ -1,0 +1,117 @@
+"""``go list -deps -json``: the package import graph, as the go command resolves it.
+
+Only the fields goarchlab reads are asked for (``-json=Field,...``, Go 1.19+),
+which keeps the output, and its decoding, about three times smaller than a full
+``-json``. The output is a stream of concatenated JSON objects, decoded by
+:func:`goarchlab.gocmd.jsonstream.iter_objects`.
+
+``go list`` has no import positions in its JSON (``ImportPos`` is internal to
+cmd/go), so the files that hold an import are found by
+:mod:`goarchlab.deps.imports` only for the imports that break a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.jsonstream import iter_objects
+
+#: Seconds allowed for one ``go list`` (it may download modules on a cold cache).
+LIST_TIMEOUT = 600.0
+
+FIELDS = (
+    "ImportPath", "Name", "Dir", "Standard", "DepOnly", "Module", "GoFiles", "CgoFiles",
+    "TestGoFiles", "XTestGoFiles", "Imports", "ImportMap", "TestImports", "XTestImports",
+    "Error", "Incomplete",
+)
+
+
+@dataclass(frozen=True)
+class Package:
+    """One package of ``go list -deps``.
+
+    ``module``/``module_version`` are empty for the standard library; ``main`` is
+    True for a package of a main (workspace) module. ``files``: GoFiles+CgoFiles
+    (base names, in ``dir``); ``imports``: their imports as written in the source
+    (ImportMap undone, so vendored paths read as in the files); ``test_imports``:
+    those of ``_test.go`` files (TestImports + XTestImports) with ``test_files``.
+    """
+
+    import_path: str
+    name: str
+    dir: str
+    standard: bool
+    dep_only: bool
+    module: str
+    module_version: str
+    module_dir: str
+    main: bool
+    files: tuple[str, ...]
+    test_files: tuple[str, ...]
+    imports: tuple[str, ...]
+    test_imports: tuple[str, ...]
+    error: str | None
+
+
+def _package(o: dict) -> Package:
+    mod = o.get("Module") or {}
+    # ImportMap maps a path as written in the source to the resolved one
+    # (vendor/..., or a test variant); rules are written against the source form.
+    inverse = {v: k for k, v in (o.get("ImportMap") or {}).items()}
+    imports = tuple(inverse.get(i, i) for i in o.get("Imports") or () if i != "C")
+    tests = {i for k in ("TestImports", "XTestImports") for i in o.get(k) or () if i != "C"}
+    err = o.get("Error")
+    return Package(
+        import_path=o.get("ImportPath", ""),
+        name=o.get("Name", ""),
+        dir=o.get("Dir", ""),
+        standard=bool(o.get("Standard")),
+        dep_only=bool(o.get("DepOnly")),
+        module=mod.get("Path", ""),
+        module_version=mod.get("Version", ""),
+        module_dir=mod.get("Dir", ""),
+        main=bool(mod.get("Main")),
+        files=tuple(o.get("GoFiles") or ()) + tuple(o.get("CgoFiles") or ()),
+        test_files=tuple(o.get("TestGoFiles") or ()) + tuple(o.get("XTestGoFiles") or ()),
+        imports=imports,
+        test_imports=tuple(sorted(tests)),
+        error=err.get("Err") if isinstance(err, dict) else None,
+    )
+
+
+def first_error_line(text: str) -> str:
+    """The first non-empty line of a go command's stderr, at most 300 characters."""
+    for line in text.splitlines():
+        if line.strip():
+            return line.strip()[:300]
+    return "no output"
+
+
+def list_deps(
+    go: Path | str,
+    env: Mapping[str, str],
+    cwd: Path,
+    patterns: Sequence[str] = ("./...",),
+    *,
+    timeout: float = LIST_TIMEOUT,
+) -> tuple[list[Package], float]:
+    """Run ``go list -e -deps -json=... PATTERNS`` in ``cwd``.
+
+    Returns the packages (dependencies before their importers, as go prints
+    them) and the go command's wall time in seconds. Raises GoarchlabError
+    (exit 3) when go fails as a whole, e.g. a go.mod that does not parse; a
+    package that cannot be loaded comes back with ``error`` set.
+    """
+    argv = [str(go), "list", "-e", "-deps", "-json=" + ",".join(FIELDS), *patterns]
+    r = proc.run(argv, env=env, timeout=timeout, cwd=cwd)
+    if not r.ok:
+        raise GoarchlabError(
+            f"go list failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
+            "run 'go list -deps ./...' there to see the whole message",
+        )
+    pkgs = [_package(o) for o in iter_objects(r.stdout, what="go list -json output")]
+    return pkgs, r.wall_s
