@@ -261,3 +261,19 @@ def test_goamd64_v5(go_env, go_new, go_old, old, monkeypatch, tmp_path, capsys) 
     else:
         assert "quietly builds for the default GOAMD64=v1" in f["title"]
     assert "v1 (default), v2, v3, v4" in f["detail"]
+
+
+def test_fix_repairs_a_go_env_file_that_breaks_go(go_env, go_new, monkeypatch, tmp_path,
+                                                  capsys) -> None:
+    env = {k: v for k, v in go_env.items() if k != "GOTOOLCHAIN"}
+    f = _envfile(env)
+    f.parent.mkdir(parents=True, exist_ok=True)
+    f.write_text("GOARCH=sparc\nGOTOOLCHAIN=bogus\nGOPRIVATE=example.com/corp\n")
+    assert not _go(go_new, env, "version").ok  # go itself refuses to start
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv", "--fix", "--yes")
+    assert r.code == 0, r.report
+    assert r.report["fixes_applied"][0]["message"] == "go env -u GOARCH GOTOOLCHAIN"
+    assert f.read_text().strip() == "GOPRIVATE=example.com/corp"
+    assert _go(go_new, env, "version").ok
