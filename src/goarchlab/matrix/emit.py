@@ -62,6 +62,7 @@ def github_actions(
     cmd = ["goarchlab", "matrix", "--go", ",".join(go_versions), "--targets", "$TARGETS"]
     for p in packages:
         cmd += ["--package", p]
+    cmd += ["--json"]  # before "--": what follows it belongs to go test
     cmd_text = " ".join(shlex.quote(a) if a != "$TARGETS" else '"$TARGETS"' for a in cmd)
     if test_args:
         cmd_text += " -- " + " ".join(shlex.quote(a) for a in test_args)
@@ -103,7 +104,7 @@ jobs:
           RESULT: matrix-${{{{ matrix.runner }}}}.json
         run: |
           status=0
-          {cmd_text} --json > "$RESULT" || status=$?
+          {cmd_text} > "$RESULT" || status=$?
           goarchlab matrix --merge "$RESULT" --markdown >> "$GITHUB_STEP_SUMMARY" || true
           exit "$status"
       - uses: {UPLOAD}

@@ -1,0 +1,89 @@
+"""Fixtures for the matrix tests: a module whose tests fail only on arm64, and actionlint."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from goarchlab import proc
+
+ACTIONLINT = "github.com/rhysd/actionlint/cmd/actionlint"
+ACTIONLINT_VERSION = "v1.7.12"
+
+ARCHCHECK = {
+    "go.mod": "module example.com/archcheck\n\ngo 1.22\n",
+    "arch.go": """
+        package archcheck
+
+        import "runtime"
+
+        // WordBits is the size of a pointer in bits.
+        func WordBits() int { return 32 << (^uintptr(0) >> 63) }
+
+        // Arch reports the GOARCH the code runs as.
+        func Arch() string { return runtime.GOARCH }
+        """,
+    "arch_test.go": """
+        package archcheck
+
+        import "testing"
+
+        func TestWordBits(t *testing.T) {
+            if WordBits() != 64 {
+                t.Fatalf("WordBits() = %d, want 64", WordBits())
+            }
+        }
+
+        // TestNotArm64 passes on amd64 and fails only on arm64: the matrix must catch it.
+        func TestNotArm64(t *testing.T) {
+            if Arch() == "arm64" {
+                t.Fatalf("running as %s", Arch())
+            }
+        }
+        """,
+}
+
+
+@pytest.fixture(scope="session")
+def menv(go_new, go_caches, session_home, tmp_path_factory) -> dict[str, str]:
+    """Session environment: go_new first on PATH, GOARCHLAB_HOME = the session home
+    (so toolchains.ensure finds go_old and go_new installed), shared Go caches."""
+    user_home = tmp_path_factory.mktemp("matrix-home")
+    return {
+        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
+        "HOME": str(user_home),
+        "XDG_CONFIG_HOME": str(user_home / ".config"),
+        "GOTOOLCHAIN": "local",
+        "GOFLAGS": "-modcacherw",
+        "GOARCHLAB_HOME": str(session_home),
+        **go_caches,
+    }
+
+
+@pytest.fixture(scope="session")
+def archcheck(tmp_path_factory) -> Path:
+    """The sample module, written outside the repository."""
+    root = tmp_path_factory.mktemp("archcheck") / "archcheck"
+    for rel, text in ARCHCHECK.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip())
+    return root
+
+
+@pytest.fixture(scope="session")
+def actionlint(go_new, menv, session_home) -> Path:
+    """actionlint at a pinned version, built with the session toolchain into the session home."""
+    gobin = session_home / "gobin"
+    exe = gobin / "actionlint"
+    if exe.exists():
+        r = proc.run([str(go_new.go), "version", "-m", str(exe)], env=menv, timeout=60)
+        if f"mod\t{ACTIONLINT.rsplit('/cmd/', 1)[0]}\t{ACTIONLINT_VERSION}" in r.stdout:
+            return exe
+    r = proc.run([str(go_new.go), "install", f"{ACTIONLINT}@{ACTIONLINT_VERSION}"],
+                 env={**menv, "GOBIN": str(gobin)}, timeout=600)
+    assert r.ok, r.stderr
+    return exe

@@ -1,0 +1,132 @@
+"""The matrix on real toolchains (go_old, go_new), real qemu-user, real go test."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+import pytest
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError
+from goarchlab.matrix.merge import load, merge
+from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.matrix.run import first_failure
+
+
+@pytest.fixture(scope="session")
+def two_versions(archcheck, menv, go_old, go_new):
+    """go1.22.10 and go1.27.3 x linux/amd64, linux/arm64, installed through toolchains.ensure."""
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.22.10,1.27.3",
+                  "--targets", "linux/amd64,linux/arm64", "--json", "--", "-run", ".", "./..."],
+                 env=menv, timeout=900, cwd=archcheck)
+    return r
+
+
+def test_matrix_catches_the_arm64_only_failure_under_emulation(two_versions):
+    r = two_versions
+    assert r.returncode == 1, r.stderr
+    data = json.loads(r.stdout)
+    assert data["schema"] == "goarchlab.matrix/v1"
+    assert data["go_versions"] == ["go1.22.10", "go1.27.3"]
+    assert data["test_args"] == ["-run", ".", "./..."]
+    cells = {(c["go"], c["target"], c["step"]): c for c in data["cells"]}
+    assert len(cells) == 12
+    for go in ("go1.22.10", "go1.27.3"):
+        for target in ("linux/amd64", "linux/arm64"):
+            assert cells[(go, target, "build")]["status"] == "pass"
+            assert cells[(go, target, "vet")]["status"] == "pass"
+        amd = cells[(go, "linux/amd64", "test")]
+        assert (amd["status"], amd["runner"]) == ("pass", "native")
+        arm = cells[(go, "linux/arm64", "test")]
+        assert arm["status"] == "fail"
+        assert arm["detail"].startswith("TestNotArm64 (example.com/archcheck)")
+        assert "running as arm64" in arm["detail"]
+        # Translated: the kernel's binfmt handler or an explicit qemu-aarch64 -exec.
+        assert arm["runner"] in ("binfmt", "qemu-aarch64")
+        assert arm["time_s"] > 0
+
+
+def test_foreign_os_is_built_and_vetted_only(archcheck, menv):
+    base = [sys.executable, "-m", "goarchlab", "matrix", "--go", "1.27.3", "--targets",
+            "windows/amd64"]
+    r = proc.run([*base, "--csv"], env=menv, timeout=600, cwd=archcheck)
+    assert r.returncode == 0, r.stderr  # a skip is not a failure
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert [(x["step"], x["status"]) for x in rows] == [
+        ("build", "pass"), ("vet", "pass"), ("test", "skip")]
+    assert rows[0]["go"] == "go1.27.3"
+    assert "cannot run here" in rows[2]["detail"] and "windows/amd64" in rows[2]["detail"]
+    md = proc.run([*base, "--markdown"], env=menv, timeout=600, cwd=archcheck)
+    assert "| go1.27.3 | windows/amd64 | ✅ pass" in md.stdout and "⏭️ skip: cannot run" in md.stdout
+    human = proc.run(base, env=menv, timeout=600, cwd=archcheck)
+    assert "built and vetted only" in human.stdout
+
+
+def test_vet_failure_and_build_failure_cells(tmp_path, menv):
+    mod = tmp_path / "m"
+    mod.mkdir()
+    (mod / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    (mod / "a.go").write_text('package m\n\nimport "fmt"\n\n'
+                              'func F() string { return fmt.Sprintf("%d", "x") }\n')
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--json"], env=menv,
+                 timeout=600, cwd=mod)
+    assert r.returncode == 1
+    cells = {c["step"]: c for c in json.loads(r.stdout)["cells"]}
+    assert cells["build"]["status"] == "pass"
+    assert cells["vet"]["status"] == "fail" and "a.go:5" in cells["vet"]["detail"]
+    (mod / "a.go").write_text("package m\n\nfunc F() int { return undefinedName }\n")
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--json"], env=menv,
+                 timeout=600, cwd=mod)
+    cells = {c["step"]: c for c in json.loads(r.stdout)["cells"]}
+    assert cells["build"]["status"] == "fail" and "undefined: undefinedName" in cells[
+        "build"]["detail"]
+    assert cells["test"] == {**cells["test"], "status": "skip", "detail": "build failed"}
+
+
+def _res(host, cells):
+    return MatrixResult((host,), ("go1.27.3",), ("linux/amd64", "linux/arm64"), ("./...",), (),
+                        tuple(cells), 1.0)
+
+
+def test_merge_prefers_real_runs_and_keeps_failures(tmp_path):
+    c = lambda t, step, st, runner="", host="linux/amd64", d="": Cell(  # noqa: E731
+        "go1.27.3", t, step, st, d, 1.0, runner, host)
+    x86 = _res("linux/amd64", [c("linux/amd64", "test", "pass", "native"),
+                               c("linux/arm64", "test", "skip", d="cannot run here"),
+                               c("linux/arm64", "build", "pass")])
+    arm = _res("linux/arm64", [c("linux/arm64", "test", "fail", "native", "linux/arm64", "TestX"),
+                               c("linux/amd64", "test", "pass", "qemu-x86_64", "linux/arm64"),
+                               c("linux/arm64", "build", "pass", host="linux/arm64")])
+    m = merge([x86, arm])
+    assert m.hosts == ("linux/amd64", "linux/arm64")
+    assert m.cell("go1.27.3", "linux/arm64", "test").status == "fail"
+    assert m.cell("go1.27.3", "linux/amd64", "test").runner == "native"
+    assert not m.ok
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema": "goarchlab.xbuild/v1"}')
+    with pytest.raises(GoarchlabError, match=r"not goarchlab\.matrix/v1"):
+        load(bad)
+
+
+def test_merge_cli_roundtrip(two_versions, tmp_path, menv):
+    f = tmp_path / "a.json"
+    f.write_text(two_versions.stdout)
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--merge", str(f), "--markdown"],
+                 env=menv, timeout=60)
+    assert r.returncode == 1
+    assert "❌ **fail**: TestNotArm64" in r.stdout
+
+
+def test_first_failure_names_the_subtest():
+    events = "\n".join(json.dumps(e) for e in [
+        {"Action": "run", "Package": "p", "Test": "TestA"},
+        {"Action": "output", "Package": "p", "Test": "TestA/sub",
+         "Output": "    a_test.go:7: boom\n"},
+        {"Action": "fail", "Package": "p", "Test": "TestA/sub"},
+        {"Action": "fail", "Package": "p", "Test": "TestA"},
+    ])
+    assert first_failure(events) == "TestA/sub (p): a_test.go:7: boom"
+    assert first_failure('{"Action": "pass", "Package": "p"}') is None
