@@ -92,7 +92,13 @@ def check_cgo(ctx: Context) -> Iterator[Finding]:
     target = f"{goos}/{goarch}"
     tc = facts.toolchain(ctx)
     if eff == "1":
-        origin = s.origin() if s else "the default, because a C compiler is on PATH"
+        if s is not None:
+            origin = s.origin()
+        elif path is not None:
+            origin = f"the default, because {cc} is on PATH"
+        else:
+            # cfg.go only looks for the compiler when CC is unset in the OS environment.
+            origin = "the default: CC is set, so the go command does not check for the compiler"
         if path is None:
             yield Finding("cgo.enabled", "cgo", Severity.ERROR,
                           f"cgo is on but the C compiler {cc} is not on PATH",

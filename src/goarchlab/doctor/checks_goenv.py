@@ -154,14 +154,15 @@ def check_gotoolchain(ctx: Context) -> Iterator[Finding]:
     if sel.switches:
         yield Finding("goenv.toolchain", "goenv", Severity.INFO,
                       f"GOTOOLCHAIN={value} runs {sel.toolchain} instead of {tc.name}",
-                      f"{s.origin()}; the go on PATH finds {sel.toolchain} on PATH or "
-                      "downloads it (golang.org/toolchain) and runs it for every command",
+                      f"{s.origin()}; the go on PATH runs {sel.toolchain} for every command: "
+                      + ("a program of that name on PATH" if sel.mode == "path" else
+                         "a program of that name on PATH, else downloaded (golang.org/toolchain)"),
                       unset_fix(shell_and_file(ctx, "GOTOOLCHAIN"),
                                 "unset GOTOOLCHAIN to use the go on PATH"),
                       (REF_TOOLCHAIN,))
         return
-    what = {"auto": "it switches to a newer toolchain, downloading it, when a go.mod or "
-                    "go.work asks for one",
+    what = {"auto": "when a go.mod or go.work asks for a newer Go, go runs that toolchain "
+                    "(a program of that name on PATH, else downloaded)",
             "path": "it switches to a newer toolchain found on PATH (never downloads) when a "
                     "go.mod or go.work asks for one",
             "": "it always runs the go on PATH"}[sel.mode]
