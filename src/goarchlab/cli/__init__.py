@@ -26,6 +26,8 @@ COMMANDS: tuple[str, ...] = (
     "bench",
     "matrix",
     "inspect",
+    "deps",
+    "api",
 )
 
 
