@@ -251,7 +251,9 @@ def quantile_ci(n: int, q: float, confidence: float) -> QuantileCI:
 def _u_dist_no_ties(n1: int, n2: int, u_max: int) -> tuple[float, ...]:
     # Mann & Whitney's recurrence p[n,m](U) = (n p[n-1,m](U-m) + m p[n,m-1](U)) / (n+m),
     # evaluated in the same order and precision as go-moremath so p-values agree to the
-    # last bit (a p exactly at alpha must get the same verdict).
+    # last bit (a p exactly at alpha must get the same verdict). Each row is built with
+    # a comprehension from the previous rows, which is what go-moremath's in-place
+    # update computes too (it reads index U of the old rows only).
     nn, mm = (n1, n2) if n1 <= n2 else (n2, n1)
     memo = [[0.0] * (u_max + 1) for _ in range(nn + 1)]
     for m in range(mm + 1):
@@ -259,10 +261,12 @@ def _u_dist_no_ties(n1: int, n2: int, u_max: int) -> tuple[float, ...]:
         for n in range(1, min(nn, m) + 1):
             lp = memo[n - 1]
             rp = memo[n] if n <= m - 1 else memo[m - 1]
-            out = memo[n]
-            for u in range(min(n * m, u_max), -1, -1):
-                left = n * lp[u - m] if u - m >= 0 else 0.0
-                out[u] = (left + m * rp[u]) / (n + m)
+            ulim = min(n * m, u_max)
+            nm = float(n + m)
+            fn, fm = float(n), float(m)
+            head = [(0.0 + fm * rp[u]) / nm for u in range(min(m, ulim + 1))]
+            tail = [(fn * lp[u - m] + fm * rp[u]) / nm for u in range(m, ulim + 1)]
+            memo[n][: ulim + 1] = head + tail
     return tuple(memo[nn])
 
 
@@ -275,7 +279,10 @@ def _u_cdf_no_ties(n1: int, n2: int, u: float) -> float:
     flip = ui >= (n1 * n2 + 1) // 2
     if flip:
         ui = n1 * n2 - ui - 1
-    pdfs = _u_dist_no_ties(n1, n2, ui)
+    # The recurrence's value at U never depends on larger U, so one table up to the
+    # largest U a CDF can need serves every call for this (n1, n2): a table of many
+    # rows with equal counts computes it once.
+    pdfs = _u_dist_no_ties(min(n1, n2), max(n1, n2), (n1 * n2 + 1) // 2)
     p = 0.0
     for v in pdfs[: ui + 1]:
         p += v
@@ -286,20 +293,39 @@ def _u_cdf_ties(n1: int, ties: tuple[int, ...], u: float) -> float:
     # P(U1 <= u) under the null with tie groups ``ties`` (sizes in rank order): choose
     # r_k members of group k for sample 1; each contributes the group's mid-rank. Count
     # the arrangements exactly with integers, over 2*R1 so mid-ranks stay integral.
-    counts: dict[tuple[int, int], int] = {(0, 0): 1}
+    # States that can no longer stay under the limit are dropped as soon as even the
+    # smallest remaining ranks would push them over it.
+    limit = math.floor(2 * u + n1 * (n1 + 1))  # 2*U1 <= 2u  <=>  2*R1 <= this
+    total = sum(ties)
+    counts: list[dict[int, int]] = [{} for _ in range(n1 + 1)]
+    counts[0][0] = 1
     start = 0
     for t in ties:
         two_mid = 2 * start + t + 1  # twice the average rank of ranks start+1..start+t
-        nxt: dict[tuple[int, int], int] = {}
-        for (k, two_r), c in counts.items():
-            for r in range(min(t, n1 - k) + 1):
-                key = (k + r, two_r + r * two_mid)
-                nxt[key] = nxt.get(key, 0) + c * math.comb(t, r)
-        counts = nxt
         start += t
-    two_u_limit = 2 * u + n1 * (n1 + 1)  # 2*U1 <= 2u  <=>  2*R1 <= 2u + n1(n1+1)
-    hit = sum(c for (k, two_r), c in counts.items() if k == n1 and two_r <= two_u_limit)
-    return hit / math.comb(sum(ties), n1)
+        left = total - start  # values after this group
+        nxt: list[dict[int, int]] = [{} for _ in range(n1 + 1)]
+        for k in range(n1 + 1):
+            row = counts[k]
+            if not row:
+                continue
+            for r in range(min(t, n1 - k) + 1):
+                k2 = k + r
+                need = n1 - k2
+                if need > left:
+                    continue
+                # the smallest the remaining `need` values can add: ranks start+1.. (x2)
+                floor_rest = need * (2 * start + need + 1)
+                add = r * two_mid
+                ways = math.comb(t, r)
+                dst = nxt[k2]
+                for two_r, c in row.items():
+                    v = two_r + add
+                    if v + floor_rest <= limit:
+                        dst[v] = dst.get(v, 0) + c * ways
+        counts = nxt
+    hit = sum(counts[n1].values())
+    return hit / math.comb(total, n1)
 
 
 def mann_whitney_u(x1: Sequence[float], x2: Sequence[float]) -> tuple[float, float]:
