@@ -273,6 +273,28 @@ def format_results(
     return "\n".join(out) + "\n"
 
 
+def benchstat_args(
+    config: Mapping[str, Mapping[str, str]], variant_key: str = VARIANT_KEY
+) -> list[str]:
+    """benchstat flags that compare the variants of one :func:`format_results` file.
+
+    ``config``: the per-variant config given to the writer. benchstat splits tables by
+    every config key, so keys whose values differ between variants (goarch, runner...)
+    must be ignored for the variants to land in one table, e.g.
+    ``["-col", "variant", "-ignore", "goarch,runner"]``.
+    """
+    keys: dict[str, None] = {}
+    variants = list(config.values())
+    for cfg in variants:
+        for key in cfg:
+            if key != variant_key and len({v.get(key, "") for v in variants}) > 1:
+                keys[key] = None
+    args = ["-col", variant_key]
+    if keys:
+        args += ["-ignore", ",".join(keys)]
+    return args
+
+
 def iter_lines(path: str) -> Iterator[str]:
     """Lines of a file, decoded as UTF-8 with replacement (benchmark logs can hold
     binary noise)."""
