@@ -1,0 +1,44 @@
+"""``goarchlab api OLD NEW``: exported-API compatibility between two versions."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from goarchlab import render
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS
+
+
+def register(subparsers) -> None:
+    """Add the ``api`` parser."""
+    p = subparsers.add_parser(
+        "api",
+        help="exported-API compatibility between two versions (apidiff)",
+        description="Compare the exported API of this module at two git refs (or '.' for "
+        "the working tree), or of two module versions (module@v1 module@v2) through the "
+        "Go module proxy, with apidiff (installed into GOARCHLAB_HOME on first use). "
+        "Exit 1 when the changes need a bigger semver step than taken (or a new major).",
+    )
+    p.add_argument("old", help="git ref (v1.4.0, HEAD~3), '.', or module@version")
+    p.add_argument("new", help="git ref, '.', or module@version")
+    p.add_argument("--json", action="store_true", help="print goarchlab.api/v1")
+    p.add_argument("--go", metavar="VERSION",
+                   help="Go version to use, installed if missing (default: the directory's "
+                   "toolchain, else the go on PATH)")
+    p.set_defaults(handler=_run)
+
+
+def _run(args) -> int:
+    from goarchlab.api import diff, tool
+    from goarchlab.cli.deps import resolve_go
+    from goarchlab.gocmd.env import go_version
+    from goarchlab.toolchains import goarchlab_home
+
+    cwd = Path.cwd()
+    env = dict(os.environ)
+    go, genv = resolve_go(args.go, cwd, env)
+    ver = go_version(go, genv).version
+    exe = tool.ensure_apidiff(go, ver, genv, goarchlab_home(env), render.note)
+    report = diff.run(args.old, args.new, cwd=cwd, go=go, env=genv, apidiff=exe)
+    render.emit(report, as_json=args.json)
+    return EXIT_OK if report.ok else EXIT_PROBLEMS
