@@ -134,6 +134,19 @@ def test_export_import_and_merge(tmp_path: Path) -> None:
         store.merge([])
 
 
+def test_export_matches_its_documented_schema(tmp_path: Path) -> None:
+    import jsonschema
+    schema = json.loads((Path(__file__).parents[2] / "docs" / "bench-run.schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    a = make_run("run-a")
+    merged = store.merge([a, make_run("run-b")])
+    for doc in (store.export_run(a), store.export_run(merged)):
+        jsonschema.validate(json.loads(json.dumps(doc)), schema)
+    bad = {**store.export_run(a), "samples": [{"variant": "x"}]}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+
+
 def test_migrates_old_and_refuses_newer_or_foreign_files(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
     sqlite3.connect(old).execute("CREATE TABLE unrelated (x)").connection.commit()
