@@ -135,6 +135,10 @@ def test_directory_and_broken_symlink_on_path(go_env, go_new, monkeypatch, tmp_p
     assert titles[f"{d1 / 'go'} on PATH is a directory, not a program"] == "info"
     assert titles[f"{d2 / 'go'} on PATH is a broken symbolic link"] == "warn"
     assert r.report["go"]["path"] == str(go_new.go)
+    ok = r.one("path.go", "ok")
+    assert ok["detail"].startswith(f"PATH order: 1. {d1 / 'go'} (a directory, not a program); "
+                                   f"2. {d2 / 'go'} (a broken symbolic link); "
+                                   f"3. {go_new.go} (wins)")
 
 
 def _script(d: Path, body: str) -> Path:

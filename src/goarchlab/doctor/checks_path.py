@@ -50,8 +50,15 @@ def check_go_on_path(ctx: Context) -> Iterator[Finding]:
                       f"looked in {len(ctx.path_dirs())} PATH directories: {where}",
                       _install_fix(ctx))
         return
-    yield Finding("path.go", "path", Severity.OK, f"go on PATH: {winner.path}",
-                  f"resolves to {winner.resolved}" if winner.resolved != winner.path else "")
+    detail = f"resolves to {winner.resolved}" if winner.resolved != winner.path else ""
+    if len(found) > 1:
+        order = "; ".join(f"{i}. {g.path}" + (" (wins)" if g is winner else
+                                               f" ({g.problem})" if g.problem else
+                                               " (the same file)" if g.resolved ==
+                                               winner.resolved else " (shadowed)")
+                          for i, g in enumerate(found, 1))
+        detail = "; ".join(x for x in (detail, f"PATH order: {order}") if x)
+    yield Finding("path.go", "path", Severity.OK, f"go on PATH: {winner.path}", detail)
     for g in found:
         if g.problem is not None or g.index <= winner.index:
             continue
