@@ -164,9 +164,21 @@ def test_geomean_and_tables() -> None:
     assert x.summary.center == pytest.approx(22e-9) and x.comparison.verdict == "+100.00%"
     assert t.geomean[1].delta_pct == pytest.approx((math.sqrt(2) - 1) * 100)
     assert "all samples are equal" in t.footnotes
+    assert t.notes == ()  # ±9% is under goarchlab's ±10% note threshold
     assert t2.rows[0].cells[1] is None and not t2.geomean_shown
     assert t2.geomean[1].warnings == (
         "benchmark set differs from baseline; geomeans may not be comparable",
         "summaries must be >0 to compute geomean",
         "ratios must be >0 to compute geomean",
     )
+
+
+def test_high_variance_note_is_goarchlabs_own() -> None:
+    noisy = [Sample("a", "N", "ns/op", (10.0, 20, 15, 10, 20, 15)),
+             Sample("b", "N", "ns/op", (15.0, 15, 15, 15, 15, 15))]  # fmt: skip
+    (t,) = stats.build_tables(noisy)
+    assert t.notes == (
+        "N (a): high variance: ±33% (over ±10%); the machine may be busy, "
+        "or the benchmark needs more runs",
+    )
+    assert not any("variance" in f for f in t.footnotes)  # not a benchstat footnote

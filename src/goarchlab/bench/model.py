@@ -174,7 +174,8 @@ class Table:
     ``None`` when the table has a single row (benchstat prints no geomean then, but its
     CSV does; :func:`goarchlab.bench.stats.build_tables` always computes it when it is
     defined, see ``geomean_shown``). ``footnotes``: the distinct warnings in the order
-    benchstat numbers them.
+    benchstat numbers them. ``notes``: goarchlab's own remarks that benchstat does not
+    make (a cell whose interval is wider than ±10%), each naming benchmark and variant.
     """
 
     unit: str
@@ -184,6 +185,7 @@ class Table:
     confidence: float
     alpha: float
     footnotes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
 
     @property
     def geomean_shown(self) -> bool:

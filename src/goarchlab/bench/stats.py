@@ -33,7 +33,10 @@ DEFAULT_CONFIDENCE = 0.95
 DEFAULT_ALPHA = 0.05
 #: goarchlab's own note (not benchstat's) when a CI's half-width exceeds this percent.
 HIGH_VARIANCE_PCT = 10.0
-HIGH_VARIANCE_NOTE = "high variance: confidence interval wider than ±{pct:.0f}%"
+HIGH_VARIANCE_NOTE = (
+    "high variance: ±{pct:.0f}% (over ±{limit:.0f}%); the machine may be busy, "
+    "or the benchmark needs more runs"
+)
 
 _MEDIAN_SAMPLES_LIMIT = 50
 _U_TEST_TABLE_LIMIT = 9  # benchmath tabulates the U test's minimum p up to n=9
@@ -206,7 +209,7 @@ def variance_note(summary: Summary, limit_pct: float = HIGH_VARIANCE_PCT) -> str
     exceeds ``limit_pct`` percent (not a benchstat warning); None otherwise."""
     pct = summary.range_pct()
     if pct is not None and not math.isinf(pct) and pct > limit_pct:
-        return HIGH_VARIANCE_NOTE.format(pct=limit_pct)
+        return HIGH_VARIANCE_NOTE.format(pct=pct, limit=limit_pct)
     return None
 
 
@@ -270,6 +273,7 @@ def _build_table(
 ) -> Table:
     rows: list[TableRow] = []
     footnotes: list[str] = []
+    notes: list[str] = []
 
     def note(msgs: Iterable[str]) -> None:
         for m in msgs:
@@ -299,6 +303,9 @@ def _build_table(
                     b_center=summ.center,
                 )
             note(summ.warnings)
+            hv = variance_note(summ)
+            if hv is not None:
+                notes.append(f"{name} ({col}): {hv}")
             if cmp is not None:
                 note(cmp.warnings)
             row_cells.append(TableCell(col, summ, cmp))
@@ -307,7 +314,7 @@ def _build_table(
     if len(rows) > 1:
         for g in geo:
             note(g.warnings)
-    return Table(unit, cols, tuple(rows), geo, confidence, alpha, tuple(footnotes))
+    return Table(unit, cols, tuple(rows), geo, confidence, alpha, tuple(footnotes), tuple(notes))
 
 
 def _geomean_cell(rows: list[TableRow], col: int) -> GeomeanCell:
