@@ -228,8 +228,10 @@ class ModuleRules:
     def verify(self, problems: tuple[str, ...]) -> Iterable[Violation]:
         """One violation per ``go mod verify`` complaint."""
         for text in problems:
-            mv = text.split(":", 1)[0]
-            path = mv.split("@", 1)[0] if "@" in mv else ""
+            # "example.com/m v1.0.0: dir has been modified (...)"
+            mv = text.split(":", 1)[0] if ": " in text else ""
+            path = mv.replace("@", " ").split()[0] if mv else ""
+            mv = "@".join(mv.split()) if mv else ""
             file, line = self._where(path) if path else self._where("")
             yield Violation("verify", "modules.verify", text,
                             "the module cache's copy differs from the hash in go.sum: "
