@@ -115,3 +115,8 @@ def test_ar_archive(tmp_path):
     p = tmp_path / "lib.a"
     p.write_bytes(b"!<arch>\n" + bytes(100))
     assert "archive" in _err(p)
+
+
+def test_nul_in_path():
+    with pytest.raises(GoarchlabError, match="cannot be read"):
+        inspect("bad\0name")

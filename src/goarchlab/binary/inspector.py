@@ -28,43 +28,43 @@ def _fail(path: str, what: str, hint: str) -> GoarchlabError:
 
 
 def _open(path: str) -> tuple[int, int]:
-    """(fd, size) of a regular file, or a GoarchlabError saying why not."""
+    """(fd, size) of a regular file; a GoarchlabError saying why not otherwise."""
     try:
         st = os.stat(path)
     except FileNotFoundError:
         if os.path.islink(path):
-            return _raise(
-                _fail(
-                    path,
-                    f"broken symlink to {os.readlink(path)}",
-                    "the file it points to does not exist; fix or remove the link",
-                )
-            )
-        return _raise(_fail(path, "no such file", "check the path"))
+            try:
+                target = os.readlink(path)
+            except OSError:
+                target = "a missing file"
+            raise _fail(
+                path,
+                f"broken symlink to {target}",
+                "the file it points to does not exist; fix or remove the link",
+            ) from None
+        raise _fail(path, "no such file", "check the path") from None
     except PermissionError:
-        return _raise(
-            _fail(path, "permission denied", "check the file's and directories' permissions")
-        )
-    except OSError as e:
-        return _raise(_fail(path, f"cannot be read ({e.strerror})", "check the path"))
+        raise _fail(
+            path, "permission denied", "check the file's and directories' permissions"
+        ) from None
+    except (OSError, ValueError) as e:  # ValueError: a NUL byte in the path
+        raise _fail(
+            path, f"cannot be read ({getattr(e, 'strerror', None) or e})", "check the path"
+        ) from None
     if stat.S_ISDIR(st.st_mode):
-        return _raise(_fail(path, "is a directory", "name an executable file inside it"))
+        raise _fail(path, "is a directory", "name an executable file inside it")
     if not stat.S_ISREG(st.st_mode):
         # A FIFO or device would block or never end: never open those.
-        return _raise(_fail(path, "not a regular file", _FORMATS_HINT))
+        raise _fail(path, "not a regular file", _FORMATS_HINT)
     if st.st_size == 0:
-        return _raise(_fail(path, "empty file (0 bytes)", _TRUNC_HINT))
+        raise _fail(path, "empty file (0 bytes)", _TRUNC_HINT)
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except PermissionError:
-        return _raise(_fail(path, "permission denied", "check the file's permissions"))
+        raise _fail(path, "permission denied", "check the file's permissions") from None
     except OSError as e:
-        return _raise(_fail(path, f"cannot be read ({e.strerror})", "check the path"))
+        raise _fail(path, f"cannot be read ({e.strerror})", "check the path") from None
     return fd, st.st_size
-
-
-def _raise(e: GoarchlabError):
-    raise e
 
 
 def _not_executable(path: str, head: bytes) -> GoarchlabError:
