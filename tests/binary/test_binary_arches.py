@@ -30,13 +30,14 @@ def arch_builds(go_new, session_go_env, tmp_path_factory):
     (src / "main.go").write_text("package main\n\nfunc main() {}\n")
 
     def build(name: str):
-        env = {**session_go_env, "GOOS": "linux", "CGO_ENABLED": "0", **TARGETS[name][0]}
+        target = TARGETS[name][0] if name in TARGETS else {"GOOS": "wasip1", "GOARCH": "wasm"}
+        env = {**session_go_env, "GOOS": "linux", "CGO_ENABLED": "0", **target}
         r = proc.run([go_new.go, "build", "-o", f"out-{name}", "."], env=env, cwd=src, timeout=600)
         assert r.ok, r.stderr
         return name, src / f"out-{name}"
 
     with ThreadPoolExecutor(2) as ex:
-        return dict(ex.map(build, TARGETS))
+        return dict(ex.map(build, [*TARGETS, "wasm"]))
 
 
 @pytest.mark.parametrize("name", list(TARGETS))
@@ -58,3 +59,12 @@ def test_arch_mapping(arch_builds, go_new, session_go_env, name):
 
 def test_goarm_recorded(arch_builds):
     assert inspect(arch_builds["arm"]).go.settings["GOARM"] == "7"
+
+
+def test_wasm_module(arch_builds):
+    info = inspect(arch_builds["wasm"])
+    assert info.format == "wasm"
+    (s,) = info.slices
+    assert (s.goarch, s.bits, s.endian, s.static) == ("wasm", 32, "little", True)
+    # Go's own debug/buildinfo does not read wasm modules; neither do we.
+    assert s.go is None
