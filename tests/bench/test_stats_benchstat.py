@@ -85,7 +85,7 @@ def test_corpus_matches_benchstat(benchstat: Path, case: str) -> None:
     mine = my_tables(files)
     assert_agree(bs, mine)
     # The corpus must exercise what it claims to: rows were compared, not zero.
-    assert sum(len(t.rows) for t in bs) >= 3
+    assert sum(len(t.rows) for t in bs) >= 1 and len(bs[0].columns) >= 2
 
 
 @pytest.mark.parametrize(
@@ -113,6 +113,9 @@ def test_corpus_covers_the_hard_cases(benchstat: Path) -> None:
     assert "all samples are equal" in warnings
     assert "need >= 6 samples for confidence interval at level 0.95" in warnings
     assert "need >= 4 samples to detect a difference at alpha level 0.05" in warnings
+    assert "exact distribution expected, but values range from 3.248288e+06 to 4.844694e+06" in (
+        warnings
+    )
 
 
 def _random_samples(seed: int, rows: int) -> list[Sample]:

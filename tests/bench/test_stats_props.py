@@ -182,3 +182,12 @@ def test_high_variance_note_is_goarchlabs_own() -> None:
         "or the benchmark needs more runs",
     )
     assert not any("variance" in f for f in t.footnotes)  # not a benchstat footnote
+
+
+def test_numbers_in_warnings_print_as_go_v() -> None:
+    """Recorded from fmt.Sprintf("%v", x) with go1.27.3."""
+    xs = [0.95, 0.05, 1e-5, 123456, 1234567, 1e6, 999999, 100, 0.0001, 3248288, 1e21,
+          2.5e-7, 3, 1e20, 12345678.5]  # fmt: skip
+    go = ("0.95|0.05|1e-05|123456|1.234567e+06|1e+06|999999|100|0.0001|3.248288e+06|"
+          "1e+21|2.5e-07|3|1e+20|1.23456785e+07")  # fmt: skip
+    assert "|".join(stats._go_v(x) for x in xs) == go

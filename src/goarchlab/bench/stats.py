@@ -43,17 +43,17 @@ _U_TEST_TABLE_LIMIT = 9  # benchmath tabulates the U test's minimum p up to n=9
 
 
 def _go_v(x: float) -> str:
-    """A float as Go's ``%v`` prints it: shortest digits, exponent form only below
-    1e-4 or from 1e21 on (``0.95``, ``1e-05``, ``1.5e+21``)."""
+    """A float as Go's ``%v`` prints it (benchstat formats its warnings so): shortest
+    digits, exponent form when the decimal exponent is below -4 or at least 6
+    (``0.95``, ``1e-05``, ``123456``, ``3.248288e+06``)."""
     if not math.isfinite(x):
         return {math.inf: "+Inf", -math.inf: "-Inf"}.get(x, "NaN")
     if x == 0:
         return "0"
-    d = Decimal(repr(float(x)))
+    d = Decimal(repr(float(x))).normalize()
     exp = d.adjusted()
-    if -4 <= exp < 21:
-        text = format(d, "f")
-        return text[:-2] if text.endswith(".0") else text
+    if -4 <= exp < 6:
+        return format(d, "f")
     sign, digits, _ = d.as_tuple()
     mant = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
     return f"{'-' if sign else ''}{mant}e{'-' if exp < 0 else '+'}{abs(exp):02d}"

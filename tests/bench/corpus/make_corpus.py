@@ -4,6 +4,8 @@ Run once by hand (the files are committed; the tests only read them):
 
     GOARCHLAB_TEST_HOME=/root/.cache/goarchlab-tests python tests/bench/corpus/make_corpus.py
 
+(``--sizes-only`` rewrites just the exact_sizes case, which needs builds but no runs.)
+
 It builds src/ (small stdlib benchmarks) with go1.27.3 for linux/amd64 and linux/arm64
 and with go1.22.10 for linux/amd64, runs the amd64 binaries natively and the arm64
 binary under qemu-aarch64, and writes one directory per case with its input files in
@@ -29,7 +31,7 @@ NATIVE = ("linux", {"x86_64": "amd64", "aarch64": "arm64"}[platform.machine()])
 QEMU = "/usr/bin/qemu-aarch64"
 
 
-def build(version: str, goarch: str, out: Path) -> Path:
+def build(version: str, goarch: str, out: Path, *flags: str) -> Path:
     tc = install_pypi(version, home=HOME, goos="linux", goarch=goarch, native=NATIVE)
     env = {
         "PATH": f"{tc.goroot / 'bin'}:/usr/bin:/bin",
@@ -42,7 +44,8 @@ def build(version: str, goarch: str, out: Path) -> Path:
         "GOARCH": goarch,
         "CGO_ENABLED": "0",
     }
-    res = run(["go", "test", "-c", "-o", str(out), "."], env=env, cwd=HERE / "src", timeout=300)
+    argv = ["go", "test", "-c", *flags, "-o", str(out), "."]
+    res = run(argv, env=env, cwd=HERE / "src", timeout=300)
     if res.returncode != 0:
         sys.exit(res.stderr)
     return out
@@ -58,17 +61,48 @@ def bench(binary: Path, *flags: str, qemu: bool = False) -> str:
     return res.stdout
 
 
+def sizes_case(binaries: dict[str, list[Path]]) -> None:
+    """Binary sizes (an exact measurement, ``Unit B assume=exact``): one file per
+    toolchain/target, one line per build; a second build with -ldflags=-s -w is listed
+    under the same name in the last file so the exact-assumption warning fires."""
+    d = HERE / "exact_sizes"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir()
+    for i, (label, paths) in enumerate(binaries.items(), 1):
+        lines = ["Unit B assume=exact", "goos: linux", "pkg: example.com/corpus"]
+        lines += [f"BenchmarkTestBinary 1 {p.stat().st_size} B" for p in paths]
+        (d / f"{i:02d}-{label}.txt").write_text("\n".join(lines) + "\n")
+
+
 def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="corpus-"))
     new_amd = build("1.27.3", "amd64", tmp / "new-amd64.test")
     old_amd = build("1.22.10", "amd64", tmp / "old-amd64.test")
     new_arm = build("1.27.3", "arm64", tmp / "new-arm64.test")
+    stripped = build("1.27.3", "amd64", tmp / "stripped-amd64.test", "-ldflags=-s -w")
+    sizes_case(
+        {
+            "go1.22": [old_amd],
+            "go1.27": [new_amd],
+            "arm64": [new_arm, new_arm],
+            "mixed": [new_amd, stripped, new_amd],
+        }
+    )
+    if "--sizes-only" in sys.argv:
+        return
 
     def b(binary: Path, count: int, benchtime: str, pattern: str = ".", *extra: str) -> str:
         return bench(
-            binary, "-test.bench", pattern, "-test.count", str(count),
-            "-test.benchtime", benchtime, *extra, qemu=binary == new_arm,
-        )  # fmt: skip
+            binary,
+            "-test.bench",
+            pattern,
+            "-test.count",
+            str(count),
+            "-test.benchtime",
+            benchtime,
+            *extra,
+            qemu=binary == new_arm,
+        )
 
     quick = "SortInts|MapFill|Builder"
     cases: dict[str, list[tuple[str, str]]] = {
