@@ -27,8 +27,7 @@ def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
     assert note is None
     assert [p.name for p in plans] == ["native", "qemu-arm64"]
     assert plans[1].variant.runner == "qemu-aarch64"
-    req = engine.Request(tuple(suites.default_suites()), tuple(plans), runs=2, warmup=1,
-                         benchtime="2x")
+    req = engine.Request(tuple(suites.default_suites()), tuple(plans), runs=2, warmup=1)
     res = engine.run(req, bench_ctx, store_path=tmp_path / "r.db")
     assert res.error is None, res.error
     assert res.run.complete

@@ -39,17 +39,14 @@ DEFAULT_RUNS = 10
 class Request:
     """What to run. ``targets``: suite names and package paths in order; ``plans``:
     variants, baseline first; ``runs``: measured runs per variant (>= 1); ``warmup``:
-    discarded runs first (>= 0); ``benchtime``: per benchmark (``200ms``, ``50x``);
-    ``bench``: a regexp for benchmark names; ``timeout``: seconds per process (None:
-    each suite's default); ``notes``: facts to record (e.g. no translator found)."""
+    discarded runs first (>= 0); ``notes``: facts to record (e.g. no translator found).
+    What each process does (``benchtime``, the ``bench`` regexp, timeouts) is in the
+    suites' :class:`~goarchlab.bench.suites.Context`."""
 
     targets: tuple[str, ...]
     plans: tuple[Plan, ...]
     runs: int = DEFAULT_RUNS
     warmup: int = 1
-    benchtime: str = "200ms"
-    bench: str = "."
-    timeout: float | None = None
     command_line: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
 

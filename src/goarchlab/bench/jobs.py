@@ -154,8 +154,9 @@ class StartupJob:
 class BuildJob:
     """Time ``go build`` of the sample module with the variant's own go (under its runner).
 
-    ``cold``: a fresh, empty GOCACHE for every run; else ``warm_cache`` (filled by the
-    warm-up run). ``flags``: extra build flags (``-ldflags=-s -w``). Reports the build's
+    ``cold``: a fresh, empty GOCACHE for every run; else the GOCACHE of ``env`` (the
+    developer's own cache, or go's default when unset), topped up by the warm-up run.
+    ``flags``: extra build flags (``-ldflags=-s -w``). Reports the build's
     wall time (``ns/op``) and the binary's size (``binary-B``).
     """
 
@@ -168,7 +169,6 @@ class BuildJob:
     env: Mapping[str, str]
     name: str
     cold: bool
-    warm_cache: Path
     flags: tuple[str, ...] = ()
     timeout: float = 900.0
     _out: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="goarchlab-build-")))
@@ -181,9 +181,6 @@ class BuildJob:
         if self.cold:
             tmp_cache = Path(tempfile.mkdtemp(prefix="goarchlab-gocache-"))
             env["GOCACHE"] = str(tmp_cache)
-        else:
-            self.warm_cache.mkdir(parents=True, exist_ok=True)
-            env["GOCACHE"] = str(self.warm_cache)
         argv = self.runner.argv(self.go, ["build", "-o", str(exe), *self.flags, self.package])
         try:
             r = proc.run(argv, env=env, timeout=self.timeout, cwd=self.module_dir)

@@ -11,7 +11,6 @@ key hashes the toolchain, target, level, build env, flags and the sources.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
@@ -261,49 +260,15 @@ def _prepare_build(plan: Plan, ctx: Context) -> Prepared:
     if not cases:
         return Prepared(skipped=f"no build benchmark matches --bench {ctx.bench!r}")
     # The variant's own go runs under its runner: a translated toolchain's build time.
+    # "warm" is the developer's own GOCACHE (from the environment, else go's default),
+    # topped up by the warm-up run; "cold" is a fresh empty GOCACHE for every run.
     tc = ctx.toolchains(plan.version, plan.goos, plan.goarch)
     env = ctx.go_env(tc, plan)
-    key = hashlib.sha256(json.dumps([str(tc.goroot), plan.build_env()]).encode()).hexdigest()[:16]
-    warm = ctx.home / "cache" / "bench" / f"gocache-{key}"
-    if any(not cold for _, cold, _ in cases) and not warm.exists():
-        _prefill(warm, plan, ctx)
     jobs = tuple(
         BuildJob("build", plan.name, plan.runner, tc.go, WORKLOADS, "./buildsample", env, name,
-                 cold, warm, (*plan.variant.build_flags, *flags), _timeout(ctx, 900.0))
+                 cold, (*plan.variant.build_flags, *flags), _timeout(ctx, 900.0))
         for name, cold, flags in cases)
     return Prepared(jobs)
-
-
-def _prefill(cache: Path, plan: Plan, ctx: Context) -> None:
-    """Fill a warm GOCACHE for ``plan`` with the host's native go, cross-compiling.
-
-    Why this is the same cache: for a release toolchain cmd/go identifies the compiler
-    and linker by their version line, not their binary, and standard packages' action
-    IDs leave out GOROOT, so the entries a native go1.X.Y writes for GOOS/GOARCH are
-    the ones the translated go1.X.Y of that platform looks up. It saves a cold build
-    under emulation (minutes) before the warm measurements.
-    """
-    tc = ctx.toolchains(plan.version, ctx.host.os, ctx.host.native_arch)
-    tmp = Path(tempfile.mkdtemp(prefix=".gocache-", dir=cache.parent if cache.parent.exists()
-                                else _mkdir(cache.parent)))
-    out = tmp / "sample.out"
-    for flags in ((), ("-ldflags=-s -w",)):
-        argv = [str(tc.go), "build", "-o", str(out), *plan.variant.build_flags, *flags,
-                "./buildsample"]
-        r = proc.run(argv, env=ctx.go_env(tc, plan, GOCACHE=str(tmp / "c")), cwd=WORKLOADS,
-                     timeout=BUILD_TIMEOUT)
-        if not r.ok:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise GoarchlabError(f"building the sample module for {plan.name} failed: "
-                                 f"{r.stderr.strip()[:200]}", "command: " + " ".join(argv))
-    with contextlib.suppress(OSError):  # another run filled it first
-        os.replace(tmp / "c", cache)
-    shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _mkdir(p: Path) -> Path:
-    p.mkdir(parents=True, exist_ok=True)
-    return p
 
 
 register(SuiteDef("cpu", "sha256 at 64 B/1 KiB/1 MiB, math/big mul and exp, parallel sha256",

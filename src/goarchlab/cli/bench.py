@@ -125,7 +125,6 @@ def _bench(args) -> int:
                          benchtime=args.benchtime, bench=args.bench, timeout=args.timeout,
                          cwd=cwd, options=vars(args))
     req = engine.Request(tuple(targets), tuple(plans), runs=args.runs, warmup=args.warmup,
-                         benchtime=args.benchtime, bench=args.bench, timeout=args.timeout,
                          command_line=("goarchlab", *sys.argv[1:]),
                          notes=(note,) if note else ())
     with render.progress("bench") as prog:
