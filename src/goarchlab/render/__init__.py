@@ -100,10 +100,13 @@ def emit(result: Any, *, as_json: bool = False) -> None:
 
 def error(message: str, hint: str | None) -> None:
     """Print an expected failure: one line, and the hint on the next."""
+    from rich.markup import escape
+
     c = console(stderr=True)
-    c.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    # Messages are plain text: "[deny]" in one must print, not vanish as markup.
+    c.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
     if hint:
-        c.print(f"[dim]hint:[/] {hint}", markup=True, highlight=False)
+        c.print(f"[dim]hint:[/] {escape(hint)}", markup=True, highlight=False)
 
 
 def note(message: str) -> None:
