@@ -8,28 +8,33 @@ either the whole run or nothing. The schema version lives in ``PRAGMA user_versi
 and :func:`connect` migrates older files forward (never backward: a newer file is
 refused with a hint).
 
-Exported JSON (:func:`export_run`) is the interchange form for ``merge``: results of
-several machines are exported, copied, and merged into one comparison.
+Exported JSON (:func:`export_run`, :mod:`goarchlab.bench.runjson`) is the interchange
+form for ``merge``: results of several machines are exported, copied, and merged into
+one comparison.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
-import secrets
 import sqlite3
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from goarchlab.bench.model import RunInfo, RunRecord, Sample, Variant
+from goarchlab.bench.runjson import (
+    EXPORT_SCHEMA,
+    merge_runs,
+    new_run_id,
+    run_from_json,
+    run_to_json,
+    utc_now,
+)
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.toolchains.model import goarchlab_home
 
 #: Current schema version (``PRAGMA user_version``).
 SCHEMA_VERSION = 1
-#: The schema of :func:`export_run` documents.
-EXPORT_SCHEMA = "goarchlab.bench.run/v1"
 #: How long (seconds) a writer waits for another writer's transaction.
 BUSY_TIMEOUT_S = 30.0
 
@@ -79,17 +84,6 @@ _MIGRATIONS: dict[int, str] = {
 def db_path(home: Path | None = None) -> Path:
     """``results.db`` under ``home`` (default: GOARCHLAB_HOME)."""
     return Path(home or goarchlab_home()) / "results.db"
-
-
-def new_run_id(now: _dt.datetime | None = None) -> str:
-    """A sortable id unique across machines: ``20261127T142000Z-1a2b3c4d``."""
-    now = now or _dt.datetime.now(_dt.UTC)
-    return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(4)
-
-
-def utc_now() -> str:
-    """The current time as ISO 8601 UTC with a ``Z`` suffix, to the second."""
-    return _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def connect(path: Path | None = None) -> sqlite3.Connection:
@@ -305,148 +299,16 @@ def load_run(run_id: str, path: Path | None = None) -> RunRecord:
 
 
 def export_run(run: RunRecord | str, path: Path | None = None) -> dict[str, Any]:
-    """A JSON-ready document of a run (a :class:`RunRecord` or a stored run id):
-    ``{"schema": "goarchlab.bench.run/v1", "run_id": ..., "host": {...}, "variants": [...],
-    "samples": [...], ...}``. :func:`run_from_json` reads it back."""
-    if isinstance(run, str):
-        run = load_run(run, path)
-    return {
-        "schema": EXPORT_SCHEMA,
-        "run_id": run.run_id,
-        "started_at": run.started_at,
-        "ended_at": run.ended_at,
-        "hostname": run.hostname,
-        "goarchlab_version": run.goarchlab_version,
-        "host": json.loads(run.host_json) if run.host_json else {},
-        "suites": list(run.suites),
-        "command_line": list(run.command_line),
-        "notes": list(run.notes),
-        "complete": run.complete,
-        "variants": [
-            {
-                "name": v.name,
-                "toolchain_version": v.toolchain_version,
-                "target": v.target,
-                "runner_kind": v.runner_kind,
-                "runner": v.runner,
-                "env": {k: val for k, val in v.env},
-                "build_flags": list(v.build_flags),
-            }
-            for v in run.variants
-        ],
-        "samples": [
-            {
-                "variant": s.variant,
-                "benchmark": s.benchmark,
-                "unit": s.unit,
-                "values": list(s.values),
-                "iterations": list(s.iterations),
-            }
-            for s in run.samples
-        ],
-    }
-
-
-def run_from_json(doc: Mapping[str, Any]) -> RunRecord:
-    """Read a document written by :func:`export_run`; raises :class:`UsageError` when it
-    is not one (wrong schema, missing fields)."""
-    if doc.get("schema") != EXPORT_SCHEMA:
-        raise UsageError(
-            f"not a goarchlab bench export (schema {doc.get('schema')!r})",
-            f"export runs with: goarchlab bench export RUN (schema {EXPORT_SCHEMA})",
-        )
-    try:
-        variants = tuple(
-            Variant(
-                v["name"],
-                v["toolchain_version"],
-                v["target"],
-                v["runner_kind"],
-                tuple(sorted(v.get("env", {}).items())),
-                tuple(v.get("build_flags", ())),
-                v.get("runner", ""),
-            )
-            for v in doc["variants"]
-        )
-        samples = tuple(
-            Sample(
-                s["variant"],
-                s["benchmark"],
-                s["unit"],
-                tuple(float(x) for x in s["values"]),
-                tuple(int(x) for x in s.get("iterations", ())),
-            )
-            for s in doc["samples"]
-        )
-        return RunRecord(
-            run_id=doc["run_id"],
-            started_at=doc["started_at"],
-            ended_at=doc.get("ended_at", ""),
-            host_json=json.dumps(doc.get("host", {}), sort_keys=True),
-            variants=variants,
-            samples=samples,
-            suites=tuple(doc.get("suites", ())),
-            command_line=tuple(doc.get("command_line", ())),
-            notes=tuple(doc.get("notes", ())),
-            complete=bool(doc.get("complete", True)),
-            hostname=doc.get("hostname", ""),
-            goarchlab_version=doc.get("goarchlab_version", ""),
-        )
-    except (KeyError, TypeError, ValueError) as e:
-        raise UsageError(f"malformed goarchlab bench export: {e}", "re-export the run") from e
+    """A JSON-ready document of a run (a :class:`RunRecord` or a stored run id, see
+    :func:`load_run`), schema ``goarchlab.bench.run/v1``; :func:`run_from_json` reads
+    it back."""
+    return run_to_json(load_run(run, path) if isinstance(run, str) else run)
 
 
 def merge(docs: Iterable[Mapping[str, Any] | RunRecord], *, label: str = "host") -> RunRecord:
-    """Combine runs (export documents or records, e.g. from several machines) into one
-    record that the table builder compares.
-
-    Each variant is renamed ``<prefix>:<variant>`` where the prefix is the run's
-    hostname (``label="host"``) or run id (``label="run"``), falling back to the run id
-    when hostnames repeat, so equal variant names from different machines stay apart.
-    The merged run's id is new; its host facts list the inputs' hosts by prefix.
-    """
-    runs = [d if isinstance(d, RunRecord) else run_from_json(d) for d in docs]
-    if not runs:
-        raise UsageError("nothing to merge", "pass one or more exported JSON files")
-    hosts = [r.hostname for r in runs]
-    prefixes = []
-    for r in runs:
-        use_host = label == "host" and r.hostname and hosts.count(r.hostname) == 1
-        prefixes.append(r.hostname if use_host else r.run_id)
-    variants: list[Variant] = []
-    samples: list[Sample] = []
-    host_facts: dict[str, Any] = {}
-    for pfx, r in zip(prefixes, runs, strict=True):
-        host_facts[pfx] = json.loads(r.host_json) if r.host_json else {}
-        for v in r.variants:
-            variants.append(
-                Variant(
-                    f"{pfx}:{v.name}",
-                    v.toolchain_version,
-                    v.target,
-                    v.runner_kind,
-                    v.env,
-                    v.build_flags,
-                    v.runner,
-                )
-            )
-        for s in r.samples:
-            samples.append(
-                Sample(f"{pfx}:{s.variant}", s.benchmark, s.unit, s.values, s.iterations)
-            )
-    return RunRecord(
-        run_id=new_run_id(),
-        started_at=min(r.started_at for r in runs),
-        ended_at=max(r.ended_at for r in runs),
-        host_json=json.dumps(host_facts, sort_keys=True),
-        variants=tuple(variants),
-        samples=tuple(samples),
-        suites=tuple(dict.fromkeys(s for r in runs for s in r.suites)),
-        command_line=(),
-        notes=tuple(n for r in runs for n in r.notes),
-        complete=all(r.complete for r in runs),
-        hostname="+".join(prefixes),
-    )
+    """Combine exported runs (documents or records) from several machines into one
+    record to compare; see :func:`goarchlab.bench.runjson.merge_runs`."""
+    return merge_runs(docs, label=label)
 
 
 def delete_run(run_id: str, path: Path | None = None) -> bool:
@@ -459,3 +321,21 @@ def delete_run(run_id: str, path: Path | None = None) -> bool:
         return cur.rowcount > 0
     finally:
         conn.close()
+
+
+#: Re-exported from :mod:`goarchlab.bench.runjson`: the engine and CLI use them via store.
+__all__ = [
+    "EXPORT_SCHEMA",
+    "SCHEMA_VERSION",
+    "connect",
+    "db_path",
+    "delete_run",
+    "export_run",
+    "list_runs",
+    "load_run",
+    "merge",
+    "new_run_id",
+    "run_from_json",
+    "save_run",
+    "utc_now",
+]
