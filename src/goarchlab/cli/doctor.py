@@ -54,7 +54,6 @@ def run(args: argparse.Namespace) -> int:
     """Run doctor; returns 0, 1 when errors were found, 3 when a fix failed."""
     from goarchlab.doctor import fixes, runner
     from goarchlab.doctor.context import Context
-    from goarchlab.render import doctor as show
 
     if args.list_checks:
         render.emit(runner.list_checks(), as_json=args.json)
@@ -77,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
     report = runner.diagnose(ctx, only or None)
     failed = False
     if args.fix:
+        from goarchlab.render import doctor as show  # rich tables: only when shown
+
         planned = fixes.plan(report.findings)
         if not planned:
             show.nothing_to_fix()
