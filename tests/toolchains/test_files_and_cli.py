@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -121,3 +122,17 @@ def test_failed_shim_build_never_fails_the_install(home, tmp_path, mini_tar, go_
             notify=notes.append)
     assert any("using script shims" in n for n in notes)
     assert (home / "shims" / "go").read_text().startswith("#!/bin/sh")
+
+
+def test_zip_with_escaping_symlink_is_refused(home, tmp_path):
+    """A .zip in the official (windows) layout whose link member points outside."""
+    f = tmp_path / f"go1.27.3.{NATIVE[0]}-{NATIVE[1]}.zip"
+    with zipfile.ZipFile(f, "w") as z:
+        z.writestr("go/VERSION", "go1.27.3\n")
+        link = zipfile.ZipInfo("go/misc/escape")
+        link.external_attr = (0o120777) << 16
+        z.writestr(link, "../../../../etc")
+    want = re.escape("'go/misc/escape': link '../../../../etc' escapes")
+    with pytest.raises(GoarchlabError, match=want):
+        install(str(f), home=home, native=NATIVE, shims=False)
+    assert toolchain_dirs(home) == []

@@ -87,16 +87,15 @@ def fetch(
             notify(f"retrying {url} in {delay:g} s (attempt {attempt + 1} of {attempts}): {last}")
             time.sleep(delay)
         try:
-            _get(url, part, timeout, size, progress, dest.name)
+            resumed, got = _get(url, part, timeout, size, progress, dest.name)
         except _Transient as e:
             last = e
             continue
-        got = sha256_file(part)
         if got == sha256:
             part.replace(dest)
             return dest
         part.unlink(missing_ok=True)
-        if not restarted and attempt + 1 < attempts:
+        if resumed and not restarted and attempt + 1 < attempts:
             # A resumed .part may have been written by another server version;
             # one full download decides.
             restarted = True
@@ -114,8 +113,13 @@ def fetch(
     )
 
 
-def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn, label: str) -> None:
-    """One attempt: continue ``part`` from its current length."""
+def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn,
+         label: str) -> tuple[bool, str]:
+    """One attempt: continue ``part`` from its current length.
+
+    Returns (resumed, hex sha256 of the whole ``part``); the hash is computed
+    while writing, so the file is not read a second time.
+    """
     have = part.stat().st_size if part.exists() else 0
     req = urllib.request.Request(url, headers={"User-Agent": "goarchlab"})
     if have:
@@ -125,7 +129,7 @@ def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn, 
     except urllib.error.HTTPError as e:
         if e.code == 416 and have:
             # Range not satisfiable: the .part is already complete (or longer); verify it.
-            return
+            return True, sha256_file(part)
         if e.code >= 500 or e.code in (408, 429):
             raise _Transient(f"HTTP {e.code} {e.reason}") from e
         raise GoarchlabError(f"download of {url} failed: HTTP {e.code} {e.reason}") from e
@@ -139,8 +143,10 @@ def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn, 
             if not m or int(m[1]) != have:
                 raise _Transient("server answered the resume with the wrong range")
             mode = "ab"
+            h = _hash_prefix(part, have)
         else:
             have, mode = 0, "wb"  # no Range support: start over
+            h = hashlib.sha256()
         length = resp.headers.get("Content-Length")
         if length is not None and length.isdigit():
             total = have + int(length)
@@ -149,12 +155,25 @@ def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn, 
             with part.open(mode) as f:
                 while chunk := resp.read(_CHUNK):
                     f.write(chunk)
+                    h.update(chunk)
                     done += len(chunk)
                     progress(done, max(total, done), label)
         except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
             raise _Transient(_why(e)) from e
         if total and done < total:
             raise _Transient(f"connection closed after {done} of {total} bytes")
+    return have > 0, h.hexdigest()
+
+
+def _hash_prefix(path: Path, n: int):
+    """A sha256 object fed with the first ``n`` bytes of ``path`` (the resumed part)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        left = n
+        while left and (chunk := f.read(min(_CHUNK, left))):
+            h.update(chunk)
+            left -= len(chunk)
+    return h
 
 
 def _why(e: object) -> str:

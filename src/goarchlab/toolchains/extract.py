@@ -22,8 +22,10 @@ import posixpath
 import shutil
 import stat
 import tarfile
+import threading
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
 
 from goarchlab.errors import GoarchlabError
@@ -107,7 +109,8 @@ def extract(archive: Path, staging: Path, progress: ProgressFn = _noop) -> None:
         )
 
 
-def _open_new(archive: Path, member: str, staging: Path, target: Path, links: bool):
+def _open_new(archive: Path, member: str, staging: Path, target: Path, links: bool,
+              mkdir: bool = True):
     """Create ``target`` for writing; never through a link, never over an earlier member.
 
     Mode ``x`` (O_CREAT|O_EXCL) fails on anything already there, a symlink
@@ -116,7 +119,8 @@ def _open_new(archive: Path, member: str, staging: Path, target: Path, links: bo
     """
     if links:
         _ensure_inside(archive, member, staging, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if mkdir:
+        target.parent.mkdir(parents=True, exist_ok=True)
     try:
         return target.open("xb")
     except FileExistsError:
@@ -183,43 +187,102 @@ def _record(z: zipfile.ZipFile, archive: Path) -> dict[str, str]:
     return out
 
 
+#: Threads extracting zip members: zlib, sha256 and file writes all release the
+#: GIL, so two or more cores beat a single-threaded unzip.
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+
+
 def _extract_zip(archive: Path, staging: Path, progress: ProgressFn, record: bool) -> None:
+    """Plan every member (names, kinds, RECORD) before writing anything, then
+    write the files in parallel; archives with links are extracted in order."""
     with zipfile.ZipFile(archive) as z:
         hashes = _record(z, archive) if record else {}
         infos = z.infolist()
-        links = False
-        for i, info in enumerate(infos):
+        files: list[tuple[zipfile.ZipInfo, Path, str | None]] = []
+        dirs: set[Path] = set()
+        links = []
+        for info in infos:
             rel = _rel(archive, info.filename)
-            progress(i + 1, len(infos), archive.name)
             if rel is None or (record and str(rel) == "__init__.py"):
                 continue  # dist-info, and the wheel's Python launcher: not part of GOROOT
             kind = stat.S_IFMT(info.external_attr >> 16)
             target = staging.joinpath(*rel.parts)
             if info.is_dir():
-                if links:
-                    _ensure_inside(archive, info.filename, staging, target)
-                target.mkdir(parents=True, exist_ok=True)
-                continue
-            if kind == stat.S_IFLNK:
-                links = True
-                _symlink(archive, info.filename, staging, rel, z.read(info).decode("utf-8"))
-                continue
-            if kind not in (0, stat.S_IFREG):
+                dirs.add(target)
+            elif kind == stat.S_IFLNK:
+                links.append((info, rel))
+            elif kind not in (0, stat.S_IFREG):
                 raise _refuse(archive, info.filename, "device file, FIFO or other special file")
-            want = hashes.pop(info.filename, None)
-            if record and want is None:
-                raise _refuse(archive, info.filename, "not listed in the wheel's RECORD")
-            h = hashlib.sha256()
-            with z.open(info) as src, _open_new(archive, info.filename, staging, target,
-                                                links) as dst:
-                while chunk := src.read(_CHUNK):
-                    h.update(chunk)
-                    dst.write(chunk)
-            if want is not None:
-                got = base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
-                if got != want.rstrip("="):
-                    raise _refuse(archive, info.filename, "sha256 differs from the wheel's RECORD")
-            target.chmod(_mode(info.external_attr >> 16))
+            else:
+                want = hashes.pop(info.filename, None)
+                if record and want is None:
+                    raise _refuse(archive, info.filename, "not listed in the wheel's RECORD")
+                files.append((info, target, want))
+                dirs.add(target.parent)
         missing = [n for n in hashes if n.startswith("go/") and n != "go/__init__.py"]
         if missing:
             raise _refuse(archive, missing[0], "listed in RECORD but missing from the wheel")
+        if links:
+            return _extract_zip_serial(z, archive, staging, files, dirs, links, progress)
+    for d in sorted(dirs):
+        d.mkdir(parents=True, exist_ok=True)
+    done = [0]
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def tick() -> None:
+        with lock:
+            done[0] += 1
+            n = done[0]
+        if n % 64 == 0 or n == len(files):
+            progress(n, len(files), archive.name)
+
+    def work(part: list[tuple[zipfile.ZipInfo, Path, str | None]]) -> None:
+        with zipfile.ZipFile(archive) as zz:
+            for info, target, want in part:
+                if stop.is_set():
+                    return
+                _write_member(zz, archive, info, target, want, False, staging)
+                tick()
+
+    # Largest first, dealt round-robin, so the threads finish at about the same time.
+    files.sort(key=lambda f: f[0].compress_size, reverse=True)
+    parts = [files[i::WORKERS] for i in range(WORKERS)]
+    with ThreadPoolExecutor(WORKERS) as ex:
+        futs = [ex.submit(work, p) for p in parts if p]
+        try:
+            for f in futs:
+                f.result()
+        except BaseException:
+            stop.set()
+            raise
+
+
+def _write_member(z: zipfile.ZipFile, archive: Path, info: zipfile.ZipInfo, target: Path,
+                  want: str | None, links: bool, staging: Path) -> None:
+    """Write one zip member, hashing it against its RECORD entry (if any)."""
+    h = hashlib.sha256()
+    # The caller made every directory beforehand (one mkdir each, not one per file).
+    with z.open(info) as src, _open_new(archive, info.filename, staging, target, links,
+                                        mkdir=False) as dst:
+        while chunk := src.read(_CHUNK):
+            h.update(chunk)
+            dst.write(chunk)
+        os.fchmod(dst.fileno(), _mode(info.external_attr >> 16))
+    if want is not None:
+        got = base64.urlsafe_b64encode(h.digest()).rstrip(b"=").decode()
+        if got != want.rstrip("="):
+            raise _refuse(archive, info.filename, "sha256 differs from the wheel's RECORD")
+
+
+def _extract_zip_serial(z, archive, staging, files, dirs, links, progress) -> None:
+    """Links present: create them first (each checked), then everything else in
+    order, every path checked against the real tree."""
+    for info, rel in links:
+        _symlink(archive, info.filename, staging, rel, z.read(info).decode("utf-8"))
+    for d in sorted(dirs):
+        _ensure_inside(archive, str(d), staging, d)
+        d.mkdir(parents=True, exist_ok=True)
+    for i, (info, target, want) in enumerate(files):
+        _write_member(z, archive, info, target, want, True, staging)
+        progress(i + 1, len(files), archive.name)
