@@ -93,6 +93,8 @@ def test_darwin_go_cannot_run_here_by_header(install_toolchain, go_env, go_new, 
     # The native go behind it is reported as shadowed, and nothing tried to run go env.
     shadow = [x for x in r.findings("path.go") if x["title"].startswith("shadowed:")]
     assert shadow and str(go_new.go) in shadow[0]["title"]
+    assert shadow[0]["detail"].endswith("first on PATH it would run natively "
+                                        f"({go_new.platform})")
     assert "goenv.go-env" in {s["id"] for s in r.report["skipped"]}
 
 

@@ -73,6 +73,7 @@ def _shadowed(ctx: Context, g: GoOnPath, winner: GoOnPath) -> Finding:
     Only its headers are read: a shadowed go is never executed by doctor.
     """
     what = ""
+    would = ""
     target = g.resolved or g.path
     try:
         info = ctx.inspect(target)
@@ -80,10 +81,17 @@ def _shadowed(ctx: Context, g: GoOnPath, winner: GoOnPath) -> Finding:
         if bi is not None:
             plat = f"{bi.goos or '?'}/{bi.goarch or info.archs[0]}"
             what = f" ({bi.go_version} {plat})"
+            # A universal Mach-O: the kernel would pick the native slice.
+            arch = ctx.host.native_arch if ctx.host.native_arch in info.archs else (
+                bi.goarch or info.archs[0])
+            _how, reason = facts.classify(ctx, bi.goos, arch)
+            would = ("; first on PATH it would " + reason.replace("runs", "run", 1)
+                     if reason.startswith("runs") else "; first on PATH it could not run: "
+                     + reason.removeprefix("cannot run here: "))
     except GoarchlabError:
         what = " (not a binary goarchlab can read)"
     return Finding("path.go", "path", Severity.INFO, f"shadowed: {g.path}{what}",
-                   f"it never runs because {winner.path} comes earlier on PATH",
+                   f"it never runs because {winner.path} comes earlier on PATH{would}",
                    Fix(f"reorder PATH if you meant to use {g.path}, or remove that install"))
 
 
