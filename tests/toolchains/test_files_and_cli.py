@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from toolchain_helpers import NATIVE, toolchain_dirs
+from toolchain_helpers import NATIVE, toolchain_dirs, validate
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
@@ -85,14 +85,15 @@ def test_wheel_member_not_matching_record_is_refused(home, mini_members, tmp_pat
 def test_list_and_uninstall(home, mini_tar, tmp_path, cli):
     f = tmp_path / f"go1.27.3.{NATIVE[0]}-{NATIVE[1]}.tar.gz"
     f.write_bytes(mini_tar)
-    assert cli("toolchain", "install", str(f)).returncode == 0
-    out = json.loads(cli("toolchain", "list", "--json").stdout)
+    validate(json.loads(cli("toolchain", "install", str(f), "--json").stdout))
+    out = validate(json.loads(cli("toolchain", "list", "--json").stdout))
     assert out["schema"] == "goarchlab.toolchain.list/v1"
     assert [(x["toolchain"]["version"], x["active"], x["native"]) for x in out["installed"]] == [
         ("go1.27.3", True, True)]
     assert out["remote"] is None
-    r = cli("toolchain", "uninstall", "1.27.3")
+    r = cli("toolchain", "uninstall", "1.27.3", "--json")
     assert r.returncode == 0, r.stderr
+    assert validate(json.loads(r.stdout))["toolchain"]["source"] == "file"
     assert toolchain_dirs(home) == []
     r = cli("toolchain", "uninstall", "1.27.3")
     assert r.returncode == 2 and "is not installed" in r.stderr

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from toolchain_helpers import NATIVE
+from toolchain_helpers import NATIVE, validate
 
 from goarchlab import proc
 from goarchlab.toolchains import resolve, shims
@@ -82,7 +82,7 @@ def _which(home: Path, cwd: Path, **env: str) -> tuple[int, dict]:
     e = {"PATH": os.environ["PATH"], "HOME": str(cwd), "GOARCHLAB_HOME": str(home), **env}
     r = proc.run([sys.executable, "-m", "goarchlab", "toolchain", "which", "--json"],
                  env=e, timeout=60, cwd=cwd)
-    return r.returncode, json.loads(r.stdout)
+    return r.returncode, validate(json.loads(r.stdout))
 
 
 def test_which_names_file_and_line(res_home, tree):

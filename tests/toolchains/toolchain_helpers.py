@@ -38,3 +38,14 @@ def toolchain_dirs(home: Path) -> list[str]:
     """Names under home/toolchains, staging leftovers included (sorted)."""
     d = home / "toolchains"
     return sorted(p.name for p in d.iterdir()) if d.is_dir() else []
+
+
+def validate(doc: dict) -> dict:
+    """Check a --json document against docs/toolchain.schema.json; return it."""
+    import json
+
+    import jsonschema
+
+    schema_path = Path(__file__).resolve().parents[2] / "docs" / "toolchain.schema.json"
+    jsonschema.validate(doc, json.loads(schema_path.read_text()))
+    return doc

@@ -107,7 +107,7 @@ def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
             except GoarchlabError as e:
                 if i + 1 == len(sources.ORDER):
                     raise
-                notify(f"{e.message}; trying {sources.ORDER[i + 1]}")
+                notify(f"{e.message}; trying {sources.label(sources.ORDER[i + 1])}")
         have = {t.version for t in native}
         seen: set[GoVersion] = set()
         out = []

