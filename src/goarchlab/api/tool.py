@@ -48,7 +48,8 @@ def ensure_apidiff(go: Path, go_version: GoVersion | None, env: Mapping[str, str
         return exe
     if go_version is not None and go_version < APIDIFF_MIN_GO:
         raise GoarchlabError(
-            f"apidiff {APIDIFF_VERSION} needs Go {APIDIFF_MIN_GO.lang} or newer to build, "
+            f"apidiff {APIDIFF_VERSION} needs Go "
+            f"{str(APIDIFF_MIN_GO.lang).removeprefix('go')} or newer to build, "
             f"and the toolchain is {go_version}",
             "pass --go 1.27 (goarchlab installs it) to build apidiff once")
     notify(f"installing apidiff ({APIDIFF_MODULE}@{APIDIFF_VERSION}) into {dest}")

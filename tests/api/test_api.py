@@ -1,0 +1,161 @@
+"""goarchlab api with the real apidiff (built once per session through the module
+proxy) on local git histories and on module versions from a file:// proxy."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from goarchlab import proc
+from goarchlab.api import diff, tool
+from goarchlab.gocmd.version import GoVersion
+
+# The file:// module proxy writer is shared with the deps tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "deps"))
+from deps_support import publish
+
+V1 = """\
+package shapes
+
+// Shape is implemented by users of this package.
+type Shape interface {
+\tArea() float64
+}
+
+func Unit() int { return 1 }
+"""
+IFACE_GAINS_METHOD = V1.replace("\tArea() float64\n", "\tArea() float64\n\tPerimeter() float64\n")
+FUNC_ADDED = V1 + "\nfunc Double(x int) int { return 2 * x }\n"
+FUNC_REMOVED = V1.replace("func Unit() int { return 1 }\n", "")
+
+
+@pytest.fixture(scope="session")
+def api_env(go_new, go_caches, session_home, tmp_path_factory):
+    """Env with GOARCHLAB_HOME = the session home, where apidiff is built once."""
+    h = tmp_path_factory.mktemp("api-home")
+    env = {
+        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
+        "HOME": str(h), "XDG_CONFIG_HOME": str(h / ".config"), "GOTOOLCHAIN": "local",
+        "GOFLAGS": "-modcacherw", "GOARCHLAB_HOME": str(session_home),
+        "GIT_CONFIG_NOSYSTEM": "1", **go_caches,
+    }
+    tool.ensure_apidiff(go_new.go, go_new.version, env, session_home, lambda m: None)
+    return env
+
+
+def _git(d: Path, *args: str) -> None:
+    env = {"PATH": os.environ["PATH"], "HOME": str(d), "GIT_AUTHOR_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+    r = proc.run(["git", *args], env=env, timeout=60, cwd=d)
+    assert r.ok, r.stderr
+
+
+def _repo(tmp_path: Path, tag: str, new_src: str, new_tag: str | None = None) -> Path:
+    d = tmp_path / "repo"
+    (d / "shapes").mkdir(parents=True)
+    (d / "go.mod").write_text("module example.com/shapes\n\ngo 1.22\n")
+    (d / "shapes/shapes.go").write_text(V1)
+    _git(d, "init", "-q", "-b", "main")
+    _git(d, "add", ".")
+    _git(d, "commit", "-q", "-m", "v1")
+    _git(d, "tag", tag)
+    (d / "shapes/shapes.go").write_text(new_src)
+    _git(d, "commit", "-q", "--allow-empty", "-am", "change")
+    if new_tag:
+        _git(d, "tag", new_tag)
+    return d
+
+
+def _api(cwd: Path, env, *args: str):
+    r = subprocess.run([sys.executable, "-m", "goarchlab", "api", "--go", "1.27.3", *args,
+                        "--json"], cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert "Traceback" not in r.stderr, r.stderr
+    return r.returncode, (json.loads(r.stdout) if r.stdout.strip() else None), r.stderr
+
+
+def test_interface_gains_a_method_is_incompatible(api_env, tmp_path):
+    d = _repo(tmp_path, "v1.4.0", IFACE_GAINS_METHOD)
+    rc, rep, err = _api(d, api_env, "v1.4.0", "HEAD")
+    assert rc == 1, err
+    assert rep["schema"] == "goarchlab.api/v1" and rep["module"] == "example.com/shapes"
+    assert rep["incompatible"] == ["./shapes.Shape.Perimeter: added"]
+    assert rep["required"] == "major" and rep["ok"] is False
+    assert "new major version" in rep["reason"]
+
+
+def test_function_added_is_compatible_minor(api_env, tmp_path):
+    d = _repo(tmp_path, "v1.4.0", FUNC_ADDED)
+    rc, rep, err = _api(d, api_env, "v1.4.0", "HEAD")
+    assert rc == 0, err
+    assert rep["incompatible"] == [] and rep["compatible"] == ["./shapes.Double: added"]
+    assert rep["required"] == "minor" and rep["ok"] is True
+
+
+def test_patch_tag_with_an_addition_fails(api_env, tmp_path):
+    d = _repo(tmp_path, "v1.4.0", FUNC_ADDED, new_tag="v1.4.1")
+    rc, rep, _ = _api(d, api_env, "v1.4.0", "v1.4.1")
+    assert rc == 1
+    assert (rep["old_version"], rep["new_version"]) == ("v1.4.0", "v1.4.1")
+    assert rep["taken"] == "patch" and rep["required"] == "minor"
+
+
+def test_v0_breaks_need_only_a_minor(api_env, tmp_path):
+    d = _repo(tmp_path, "v0.3.0", IFACE_GAINS_METHOD)
+    rc, rep, _ = _api(d, api_env, "v0.3.0", "HEAD")
+    assert rc == 0 and rep["required"] == "minor" and rep["incompatible"]
+
+
+def test_working_tree_side(api_env, tmp_path):
+    d = _repo(tmp_path, "v1.0.0", V1)
+    (d / "shapes/shapes.go").write_text(FUNC_REMOVED)
+    rc, rep, _ = _api(d, api_env, "HEAD", ".")
+    assert rc == 1 and rep["incompatible"] == ["./shapes.Unit: removed"]
+
+
+def test_unknown_ref_is_a_usage_error(api_env, tmp_path):
+    d = _repo(tmp_path, "v1.0.0", V1)
+    rc, _, err = _api(d, api_env, "v9.9.9", "HEAD")
+    assert rc == 2 and "'v9.9.9' is not a commit" in " ".join(err.split())
+
+
+def test_module_versions_through_a_proxy(api_env, tmp_path):
+    proxy = tmp_path / "proxy"
+    publish(proxy, "example.com/shapes", "v1.0.0",
+            {"go.mod": "module example.com/shapes\n\ngo 1.22\n", "shapes/shapes.go": V1})
+    publish(proxy, "example.com/shapes", "v1.1.0",
+            {"go.mod": "module example.com/shapes\n\ngo 1.22\n", "shapes/shapes.go": FUNC_REMOVED})
+    env = {**api_env, "GOPROXY": proxy.as_uri(), "GOSUMDB": "off",
+           "GOMODCACHE": str(tmp_path / "modcache")}
+    rc, rep, err = _api(tmp_path, env, "example.com/shapes@v1.0.0", "example.com/shapes@v1.1.0")
+    assert rc == 1, err
+    assert rep["incompatible"] == ["./shapes.Unit: removed"]
+    assert (rep["taken"], rep["required"]) == ("minor", "major")
+    rc, _, err = _api(tmp_path, env, "example.com/shapes@v1.0.0", "example.com/shapes@v7.0.0")
+    assert rc == 3 and "cannot download example.com/shapes@v7.0.0" in " ".join(err.split())
+
+
+@pytest.mark.parametrize(("inc", "com", "old", "new", "want"), [
+    (["x"], [], "v1.2.3", "v2.0.0", ("major", "major", True)),
+    (["x"], [], "v1.2.3", "v1.3.0", ("major", "minor", False)),
+    ([], ["y"], "v1.2.3", "v1.3.0", ("minor", "minor", True)),
+    ([], ["y"], "v1.2.3", "v1.2.4", ("minor", "patch", False)),
+    ([], [], "v1.2.3", "v1.2.4", ("patch", "patch", True)),
+    (["x"], [], "v0.2.3", "v0.3.0", ("minor", "minor", True)),
+    (["x"], [], "v0.2.3", "v0.2.4", ("minor", "patch", False)),
+])
+def test_verdict_rules(inc, com, old, new, want):
+    req, taken, ok, _ = diff.verdict(inc, com, old, new, "example.com/m")
+    assert (req, taken, ok) == want
+
+
+def test_old_toolchain_cannot_build_apidiff(tmp_path):
+    with pytest.raises(Exception) as e:
+        tool.ensure_apidiff(Path("/nonexistent/go"), GoVersion.parse("1.22.10"), {}, tmp_path,
+                            lambda m: None)
+    assert "needs Go 1.26 or newer" in str(e.value)
