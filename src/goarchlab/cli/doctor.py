@@ -52,10 +52,11 @@ def _project(arg: Path | None, cwd: Path) -> Path | None:
 
 def run(args: argparse.Namespace) -> int:
     """Run doctor; returns 0, 1 when errors were found, 3 when a fix failed."""
-    from goarchlab.doctor import fixes, runner
     from goarchlab.doctor.context import Context
 
     if args.list_checks:
+        from goarchlab.doctor import runner
+
         render.emit(runner.list_checks(), as_json=args.json)
         return 0
     if args.yes and not args.fix:
@@ -73,6 +74,9 @@ def run(args: argparse.Namespace) -> int:
         return Context(os.environ, cwd, project, timeout=args.timeout)
 
     ctx = context()
+    ctx.prefetch()  # host detection and go env run while the checks are imported
+    from goarchlab.doctor import fixes, runner
+
     report = runner.diagnose(ctx, only or None)
     failed = False
     if args.fix:

@@ -7,6 +7,7 @@ and shared, so no subprocess is run twice in one doctor run.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -79,6 +80,28 @@ class Context:
         if out.error is not None:
             raise out.error
         return out.value
+
+    def prefetch(self) -> list[threading.Thread]:
+        """Start computing the slow shared facts (host detection, ``go env -json``) in
+        background threads, so their subprocesses overlap the import of the check
+        modules. Returns the (non-daemon) threads; nothing is lost if they are not
+        joined: the checks read the same memoised results, and a failure is
+        recomputed and raised where a check asks for it.
+        """
+
+        def quietly(fn: Callable[[], Any]) -> Callable[[], None]:
+            def run() -> None:
+                # A failure is recomputed and raised by the check that needs the fact.
+                with contextlib.suppress(Exception):
+                    fn()
+
+            return run
+
+        threads = [threading.Thread(target=quietly(f), name=f"doctor-prefetch-{i}")
+                   for i, f in enumerate((lambda: self.host, self.go_env))]
+        for t in threads:
+            t.start()
+        return threads
 
     # --- shared facts -------------------------------------------------------
 
