@@ -1,0 +1,131 @@
+"""goarchlab bench end to end through the CLI: --json, --benchfmt read back, history,
+compare, export, merge, --fail-on-regression, bad input, two runs at once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from goarchlab.bench import benchfmt, store
+
+QEMU = Path("/usr/bin/qemu-aarch64")
+pytestmark = pytest.mark.skipif(not QEMU.exists(), reason="needs qemu-aarch64 (qemu-user)")
+
+
+@pytest.fixture(scope="module")
+def cli_home(tmp_path_factory) -> Path:
+    """One GOARCHLAB_HOME for the module: workload binaries are built once."""
+    return tmp_path_factory.mktemp("bench-cli-home")
+
+
+@pytest.fixture()
+def cli(go_env, cli_home, tmp_path):
+    env = dict(go_env, GOARCHLAB_HOME=str(cli_home))
+
+    def run(*args: str, home: Path | None = None, check_rc: int | None = 0):
+        e = dict(env, GOARCHLAB_HOME=str(home)) if home else env
+        r = subprocess.run([sys.executable, "-m", "goarchlab", "bench", *args], env=e,
+                           cwd=tmp_path, capture_output=True, text=True, timeout=600)
+        if check_rc is not None:
+            assert r.returncode == check_rc, (r.returncode, r.stdout[-2000:], r.stderr[-2000:])
+        assert "Traceback" not in r.stderr, r.stderr
+        return r
+
+    return run
+
+
+def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path):
+    r1 = cli("startup", "syscall", "-n", "3", "--benchtime", "2x", "--json")
+    doc = json.loads(r1.stdout)
+    assert doc["schema"] == "goarchlab.bench/v1" and doc["complete"] is True
+    assert [v["name"] for v in doc["variants"]] == ["native", "qemu-arm64"]
+    assert doc["variants"][1]["runner"] == "qemu-aarch64"
+    getpid = [s for s in doc["samples"] if s["benchmark"].startswith("syscall/Getpid")]
+    assert {s["variant"] for s in getpid} == {"native", "qemu-arm64"}
+    assert all(len(s["values"]) == 3 for s in getpid)
+    suites = {s["suite"] for s in doc["translation"]["suites"]}
+    assert suites == {"startup", "syscall"} and doc["translation"]["advice"]
+    assert doc["tables"][0]["unit"] == "sec/op"
+    assert doc["host"]["native_arch"] == "amd64"
+    run1 = doc["run_id"]
+    (tmp_path / "r1.json").write_text(r1.stdout)
+
+    r2 = cli("syscall", "--vs", "GOGC=50", "-n", "3", "--benchtime", "2x", "--benchfmt")
+    parsed = benchfmt.parse(r2.stdout)
+    assert not parsed.errors
+    assert {r.config_value("variant") for r in parsed.results} == {"native", "GOGC=50"}
+    assert {r.config_value("runner") for r in parsed.results} == {"native"}
+    assert {(r.config_value("goos"), r.config_value("goarch")) for r in parsed.results} == {
+        ("linux", "amd64")}
+    assert all(r.config_value("cpu") for r in parsed.results)
+    names = {r.name for r in parsed.results}
+    assert len(parsed.results) == 3 * 2 * len(names)
+
+    hist = json.loads(cli("history", "--json").stdout)
+    ids = [r["run_id"] for r in hist["runs"]]
+    assert run1 in ids and len(ids) >= 2
+    run2 = next(i for i in ids if i != run1)
+    assert store.load_run(run2, cli_home / "results.db").variants[1].name == "GOGC=50"
+
+    cmp = json.loads(cli("compare", run1, run2, "--json").stdout)
+    sec = next(t for t in cmp["tables"] if t["unit"] == "sec/op")
+    assert sec["columns"] == [run1, run2]
+    assert any(row["benchmark"].startswith("syscall/Getpid") for row in sec["rows"])
+    md = cli("compare", run1, run2, "--markdown").stdout
+    assert "| benchmark |" in md and "syscall/Getpid" in md
+    human = cli("compare", run1, run2).stdout
+    assert "syscall/Getpid" in human
+
+    cli("export", run1, "-o", str(tmp_path / "e1.json"))
+    exported = json.loads((tmp_path / "e1.json").read_text())
+    assert exported["schema"] == "goarchlab.bench.run/v1" and exported["run_id"] == run1
+    back = benchfmt.parse(cli("export", run1, "--benchfmt").stdout)
+    assert {r.config_value("runner") for r in back.results} == {"native", "qemu-aarch64"}
+
+    cli("export", run2, "-o", str(tmp_path / "e2.json"))
+    # merge reads exports and saved --json results alike
+    merged = json.loads(cli("merge", str(tmp_path / "r1.json"), str(tmp_path / "e2.json"),
+                            "--json").stdout)
+    assert len(merged["variants"]) == 4  # both inputs' variants, kept apart by prefix
+    assert len({v["name"] for v in merged["variants"]}) == 4
+    again = cli("merge", str(tmp_path / "r1.json"), str(tmp_path / "e1.json"), check_rc=2)
+    assert "again" in again.stderr
+
+
+def test_fail_on_regression_exits_1(cli):
+    r = cli("startup", "-n", "4", "--fail-on-regression", check_rc=1)
+    assert "regression" in r.stderr
+    assert "startup/ExecToMain" in r.stdout
+
+
+def test_bad_input_one_clear_error(cli):
+    r = cli("nope", check_rc=2)
+    assert "unknown suite 'nope'" in r.stderr and "known suites: cpu" in r.stderr
+    r = cli("syscall", "--vs", "banana", check_rc=2)
+    assert "unknown variant 'banana'" in r.stderr
+    r = cli("syscall", "--vs", "windows/amd64", check_rc=2)
+    assert "no way to run windows/amd64" in r.stderr
+    r = cli("export", "20990101T000000Z-deadbeef", check_rc=2)
+    assert "error:" in r.stderr
+    r = cli("compare", "onlyone", check_rc=2)
+    assert "needs two run ids" in r.stderr
+
+
+def test_two_runs_at_once_share_the_store(cli, go_env, cli_home, tmp_path):
+    env = dict(go_env, GOARCHLAB_HOME=str(cli_home))
+    argv = [sys.executable, "-m", "goarchlab", "bench", "syscall", "--vs", "GOGC=50", "-n", "3",
+            "--benchtime", "2x", "--json"]
+    procs = [subprocess.Popen(argv, env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1][-500:] for o in outs]
+    ids = [json.loads(o[0])["run_id"] for o in outs]
+    for i in ids:
+        rec = store.load_run(i, cli_home / "results.db")
+        assert rec.complete and len(rec.samples) > 0
+    hist = json.loads(cli("history", "--json").stdout)
+    assert set(ids) <= {r["run_id"] for r in hist["runs"]}
