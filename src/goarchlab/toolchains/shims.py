@@ -1,12 +1,17 @@
 """The ``go`` and ``gofmt`` shims in GOARCHLAB_HOME/shims, and ``shell-init``.
 
 The shim is a small Go program (``shim/main.go``) built once per home with an
-installed toolchain. Measured on this project's CI machine, a POSIX sh shim
-that reads the same files costs 2-4 ms with dash but more with bash (macOS
-/bin/sh), and a Python shim ~20 ms of interpreter start; the compiled shim
-costs about 1 ms (bench/shim_overhead.py). Before any toolchain exists, the
-shims are two-line sh scripts that hand over to ``goarchlab toolchain exec``
-(which installs one), and the first install replaces them with the compiled one.
+installed toolchain, so it needs nothing a Go developer might lack (no C
+compiler, no particular shell). Measured on the 2-core CI machine while other
+jobs ran (load 11-15): ``python3 -c pass`` alone takes 20-145 ms, so a Python
+shim is out; dash's ``read`` loop reads byte by byte and spends 3-5 ms on a
+4.6 KB go.mod before doing anything, so a POSIX sh shim misses the 5 ms goal
+for real modules; the compiled Go shim adds 1.4-5 ms (its runtime start and
+the exec from a multi-threaded process; bench/shim_overhead.py). A C shim
+would add ~0.5 ms but needs a C compiler on every machine.
+Before any toolchain exists, the shims are two-line sh scripts that hand over
+to ``goarchlab toolchain exec`` (which installs one), and the first install
+replaces them with the compiled shim.
 """
 
 from __future__ import annotations
