@@ -1,0 +1,127 @@
+"""How close ``goarchlab xbuild`` gets to ideal parallelism over the first-class ports.
+
+Measured in one run, on a warm GOCACHE (one untimed xbuild first):
+
+* single:  each first-class target built alone with ``go build`` (same flags),
+           summed over the eight targets;
+* ideal:   single / cores, the best any scheduler could do on this machine;
+* loop:    a sequential shell loop of ``GOOS=.. GOARCH=.. go build`` (what teams hand-roll);
+* xbuild:  ``goarchlab xbuild --first-class`` as a user runs it (a new Python process,
+           including target selection, cgo decisions, verification, hashing and manifest).
+
+Each figure is the median of ``--rounds`` rounds, rounds interleaved so drift
+hits all of them alike. Goal (issue 6): xbuild <= 1.15 x ideal, and xbuild < loop.
+
+    python bench/xbuild_parallel.py [--go 1.27.3] [--rounds 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from goarchlab import proc, toolchains
+from goarchlab.gocmd.distlist import dist_list
+
+# A small server: net/http and encoding/json make the link step realistic.
+MAIN = """
+package main
+
+import (
+    "encoding/json"
+    "fmt"
+    "net/http"
+    "os"
+)
+
+var version = "dev"
+
+func main() {
+    http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+        _ = json.NewEncoder(w).Encode(map[string]string{"version": version})
+    })
+    if len(os.Args) > 1 {
+        fmt.Println(http.ListenAndServe(os.Args[1], nil))
+    }
+}
+"""
+FLAGS = ["-trimpath", "-ldflags", "-s -w -X main.version=1.0.0"]
+
+
+def _timed(argv, env, cwd, fresh: Path | None = None) -> float:
+    # cmd/go skips the link when the -o file is already up to date (its build ID
+    # matches), so every measured build writes into an emptied directory.
+    if fresh is not None:
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir(parents=True)
+    t0 = time.perf_counter()
+    r = proc.run(argv, env=env, timeout=1800, cwd=cwd)
+    dt = time.perf_counter() - t0
+    if not r.ok:
+        sys.exit(f"failed: {shlex.join(map(str, argv))}\n{r.stderr[-2000:]}")
+    return dt
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--go", default=None, help="Go version (default: the newest installed)")
+    ap.add_argument("--rounds", type=int, default=5)
+    args = ap.parse_args()
+    tc = toolchains.ensure(args.go or "latest", install_missing=True)
+    work = Path(tempfile.mkdtemp(prefix="xbuild-bench-"))
+    mod = work / "server"
+    mod.mkdir()
+    (mod / "go.mod").write_text("module example.com/server\n\ngo 1.22\n")
+    (mod / "main.go").write_text(textwrap.dedent(MAIN).lstrip())
+    env = toolchains.go_environ(tc, dict(os.environ))
+    targets = [d for d in dist_list(tc.go, env) if d.first_class]
+    cores = os.cpu_count() or 1
+    xb = [sys.executable, "-m", "goarchlab", "xbuild", "--first-class", "--trimpath",
+          "--ldflags", FLAGS[2], "--go", str(tc.version).removeprefix("go"), "--json",
+          "-o", str(work / "dist")]
+    print(f"warming the cache ({len(targets)} targets, {tc.version}) ...", file=sys.stderr)
+    _timed(xb, env, mod)
+    shutil.rmtree(work / "dist")
+    loop_script = "set -e\n" + "".join(
+        f"GOOS={d.goos} GOARCH={d.goarch} {shlex.quote(str(tc.go))} build "
+        f"{' '.join(shlex.quote(f) for f in FLAGS)} -o {work}/loop/s_{d.goos}_{d.goarch} .\n"
+        for d in targets)
+    single, loop, xbuild = [], [], []
+    for i in range(args.rounds):
+        s = 0.0
+        for d in targets:
+            s += _timed([str(tc.go), "build", *FLAGS, "-o", str(work / "one" / "s"), "."],
+                        {**env, "GOOS": d.goos, "GOARCH": d.goarch}, mod, work / "one")
+        single.append(s)
+        loop.append(_timed(["sh", "-c", loop_script], env, mod, work / "loop"))
+        xbuild.append(_timed(xb, env, mod, work / "dist"))
+        print(f"round {i + 1}: single-sum {s:.2f} s, loop {loop[-1]:.2f} s, "
+              f"xbuild {xbuild[-1]:.2f} s", file=sys.stderr)
+    med = statistics.median
+    ideal = med(single) / cores
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text()
+                .splitlines() if ln.startswith("model name")), platform.processor()) \
+        if Path("/proc/cpuinfo").exists() else platform.processor()
+    print(f"machine: {cores} cores, {cpu}, {platform.system()} {platform.release()}")
+    print(f"toolchain: {tc.version}; {len(targets)} first-class targets; {args.rounds} rounds "
+          "(medians)")
+    print(f"sum of single-target go build times: {med(single):.2f} s")
+    print(f"ideal parallel time (sum / {cores} cores): {ideal:.2f} s")
+    print(f"sequential shell loop of go build:   {med(loop):.2f} s")
+    print(f"goarchlab xbuild --first-class:       {med(xbuild):.2f} s")
+    print(f"xbuild / ideal = {med(xbuild) / ideal:.3f}  (goal <= 1.15)")
+    print(f"xbuild / loop  = {med(xbuild) / med(loop):.3f}  (goal < 1)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
