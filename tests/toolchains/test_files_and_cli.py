@@ -107,10 +107,15 @@ def test_shell_init_bash_puts_shims_first_once(home, cli, tmp_path):
     script.write_text(snippet + snippet + 'printf %s "$PATH"\n')
     out = proc.run(["bash", str(script)], env={"PATH": "/usr/bin:/bin"}, timeout=30).stdout
     assert out == f"{home / 'shims'}:/usr/bin:/bin"
+    # Already on PATH but behind another directory: moved to the front.
+    behind = f"/usr/bin:{home / 'shims'}:/bin"
+    out = proc.run(["bash", str(script)], env={"PATH": behind}, timeout=30).stdout
+    assert out == f"{home / 'shims'}:/usr/bin:/bin"
     # No toolchain yet: the shims are scripts that hand over to goarchlab.
     assert (home / "shims" / "go").read_text().startswith("#!/bin/sh\nexec ")
     fish = cli("shell-init", "fish").stdout
-    assert f"set -gx PATH '{home / 'shims'}' $PATH" in fish
+    q = f"'{home / 'shims'}'"
+    assert f"set -gx PATH {q} (string match -v -- {q} $PATH)" in fish
 
 
 def test_failed_shim_build_never_fails_the_install(home, tmp_path, mini_tar, go_caches):

@@ -160,19 +160,20 @@ def _write_scripts(store: Store, argv: list[str]) -> None:
 def shell_snippet(shell: str, shim_dir: Path) -> str:
     """The lines that put ``shim_dir`` first on PATH in ``shell`` (bash, zsh or fish).
 
-    Idempotent: evaluating it twice does not add the directory twice.
+    Idempotent, and it moves the directory to the front if it is already on
+    PATH further back (behind another go, say).
     """
     d = str(shim_dir)
+    head = "# goarchlab: the go/gofmt shims pick the Go version per directory\n"
     if shell in ("bash", "zsh"):
-        q = shlex.quote(d)
-        return (
-            f"# goarchlab: the go/gofmt shims pick the Go version per directory\n"
-            f'case ":$PATH:" in *:{q}:*) ;; *) export PATH={q}"${{PATH:+:$PATH}}" ;; esac\n'
+        return head + (
+            f"_goarchlab_d={shlex.quote(d)}\n"
+            '_goarchlab_p=":$PATH:"; _goarchlab_p="${_goarchlab_p//:"$_goarchlab_d":/:}"\n'
+            '_goarchlab_p="${_goarchlab_p#:}"; _goarchlab_p="${_goarchlab_p%:}"\n'
+            'export PATH="$_goarchlab_d${_goarchlab_p:+:$_goarchlab_p}"\n'
+            "unset _goarchlab_d _goarchlab_p\n"
         )
     if shell == "fish":
         fq = "'" + d.replace("\\", "\\\\").replace("'", "\\'") + "'"
-        return (
-            "# goarchlab: the go/gofmt shims pick the Go version per directory\n"
-            f"contains -- {fq} $PATH; or set -gx PATH {fq} $PATH\n"
-        )
+        return head + f"set -gx PATH {fq} (string match -v -- {fq} $PATH)\n"
     raise UsageError(f"unknown shell {shell!r}", f"choose one of {', '.join(SHELLS)}")
