@@ -13,6 +13,20 @@ import pytest
 from goarchlab.bench import benchfmt, store
 
 QEMU = Path("/usr/bin/qemu-aarch64")
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def validate(doc: dict, definition: str | None = None) -> None:
+    """Check ``doc`` against docs/bench.schema.json (which refers to bench-run.schema.json)."""
+    import jsonschema
+    from referencing import Registry, Resource
+
+    schema = json.loads((DOCS / "bench.schema.json").read_text())
+    run = json.loads((DOCS / "bench-run.schema.json").read_text())
+    registry = Registry().with_resource(run["$id"], Resource.from_contents(run))
+    if definition:
+        schema = {**schema["$defs"][definition], "$id": schema["$id"]}
+    jsonschema.validate(doc, schema, registry=registry)
 pytestmark = pytest.mark.skipif(not QEMU.exists(), reason="needs qemu-aarch64 (qemu-user)")
 
 
@@ -42,6 +56,7 @@ def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path)
     r1 = cli("startup", "syscall", "-n", "3", "--benchtime", "2x", "--json")
     doc = json.loads(r1.stdout)
     assert doc["schema"] == "goarchlab.bench/v1" and doc["complete"] is True
+    validate(doc)
     assert [v["name"] for v in doc["variants"]] == ["native", "qemu-arm64"]
     assert doc["variants"][1]["runner"] == "qemu-aarch64"
     getpid = [s for s in doc["samples"] if s["benchmark"].startswith("syscall/Getpid")]
@@ -66,12 +81,14 @@ def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path)
     assert len(parsed.results) == 3 * 2 * len(names)
 
     hist = json.loads(cli("history", "--json").stdout)
+    validate(hist, "history")
     ids = [r["run_id"] for r in hist["runs"]]
     assert run1 in ids and len(ids) >= 2
     run2 = next(i for i in ids if i != run1)
     assert store.load_run(run2, cli_home / "results.db").variants[1].name == "GOGC=50"
 
     cmp = json.loads(cli("compare", run1, run2, "--json").stdout)
+    validate(cmp)
     sec = next(t for t in cmp["tables"] if t["unit"] == "sec/op")
     assert sec["columns"] == [run1, run2]
     assert any(row["benchmark"].startswith("syscall/Getpid") for row in sec["rows"])
