@@ -6,7 +6,9 @@ import csv
 import io
 import json
 import sys
+from pathlib import Path
 
+import jsonschema
 import pytest
 
 from goarchlab import proc
@@ -29,7 +31,8 @@ def test_matrix_catches_the_arm64_only_failure_under_emulation(two_versions):
     r = two_versions
     assert r.returncode == 1, r.stderr
     data = json.loads(r.stdout)
-    assert data["schema"] == "goarchlab.matrix/v1"
+    jsonschema.validate(data, json.loads(
+        (Path(__file__).parents[2] / "docs" / "matrix.schema.json").read_text()))
     assert data["go_versions"] == ["go1.22.10", "go1.27.3"]
     assert data["test_args"] == ["-run", ".", "./..."]
     cells = {(c["go"], c["target"], c["step"]): c for c in data["cells"]}
@@ -130,3 +133,12 @@ def test_first_failure_names_the_subtest():
     ])
     assert first_failure(events) == "TestA/sub (p): a_test.go:7: boom"
     assert first_failure('{"Action": "pass", "Package": "p"}') is None
+
+
+def test_explicit_qemu_runner_goes_through_go_test_exec(archcheck, menv):
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.27.3", "--targets",
+                  "linux/arm64", "--runner", "/usr/bin/qemu-aarch64", "--json", "--", "-run",
+                  "TestWordBits", "."], env=menv, timeout=600, cwd=archcheck)
+    assert r.returncode == 0, r.stdout + r.stderr
+    test = [c for c in json.loads(r.stdout)["cells"] if c["step"] == "test"][0]
+    assert (test["status"], test["runner"]) == ("pass", "qemu-aarch64")

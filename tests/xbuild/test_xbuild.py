@@ -8,6 +8,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from goarchlab import proc
@@ -19,6 +20,7 @@ from goarchlab.xbuild.plan import exec_name, select_targets
 
 FIRST_CLASS = ["darwin/amd64", "darwin/arm64", "linux/386", "linux/amd64", "linux/arm",
                "linux/arm64", "windows/386", "windows/amd64"]
+SCHEMA = json.loads((Path(__file__).parents[2] / "docs" / "xbuild.schema.json").read_text())
 FORMAT = {"darwin": "macho", "linux": "elf", "windows": "pe"}
 LDFLAGS = "-s -w -X main.version=1.2.3-xb -X example.com/nowhere.version=QQQ777"
 
@@ -103,7 +105,7 @@ def test_sha256sums_and_manifest(uuid_build):
                      timeout=60, cwd=out)
         assert r.ok, r.stdout + r.stderr
     man = json.loads((out / "manifest.json").read_text())
-    assert man["schema"] == "goarchlab.xbuild.manifest/v1"
+    jsonschema.validate(man, {**SCHEMA["$defs"]["manifest"], "$defs": SCHEMA["$defs"]})
     assert sorted(a["target"] for a in man["artifacts"]) == FIRST_CLASS
     assert man["problems"] == []
     # Nothing but the artifacts and the two files: the staging directory is gone.
@@ -122,7 +124,7 @@ def test_broken_package_shows_compiler_error_per_target(tmp_path, xenv, module_w
                  env=xenv, timeout=600, cwd=mod)
     assert r.returncode == 1, r.stderr
     data = json.loads(r.stdout)
-    assert data["schema"] == "goarchlab.xbuild/v1"
+    jsonschema.validate(data, SCHEMA)
     by = {t["target"]: t for t in data["targets"]}
     assert by["linux/amd64"]["status"] == "ok"
     arm = by["linux/arm64"]
