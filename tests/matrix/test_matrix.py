@@ -140,5 +140,5 @@ def test_explicit_qemu_runner_goes_through_go_test_exec(archcheck, menv):
                   "linux/arm64", "--runner", "/usr/bin/qemu-aarch64", "--json", "--", "-run",
                   "TestWordBits", "."], env=menv, timeout=600, cwd=archcheck)
     assert r.returncode == 0, r.stdout + r.stderr
-    test = [c for c in json.loads(r.stdout)["cells"] if c["step"] == "test"][0]
+    test = next(c for c in json.loads(r.stdout)["cells"] if c["step"] == "test")
     assert (test["status"], test["runner"]) == ("pass", "qemu-aarch64")
