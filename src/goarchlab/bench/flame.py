@@ -1,0 +1,104 @@
+"""Flame graphs from pprof profiles: folded stacks, trees, and a differential tree.
+
+A folded stack is Brendan Gregg's format: frames root-first joined by ``;`` and
+a value. The trees are the JSON shape d3-flame-graph draws (``name``,
+``value``, ``children``; a differential tree adds ``delta``).
+
+Differential method: the baseline's values are scaled to the new profile's
+total first (so a profile that simply ran longer is not "hotter"), then each
+node's ``delta`` is its own new value minus its scaled baseline value, in the
+profile's unit; d3-flame-graph sums children's deltas into their parents.
+Frames only in the baseline appear with value 0 (kept visible with a small
+minimum width by the report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from goarchlab.bench.pprof import Profile
+
+Folded = dict[tuple[str, ...], int]
+
+
+def folded(profile: Profile, sample_type: str = "") -> Folded:
+    """Root-first stacks -> summed values of ``sample_type`` (default: the last type,
+    pprof's default: ``cpu`` for CPU profiles, ``inuse_space`` for heap)."""
+    idx = profile.index_of(sample_type) if sample_type else len(profile.sample_types) - 1
+    out: Folded = {}
+    for s in profile.samples:
+        if idx < len(s.values) and s.values[idx]:
+            key = tuple(reversed(s.stack))
+            out[key] = out.get(key, 0) + s.values[idx]
+    return out
+
+
+def folded_text(stacks: Mapping[tuple[str, ...], int]) -> str:
+    """The folded-stacks text (one ``a;b;c 123`` line per stack, sorted)."""
+    return "".join(f"{';'.join(k)} {v}\n" for k, v in sorted(stacks.items()))
+
+
+def tree(stacks: Mapping[tuple[str, ...], float], root: str = "all") -> dict[str, Any]:
+    """The d3-flame-graph tree of folded stacks; each node's value is inclusive."""
+    top: dict[str, Any] = {"name": root, "value": 0, "children": {}}
+    for stack, v in stacks.items():
+        node = top
+        node["value"] += v
+        for frame in stack:
+            node = node["children"].setdefault(frame, {"name": frame, "value": 0,
+                                                       "children": {}})
+            node["value"] += v
+    return _listify(top)
+
+
+def _listify(node: dict[str, Any]) -> dict[str, Any]:
+    kids = [_listify(c) for c in node["children"].values()]
+    kids.sort(key=lambda c: -c["value"])
+    out = {"name": node["name"], "value": node["value"], "children": kids}
+    if "delta" in node:
+        out["delta"] = node["delta"]
+    return out
+
+
+def diff_tree(base: Mapping[tuple[str, ...], int], new: Mapping[tuple[str, ...], int],
+              root: str = "all") -> dict[str, Any]:
+    """A differential tree: ``new``'s values; ``delta`` = own new value minus own scaled
+    baseline value per node (see the module docstring)."""
+    tb, tn = sum(base.values()), sum(new.values())
+    scale = tn / tb if tb else 0.0
+    top: dict[str, Any] = {"name": root, "value": 0, "children": {}, "delta": 0.0}
+
+    def walk(stack: tuple[str, ...]) -> dict[str, Any]:
+        node = top
+        for frame in stack:
+            node = node["children"].setdefault(
+                frame, {"name": frame, "value": 0, "children": {}, "delta": 0.0})
+        return node
+
+    for stack, v in new.items():
+        node = top
+        node["value"] += v
+        for frame in stack:
+            node = node["children"].setdefault(
+                frame, {"name": frame, "value": 0, "children": {}, "delta": 0.0})
+            node["value"] += v
+        node["delta"] += v
+    for stack, v in base.items():
+        walk(stack)["delta"] -= v * scale
+    return _listify(top)
+
+
+def top_functions(stacks: Mapping[tuple[str, ...], int], n: int = 15
+                  ) -> list[tuple[str, int, int]]:
+    """(function, flat, cumulative) of the ``n`` functions with the most flat value,
+    as ``go tool pprof -top`` lists them (recursion counted once per stack)."""
+    flat: dict[str, int] = {}
+    cum: dict[str, int] = {}
+    for stack, v in stacks.items():
+        if stack:
+            flat[stack[-1]] = flat.get(stack[-1], 0) + v
+        for f in set(stack):
+            cum[f] = cum.get(f, 0) + v
+    rows = sorted(flat.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
+    return [(f, v, cum[f]) for f, v in rows]

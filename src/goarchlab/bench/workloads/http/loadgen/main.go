@@ -1,0 +1,410 @@
+// Command loadgen is goarchlab's HTTP/1.1 load generator.
+//
+// Why goarchlab has its own (DESIGN.md principle 4): the benchmark needs a
+// generator that (1) builds from the Go toolchain goarchlab already installs,
+// so it exists on every machine (wrk and oha are optional), (2) has an
+// open-loop mode that measures latency from each request's intended send
+// time, so a stalled server is not hidden by coordinated omission (wrk
+// measures from the actual send), and (3) reports in one JSON document.
+// Where wrk or oha are installed, goarchlab can run them instead.
+//
+// Efficiency: each connection is one goroutine writing a pre-built request
+// and parsing the response with a minimal HTTP/1.1 reader (status line,
+// Content-Length or chunked body) over a bufio.Reader, instead of net/http's
+// client (header maps, per-request allocation). Nothing is allocated per
+// request; latency goes into a per-connection histogram (hist.go), merged at
+// the end.
+//
+// Modes: closed loop (default): C connections each send their next request
+// as soon as the previous answer arrived, for D. Open loop (-rate R): each
+// connection sends on its own fixed schedule of R/C requests per second
+// (staggered across connections); a request's latency runs from its
+// scheduled time, so time spent waiting behind a slow answer counts.
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+type result struct {
+	Mode         string             `json:"mode"`
+	URL          string             `json:"url"`
+	Connections  int                `json:"connections"`
+	Rate         float64            `json:"rate"`
+	DurationS    float64            `json:"duration_s"`
+	Requests     uint64             `json:"requests"`
+	RPS          float64            `json:"rps"`
+	Errors       uint64             `json:"errors"`
+	Non2xx       uint64             `json:"non2xx"`
+	Status       map[string]uint64  `json:"status"`
+	ErrorKinds   map[string]uint64  `json:"error_kinds"`
+	LatencyUS    map[string]float64 `json:"latency_us"`
+	Percentiles  [][2]float64       `json:"percentiles"`
+	ServerGone   bool               `json:"server_gone"`
+	Late         uint64             `json:"late"`
+	Precision    string             `json:"precision"`
+	BytesRead    uint64             `json:"bytes_read"`
+}
+
+type worker struct {
+	h        *hist
+	status   [6]uint64 // 1xx..5xx by class, [0] other
+	codes    map[int]uint64
+	errs     map[string]uint64
+	nerr     uint64
+	late     uint64
+	lastDone time.Time
+	bytes    uint64
+}
+
+var lastOK atomic.Int64 // unix ns of the last good answer, for server-gone detection
+var gone atomic.Bool
+
+func main() {
+	target := flag.String("url", "", "http://127.0.0.1:PORT/path (loopback only)")
+	conns := flag.Int("c", 64, "connections")
+	dur := flag.Duration("d", 5*time.Second, "duration")
+	rate := flag.Float64("rate", 0, "open loop: requests per second in total (0: closed loop)")
+	method := flag.String("method", "GET", "GET or POST")
+	bodySize := flag.Int("body", 0, "request body bytes (POST)")
+	timeout := flag.Duration("timeout", 5*time.Second, "time an answer may take past the end")
+	flag.Parse()
+	res, err := run(*target, *conns, *dur, *rate, *method, *bodySize, *timeout)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
+		os.Exit(2)
+	}
+	out, _ := json.Marshal(res)
+	os.Stdout.Write(append(out, '\n'))
+}
+
+func run(target string, c int, d time.Duration, rate float64, method string, bodySize int,
+	timeout time.Duration) (*result, error) {
+	if !strings.HasPrefix(target, "http://") {
+		return nil, errors.New("-url must be http://HOST:PORT/PATH")
+	}
+	rest := strings.TrimPrefix(target, "http://")
+	slash := strings.IndexByte(rest, '/')
+	if slash < 0 {
+		rest += "/"
+		slash = len(rest) - 1
+	}
+	hostport, path := rest[:slash], rest[slash:]
+	host, _, err := net.SplitHostPort(hostport)
+	if err != nil {
+		return nil, err
+	}
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return nil, fmt.Errorf("refusing to load %s: loopback addresses only", host)
+	}
+	if c < 1 || d <= 0 || rate < 0 {
+		return nil, errors.New("need -c >= 1, -d > 0, -rate >= 0")
+	}
+	var req bytes.Buffer
+	fmt.Fprintf(&req, "%s %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: goarchlab-loadgen\r\n", method, path, hostport)
+	if bodySize > 0 || method == "POST" {
+		fmt.Fprintf(&req, "Content-Type: application/octet-stream\r\nContent-Length: %d\r\n\r\n", bodySize)
+		body := make([]byte, bodySize)
+		for i := range body {
+			body[i] = byte('a' + i%26)
+		}
+		req.Write(body)
+	} else {
+		req.WriteString("\r\n")
+	}
+	raw := req.Bytes()
+	start := time.Now()
+	end := start.Add(d)
+	lastOK.Store(start.UnixNano())
+	ws := make([]*worker, c)
+	var wg sync.WaitGroup
+	for i := range ws {
+		w := &worker{h: newHist(), codes: map[int]uint64{}, errs: map[string]uint64{}}
+		ws[i] = w
+		var sched func(k int) time.Time
+		if rate > 0 {
+			interval := time.Duration(float64(c) / rate * 1e9)
+			offset := time.Duration(float64(i) / rate * 1e9)
+			sched = func(k int) time.Time { return start.Add(offset + time.Duration(k)*interval) }
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w.loop(hostport, raw, end, timeout, sched)
+		}()
+	}
+	wg.Wait()
+	total := &worker{h: newHist(), codes: map[int]uint64{}, errs: map[string]uint64{}}
+	last := start
+	for _, w := range ws {
+		total.h.merge(w.h)
+		for k, v := range w.codes {
+			total.codes[k] += v
+		}
+		for k, v := range w.errs {
+			total.errs[k] += v
+		}
+		total.nerr += w.nerr
+		total.late += w.late
+		total.bytes += w.bytes
+		if w.lastDone.After(last) {
+			last = w.lastDone
+		}
+	}
+	elapsed := last.Sub(start).Seconds()
+	if elapsed < d.Seconds() && !gone.Load() {
+		elapsed = d.Seconds()
+	}
+	if elapsed <= 0 {
+		elapsed = d.Seconds()
+	}
+	r := &result{Mode: "closed", URL: target, Connections: c, Rate: rate, DurationS: elapsed,
+		Requests: total.h.total, Errors: total.nerr, Status: map[string]uint64{},
+		ErrorKinds: total.errs, LatencyUS: map[string]float64{}, ServerGone: gone.Load(),
+		Late: total.late, BytesRead: total.bytes,
+		Precision: "log-linear histogram, 128 buckets per power of two: quantiles within +0.78%, max exact"}
+	if rate > 0 {
+		r.Mode = "open"
+	}
+	r.RPS = float64(r.Requests) / elapsed
+	for code, n := range total.codes {
+		r.Status[strconv.Itoa(code)] = n
+		if code < 200 || code > 299 {
+			r.Non2xx += n
+		}
+	}
+	us := func(ns uint64) float64 { return float64(ns) / 1e3 }
+	if r.Requests > 0 {
+		for _, q := range []struct {
+			k string
+			q float64
+		}{{"p50", .5}, {"p90", .9}, {"p99", .99}, {"p99.9", .999}} {
+			r.LatencyUS[q.k] = us(total.h.quantile(q.q))
+		}
+		r.LatencyUS["max"] = us(total.h.max)
+		r.LatencyUS["min"] = us(total.h.min)
+		r.LatencyUS["mean"] = total.h.sum / float64(total.h.total) / 1e3
+		for _, q := range []float64{0, .1, .25, .5, .75, .9, .95, .99, .995, .999, .9999, 1} {
+			r.Percentiles = append(r.Percentiles, [2]float64{q * 100, us(total.h.quantile(q))})
+		}
+	}
+	return r, nil
+}
+
+type client struct {
+	c  net.Conn
+	br *bufio.Reader
+}
+
+func (w *worker) fail(kind string) {
+	w.nerr++
+	w.errs[kind]++
+}
+
+func errKind(err error) string {
+	var ne net.Error
+	switch {
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "eof"
+	case errors.As(err, &ne) && ne.Timeout():
+		return "timeout"
+	case strings.Contains(err.Error(), "refused"):
+		return "refused"
+	case strings.Contains(err.Error(), "reset"):
+		return "reset"
+	}
+	return "other"
+}
+
+func (w *worker) loop(hostport string, raw []byte, end time.Time, timeout time.Duration,
+	sched func(int) time.Time) {
+	var cl *client
+	defer func() {
+		if cl != nil {
+			cl.c.Close()
+		}
+	}()
+	for k := 0; ; k++ {
+		if gone.Load() {
+			return
+		}
+		var t0 time.Time
+		if sched != nil {
+			t0 = sched(k)
+			if !t0.Before(end) {
+				return
+			}
+			if wait := time.Until(t0); wait > 0 {
+				time.Sleep(wait)
+			} else if wait < -time.Millisecond {
+				w.late++
+			}
+		} else {
+			t0 = time.Now()
+			if !t0.Before(end) {
+				return
+			}
+		}
+		if cl == nil {
+			c, err := net.DialTimeout("tcp", hostport, timeout)
+			if err != nil {
+				w.fail(errKind(err))
+				if time.Now().UnixNano()-lastOK.Load() > int64(time.Second) {
+					gone.Store(true) // nothing answered for a second and we cannot connect
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
+			c.SetDeadline(end.Add(timeout))
+			cl = &client{c: c, br: bufio.NewReaderSize(c, 16<<10)}
+		}
+		if sched == nil {
+			t0 = time.Now()
+		}
+		code, n, keep, err := roundTrip(cl, raw)
+		now := time.Now()
+		if err != nil {
+			w.fail(errKind(err))
+			cl.c.Close()
+			cl = nil
+			continue
+		}
+		lat := now.Sub(t0)
+		if lat < 0 {
+			lat = 0
+		}
+		w.h.record(uint64(lat))
+		w.codes[code]++
+		w.bytes += uint64(n)
+		w.lastDone = now
+		if ns := now.UnixNano(); ns-lastOK.Load() > int64(100*time.Millisecond) {
+			lastOK.Store(ns) // rarely: a store per request would bounce the cache line
+		}
+		if !keep {
+			cl.c.Close()
+			cl = nil
+		}
+	}
+}
+
+// roundTrip writes one request and reads one response; it returns the status
+// code, the body length, whether the connection stays open, and an error.
+func roundTrip(cl *client, raw []byte) (int, int, bool, error) {
+	if _, err := cl.c.Write(raw); err != nil {
+		return 0, 0, false, err
+	}
+	line, err := cl.br.ReadSlice('\n')
+	if err != nil {
+		return 0, 0, false, err
+	}
+	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
+		return 0, 0, false, errors.New("malformed status line")
+	}
+	code := int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
+	keep := line[7] == '1'
+	length, chunked := -1, false
+	for {
+		h, err := cl.br.ReadSlice('\n')
+		if err != nil {
+			return 0, 0, false, err
+		}
+		if len(h) <= 2 {
+			break
+		}
+		colon := bytes.IndexByte(h, ':')
+		if colon < 0 {
+			continue
+		}
+		name, val := h[:colon], bytes.TrimSpace(h[colon+1:])
+		switch {
+		case asciiEq(name, "content-length"):
+			n, err := strconv.Atoi(string(val))
+			if err != nil {
+				return 0, 0, false, errors.New("bad Content-Length")
+			}
+			length = n
+		case asciiEq(name, "transfer-encoding"):
+			chunked = asciiEq(val, "chunked")
+		case asciiEq(name, "connection"):
+			if asciiEq(val, "close") {
+				keep = false
+			} else if asciiEq(val, "keep-alive") {
+				keep = true
+			}
+		}
+	}
+	switch {
+	case chunked:
+		n := 0
+		for {
+			sz, err := cl.br.ReadSlice('\n')
+			if err != nil {
+				return 0, 0, false, err
+			}
+			s := bytes.TrimSpace(sz)
+			if i := bytes.IndexByte(s, ';'); i >= 0 {
+				s = s[:i]
+			}
+			size, err := strconv.ParseInt(string(s), 16, 64)
+			if err != nil {
+				return 0, 0, false, errors.New("bad chunk size")
+			}
+			if size == 0 {
+				for { // trailers
+					t, err := cl.br.ReadSlice('\n')
+					if err != nil {
+						return 0, 0, false, err
+					}
+					if len(t) <= 2 {
+						return code, n, keep, nil
+					}
+				}
+			}
+			if _, err := cl.br.Discard(int(size) + 2); err != nil {
+				return 0, 0, false, err
+			}
+			n += int(size)
+		}
+	case length >= 0:
+		if _, err := cl.br.Discard(length); err != nil {
+			return 0, 0, false, err
+		}
+		return code, length, keep, nil
+	default: // body runs to the end of the connection
+		n, err := io.Copy(io.Discard, cl.br)
+		if err != nil {
+			return 0, 0, false, err
+		}
+		return code, int(n), false, nil
+	}
+}
+
+func asciiEq(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != s[i] {
+			return false
+		}
+	}
+	return true
+}
