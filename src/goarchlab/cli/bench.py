@@ -52,6 +52,8 @@ def register(subparsers) -> None:
     out.add_argument("--benchfmt", action="store_true",
                      help="print Go benchmark format (benchstat -col variant reads it)")
     out.add_argument("--markdown", action="store_true", help="print a Markdown report")
+    p.add_argument("--report", metavar="FILE", help="also write one self-contained HTML report "
+                   "(tables, charts, flame graphs of the http suite's profiles)")
     p.add_argument("--fail-on-regression", action="store_true",
                    help="exit 1 when a variant is significantly worse than the baseline")
     p.add_argument("--variant", help="compare: the variant to compare (default: the baseline)")
@@ -129,6 +131,10 @@ def _bench(args) -> int:
                          notes=(note,) if note else ())
     with render.progress("bench") as prog:
         result = engine.run(req, ctx, progress=prog)
+    from goarchlab.bench import html  # issue 5: keeps http profiles, writes --report
+
+    for line in html.after_run(ctx, result, args.report):
+        render.note(line)
     return _finish(args, result)
 
 
