@@ -19,8 +19,9 @@ def register(subparsers) -> None:
         "against goarchlab.toml at the module root (docs/goarchlab.toml.md). Exit 0 when "
         "no rule is broken, 1 on violations, 2 for an invalid policy, 3 when go fails.",
     )
-    p.add_argument("patterns", nargs="*", default=["./..."], metavar="PATTERN",
-                   help="packages whose imports are checked (default: ./...)")
+    p.add_argument("patterns", nargs="*", default=[], metavar="PATTERN",
+                   help="packages whose imports are checked (default: ./..., or every "
+                   "workspace module at a go.work root)")
     p.add_argument("--policy", type=Path, help="policy file (default: goarchlab.toml at the root)")
     p.add_argument("--offline", action="store_true",
                    help="GOPROXY=off: use only the module cache; skip retraction/deprecation")

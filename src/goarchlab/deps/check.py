@@ -25,11 +25,12 @@ from goarchlab.gocmd import golist, modgraph
 
 @dataclass(frozen=True)
 class Options:
-    """What to check: ``patterns`` for go list; ``policy_path`` (None: ``root/goarchlab.toml``
-    or an empty policy); ``offline``: GOPROXY=off and skip network checks; ``graph``:
-    also load ``go mod graph`` for drawing."""
+    """What to check: ``patterns`` for go list (empty: ``./...`` in a module, every
+    workspace module's ``path/...`` in a go.work root); ``policy_path`` (None:
+    ``root/goarchlab.toml`` or an empty policy); ``offline``: GOPROXY=off and skip
+    network checks; ``graph``: also load ``go mod graph`` for drawing."""
 
-    patterns: tuple[str, ...] = ("./...",)
+    patterns: tuple[str, ...] = ()
     policy_path: Path | None = None
     offline: bool = False
     graph: bool = False
@@ -76,8 +77,6 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
     ppath = opts.policy_path or policy_mod.find(root)
     pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
     go_s = 0.0
-    pkgs, dt = golist.list_deps(go, env, cwd, opts.patterns)
-    go_s += dt
     checks: list[Check] = []
     updates = (pol.retracted or pol.deprecated) and not opts.offline
     mods: list[modgraph.Module] | None = None
@@ -97,6 +96,9 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
     else:
         checks += [Check(r, "ran") for r in ("retracted", "deprecated") if getattr(pol, r)]
     main = [m for m in mods if m.main]
+    patterns = opts.patterns or _default_patterns(cwd, root, modfiles, main)
+    pkgs, dt = golist.list_deps(go, env, cwd, patterns)
+    go_s += dt
     modfiles += [Path(m.gomod) for m in main if m.gomod and Path(m.gomod) not in modfiles]
     g = Graph(root, pkgs, mods)
     errors = _load_errors(pkgs, g)
@@ -142,6 +144,17 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
         packages=len(pkgs), modules=len(mods), checks=tuple(checks),
         violations=tuple(viol), edges=edges,
         timing=Timing(go_s, time.perf_counter() - t0))
+
+
+def _default_patterns(cwd: Path, root: Path, modfiles: list[Path],
+                      main: list[modgraph.Module]) -> tuple[str, ...]:
+    """``./...``, except at a go.work root outside every module, where ``./...``
+    matches nothing and each workspace module is listed as ``path/...`` (the
+    ``work`` pattern would do, but only from Go 1.25 on)."""
+    if modfiles[0].name == "go.work" and cwd.resolve() == root.resolve() and \
+            not (root / "go.mod").is_file():
+        return tuple(f"{m.path}/..." for m in main)
+    return ("./...",)
 
 
 def _selected_edges(graph: modgraph.ModGraph, mods: list[modgraph.Module]):
