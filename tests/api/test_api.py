@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from goarchlab import proc
@@ -84,6 +85,8 @@ def test_interface_gains_a_method_is_incompatible(api_env, tmp_path):
     rc, rep, err = _api(d, api_env, "v1.4.0", "HEAD")
     assert rc == 1, err
     assert rep["schema"] == "goarchlab.api/v1" and rep["module"] == "example.com/shapes"
+    schema = Path(__file__).resolve().parents[2] / "docs" / "api.schema.json"
+    jsonschema.Draft202012Validator(json.loads(schema.read_text())).validate(rep)
     assert rep["incompatible"] == ["./shapes.Shape.Perimeter: added"]
     assert rep["required"] == "major" and rep["ok"] is False
     assert "new major version" in rep["reason"]

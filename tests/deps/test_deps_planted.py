@@ -11,6 +11,7 @@ import jsonschema
 from conftest import line_of
 
 SARIF_SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
+DEPS_SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "deps.schema.json"
 
 
 def _report(goarchlab, project, *args):
@@ -26,6 +27,7 @@ def test_every_rule_fires_once_at_its_line(goarchlab, planted):
     rc, rep = _report(goarchlab, planted)
     assert rc == 1
     assert rep["schema"] == "goarchlab.deps/v1"
+    jsonschema.Draft202012Validator(json.loads(DEPS_SCHEMA.read_text())).validate(rep)
     got = {(v["rule"], v["file"], v["line"]) for v in rep["violations"]}
     gomod = d / "go.mod"
     want = {
@@ -60,6 +62,7 @@ def test_every_rule_fires_once_at_its_line(goarchlab, planted):
 def test_clean_project_passes(goarchlab, clean):
     rc, rep = _report(goarchlab, clean)
     assert rc == 0 and rep["violations"] == []
+    jsonschema.Draft202012Validator(json.loads(DEPS_SCHEMA.read_text())).validate(rep)
     assert rep["packages"] > 3 and rep["main_modules"] == ["example.com/clean"]
 
 
