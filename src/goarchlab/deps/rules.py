@@ -209,8 +209,10 @@ class ModuleRules:
             yield Violation(
                 "go-max", "modules.go-max",
                 f"{m.path} says 'go {m.go_version}', above the cap {_bare(cap)}",
-                f"a Go {_bare(cap)} toolchain refuses to build it; the policy caps the go "
-                f"directive at {_bare(cap)} ({self.policy.path}:{self.policy.go_max_line})",
+                f"Go {_bare(cap)} would not build it itself (it stops with 'go.mod requires "
+                f"go >= {m.go_version}', or switches toolchains if GOTOOLCHAIN allows); the "
+                f"policy caps the go directive at {_bare(cap)} "
+                f"({self.policy.path}:{self.policy.go_max_line})",
                 self.g.rel(mf.path), mf.go_line, module=m.path)
 
     def retracted_deprecated(self) -> Iterable[Violation]:
