@@ -162,3 +162,13 @@ def test_old_toolchain_cannot_build_apidiff(tmp_path):
         tool.ensure_apidiff(Path("/nonexistent/go"), GoVersion.parse("1.22.10"), {}, tmp_path,
                             lambda m: None)
     assert "needs Go 1.26 or newer" in str(e.value)
+
+
+def test_real_module_through_the_go_proxy(api_env, tmp_path):
+    # github.com/spf13/cobra v1.7.0 -> v1.8.0 added API only: a minor step, taken.
+    rc, rep, err = _api(tmp_path, api_env, "github.com/spf13/cobra@v1.7.0",
+                        "github.com/spf13/cobra@v1.8.0")
+    assert rc == 0, err
+    assert rep["incompatible"] == []
+    assert "(*Command).MarkFlagsOneRequired: added" in rep["compatible"]
+    assert (rep["required"], rep["taken"]) == ("minor", "minor")
