@@ -55,7 +55,9 @@ def test_broken_go_mod(goarchlab, env, tmp_path):
                          "package b\n"})
     r = goarchlab(d, env, "deps")
     assert r.returncode == 3
-    assert r.stderr.startswith("error: go list failed in") and "go.mod:" in _err(r)
+    err = _err(r)
+    assert err.startswith("error: go list -m all failed in")
+    assert "errors parsing go.mod: " in err and "go.mod:4" in err
     assert "Traceback" not in _err(r)
 
 

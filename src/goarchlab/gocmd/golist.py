@@ -84,11 +84,15 @@ def _package(o: dict) -> Package:
 
 
 def first_error_line(text: str) -> str:
-    """The first non-empty line of a go command's stderr, at most 300 characters."""
-    for line in text.splitlines():
-        if line.strip():
-            return line.strip()[:300]
-    return "no output"
+    """The first non-empty line of a go command's stderr, at most 300 characters;
+    a line ending in ':' ("go: errors parsing go.mod:") is joined to the next."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    if not lines:
+        return "no output"
+    first = lines[0]
+    if first.endswith(":") and len(lines) > 1:
+        first = f"{first} {lines[1]}"
+    return first[:300]
 
 
 def list_deps(
