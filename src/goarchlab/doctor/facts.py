@@ -234,7 +234,7 @@ def _toolchain(ctx: Context) -> ToolchainFacts:
     if env and env.get("GOROOT"):
         name = env.get("GOVERSION", "")
         root = Path(env["GOROOT"])
-        vfile = _read_version_file(root)
+        vfile = read_version_file(root)
         # GOVERSION is the go binary's own version; with GOROOT pointing elsewhere
         # the standard library (and its GODEBUG table) is the GOROOT's.
         if vfile and vfile != name:
@@ -244,11 +244,11 @@ def _toolchain(ctx: Context) -> ToolchainFacts:
     root = ident.goroot
     if root is None:
         raise CheckSkipped(f"cannot tell the GOROOT of {ident.go.path} (see path.go)")
-    name = _read_version_file(root) or ident.version or ""
+    name = read_version_file(root) or ident.version or ""
     return ToolchainFacts(root, GoVersion.try_parse(name), name)
 
 
-def _read_version_file(root: Path) -> str | None:
+def read_version_file(root: Path) -> str | None:
     """The first line of ``$GOROOT/VERSION`` (``go1.27.3``), or None."""
     try:
         first = (root / "VERSION").read_text(errors="replace").splitlines()
@@ -256,8 +256,6 @@ def _read_version_file(root: Path) -> str | None:
         return None
     return first[0].strip() if first else None
 
-
-read_version_file = _read_version_file
 
 
 # --- where go command variables come from ------------------------------------
