@@ -156,3 +156,36 @@ def test_translated_python_on_recorded_macs(recording, tmp_path) -> None:
     else:
         assert warn == []
     assert rep.host is not None and rep.host.native_arch == "arm64"
+
+
+def test_env_file_parser_agrees_with_go(go_new, go_env, tmp_path) -> None:
+    """parse_env_file against the real go command on generated go env files."""
+    import json
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from goarchlab import proc
+
+    keys = ["GOPRIVATE", "GOINSECURE", "GOFLAGS", "goprivate", "#GOPRIVATE", " GOPRIVATE"]
+    value = st.text(alphabet="ab=/ .*,-#'\"", max_size=12)
+    line = st.one_of(st.tuples(st.sampled_from(keys), st.sampled_from(["=", ""]), value)
+                     .map("".join), st.just(""), st.just("# comment"))
+    env_file = tmp_path / "goenv"
+
+    @settings(max_examples=25, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.lists(line, max_size=6))
+    def agree(lines: list[str]) -> None:
+        text = "\n".join(lines)
+        env_file.write_text(text)
+        env = {k: v for k, v in go_env.items() if k != "GOFLAGS"}
+        r = proc.run([str(go_new.go), "env", "-json", "GOPRIVATE", "GOINSECURE", "GOFLAGS"],
+                     env={**env, "GOENV": str(env_file)}, timeout=60)
+        assert r.ok, r.stderr
+        got = json.loads(r.stdout)
+        mine = parse_env_file(text)
+        for k in ("GOPRIVATE", "GOINSECURE", "GOFLAGS"):
+            assert got[k] == mine.get(k, ""), (k, text)
+
+    agree()
