@@ -55,6 +55,9 @@ def main() -> None:
         if tr.geomean and "cpu" in {s.suite for s in tr.suites}:
             g = tr.geomean
             print(f"{'geomean':10} {g.ratio:9.2f}x {g.lo:7.2f}–{g.hi:<8.2f} {g.benchmarks:11d}")
+        for st in res.statuses:
+            if st.status == "skipped":
+                print(f"{st.suite:10} skipped for {st.variant}: {st.reason}")
         if tr.startup_ms:
             print(f"start-up (exec to main): {tr.startup_ms[0]:.2f} ms native, "
                   f"{tr.startup_ms[1]:.2f} ms translated")

@@ -58,7 +58,8 @@ def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path)
     assert doc["schema"] == "goarchlab.bench/v1" and doc["complete"] is True
     validate(doc)
     assert [v["name"] for v in doc["variants"]] == ["native", "qemu-arm64"]
-    assert doc["variants"][1]["runner"] == "qemu-aarch64"
+    assert doc["variants"][1]["runner"] in ("qemu-aarch64", "qemu-aarch64 (binfmt)")
+    qemu = doc["variants"][1]["runner"]
     getpid = [s for s in doc["samples"] if s["benchmark"].startswith("syscall/Getpid")]
     assert {s["variant"] for s in getpid} == {"native", "qemu-arm64"}
     assert all(len(s["values"]) == 3 for s in getpid)
@@ -101,7 +102,7 @@ def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path)
     exported = json.loads((tmp_path / "e1.json").read_text())
     assert exported["schema"] == "goarchlab.bench.run/v1" and exported["run_id"] == run1
     back = benchfmt.parse(cli("export", run1, "--benchfmt").stdout)
-    assert {r.config_value("runner") for r in back.results} == {"native", "qemu-aarch64"}
+    assert {r.config_value("runner") for r in back.results} == {"native", qemu}
 
     cli("export", run2, "-o", str(tmp_path / "e2.json"))
     # merge reads exports and saved --json results alike
@@ -146,3 +147,48 @@ def test_two_runs_at_once_share_the_store(cli, go_env, cli_home, tmp_path):
         assert rec.complete and len(rec.samples) > 0
     hist = json.loads(cli("history", "--json").stdout)
     assert set(ids) <= {r["run_id"] for r in hist["runs"]}
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split(") ", 1)[1].startswith("Z")
+    except FileNotFoundError:
+        return True
+
+
+def test_ctrl_c_keeps_finished_samples_and_leaves_no_process(go_env, cli_home, tmp_path):
+    import shutil
+    import signal
+    import time
+
+    mod = tmp_path / "flaky"
+    shutil.copytree(Path(__file__).parent / "testdata" / "flaky", mod)
+    pids = tmp_path / "pids"
+    # Processes: warm-up native, warm-up GOGC=100, run 1 of each, then run 2 hangs.
+    # CGO_ENABLED=0: the session's GOCACHE then already holds the standard library.
+    env = dict(go_env, GOARCHLAB_HOME=str(cli_home), CGO_ENABLED="0",
+               FLAKY_COUNTER=str(tmp_path / "n"), FLAKY_AT="5", FLAKY_MODE="hang",
+               FLAKY_PIDS=str(pids))
+    p = subprocess.Popen([sys.executable, "-m", "goarchlab", "bench", ".", "--vs", "GOGC=100",
+                          "-n", "3", "--benchtime", "5x"], env=env, cwd=mod,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 300
+    while not pids.exists() and p.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert pids.exists(), p.communicate()[1][-2000:]
+    time.sleep(0.3)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=60)
+    assert p.returncode == 130, err
+    assert "Traceback" not in err
+    assert "interrupted; " in err and "stored as partial run" in err
+    run_id = err.split("partial run ")[1].split()[0]
+    rec = store.load_run(run_id, cli_home / "results.db")
+    assert not rec.complete
+    assert sorted(len(s.values) for s in rec.samples if s.unit == "ns/op") == [1, 1]
+    children = [int(x) for x in pids.read_text().split()]
+    end = time.monotonic() + 5
+    while not all(_gone(c) for c in children) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert all(_gone(c) for c in children), "a benchmark process outlived Ctrl-C"

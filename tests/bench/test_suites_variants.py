@@ -4,6 +4,7 @@ variant, and the user-package path (go test -c per variant, run under the runner
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,9 @@ def test_vs_syntax_toolchain_env_flags_target_and_combinations():
     combo = variants.apply(base, "linux/arm64+GOGC=50", h)
     assert combo.runner.kind == "qemu" and dict(combo.variant.env) == {"GOGC": "50"}
     assert combo.name == "linux/arm64+GOGC=50"
+    custom = variants.apply(base, f"linux/arm64+runner={sys.executable} -X", h)
+    assert (custom.runner.kind, custom.runner.command) == ("custom", (sys.executable, "-X"))
+    assert custom.variant.runner == f"{sys.executable} -X"
     # A build-flag value keeps its '+' and spaces.
     x = variants.apply(base, "GOGC=off+ldflags=-X main.v=1+2", h)
     assert x.variant.build_flags == ("-ldflags=-X main.v=1+2",)
@@ -55,7 +59,9 @@ def test_vs_bad_input_is_a_usage_error():
     with pytest.raises(UsageError, match="unknown variant 'banana'"):
         variants.apply(base, "banana", h)
     with pytest.raises(UsageError, match="not a target"):
-        variants.apply(base, "linux/arm64/v8/x", h)
+        variants.apply(base, "linux/Arm64", h)
+    with pytest.raises(UsageError, match="v7"):
+        variants.apply(base, "linux/amd64/v7", h)
     with pytest.raises(UsageError, match="no way to run linux/riscv64") as e:
         variants.apply(base, "linux/riscv64", h)
     assert "apt-get install qemu-user" in e.value.hint
@@ -75,7 +81,7 @@ def test_default_pair_per_host_and_without_translator():
     assert "no translator for linux/arm64" in note and "apt-get install qemu-user" in note
     mac = _host([ROSETTA], "darwin", "arm64")
     plans, note = variants.default_plans(mac)
-    assert [(p.name, p.variant.target, p.runner.prefix) for p in plans] == [
+    assert [(p.name, p.variant.target, p.runner.command) for p in plans] == [
         ("native", "darwin/arm64", ()), ("rosetta-amd64", "darwin/amd64", ("arch", "-x86_64"))]
     plans, note = variants.default_plans(_host((), "darwin", "arm64"))
     assert len(plans) == 1 and "softwareupdate --install-rosetta" in note
@@ -83,7 +89,9 @@ def test_default_pair_per_host_and_without_translator():
                                   "/proc/sys/fs/binfmt_misc/qemu-x86_64")], "linux", "arm64")
     plans, _ = variants.default_plans(arm_linux)
     assert plans[1].variant.target == "linux/amd64" and plans[1].runner.kind == "binfmt"
-    assert plans[1].runner.prefix == ()  # the kernel applies the handler on exec
+    assert plans[1].runner.command == ()  # the kernel applies the handler on exec
+    assert plans[1].name == "qemu-amd64"
+    assert plans[1].variant.runner == "qemu-x86_64 (binfmt)"
 
 
 def test_toolchain_variant_builds_with_that_go(bench_ctx, tmp_path, go_old):
@@ -159,7 +167,9 @@ def make_codec_module(root: Path) -> Path:
 @pytest.mark.skipif(not QEMU.exists(), reason="needs qemu-aarch64 (apt-get install qemu-user)")
 def test_user_package_benchmarks_per_variant(bench_ctx, tmp_path):
     mod = make_codec_module(tmp_path / "app")
-    ctx = dataclasses.replace(bench_ctx, cwd=mod, bench="Encode", benchtime="3x", _memo={})
+    # CGO_ENABLED=0: the session's GOCACHE then already holds the standard library.
+    ctx = dataclasses.replace(bench_ctx, cwd=mod, bench="Encode", benchtime="3x", _memo={},
+                              env={**bench_ctx.env, "CGO_ENABLED": "0"})
     plans, _ = variants.default_plans(ctx.host)
     req = engine.Request(("./internal/codec",), tuple(plans), runs=2, warmup=1)
     res = engine.run(req, ctx, store_path=tmp_path / "r.db")
@@ -175,7 +185,8 @@ def test_user_package_benchmarks_per_variant(bench_ctx, tmp_path):
 
 def test_user_package_without_benchmarks_is_a_clear_error(bench_ctx, tmp_path):
     mod = make_codec_module(tmp_path / "app")
-    ctx = dataclasses.replace(bench_ctx, cwd=mod, bench="NoSuchBench", _memo={})
+    ctx = dataclasses.replace(bench_ctx, cwd=mod, bench="NoSuchBench", _memo={},
+                              env={**bench_ctx.env, "CGO_ENABLED": "0"})
     req = engine.Request(("./internal/codec",), (variants.base_plan(ctx.host),), runs=2)
     res = engine.run(req, ctx, store_path=tmp_path / "r.db")
     assert "printed no benchmark results" in res.error

@@ -20,8 +20,8 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.bench import benchfmt
-from goarchlab.bench.hostfacts import Runner
 from goarchlab.errors import GoarchlabError
+from goarchlab.targets import Runner
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class GoBenchJob:
 
     def argv(self) -> list[str]:
         """The argv the job runs."""
-        return self.runner.argv(self.binary, self.args)
+        return self.runner.argv(self.binary, *self.args)
 
     def run(self, *, first: bool = False) -> list[Measurement]:
         """Run once; raise WorkloadFailed on a non-zero exit or no results."""
@@ -181,7 +181,7 @@ class BuildJob:
         if self.cold:
             tmp_cache = Path(tempfile.mkdtemp(prefix="goarchlab-gocache-"))
             env["GOCACHE"] = str(tmp_cache)
-        argv = self.runner.argv(self.go, ["build", "-o", str(exe), *self.flags, self.package])
+        argv = self.runner.argv(self.go, "build", "-o", str(exe), *self.flags, self.package)
         try:
             r = proc.run(argv, env=env, timeout=self.timeout, cwd=self.module_dir)
             if not r.ok:

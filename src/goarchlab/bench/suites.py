@@ -184,7 +184,7 @@ def list_names(suite: str, binary: Path, plan: Plan, ctx: Context) -> list[str]:
     """The benchmark names a workload binary has (``-list``), memoised per suite."""
     key = ("list", suite)
     if key not in ctx._memo:
-        r = proc.run(plan.runner.argv(binary, ["-list"]), env=ctx.run_env(plan), timeout=120)
+        r = proc.run(plan.runner.argv(binary, "-list"), env=ctx.run_env(plan), timeout=120)
         if not r.ok:
             raise GoarchlabError(f"the {suite} workload does not run under {plan.name} "
                                  f"(exit {r.returncode}): {r.stderr.strip()[:200]}",

@@ -73,6 +73,16 @@ def prepare_package(pattern: str, plan: Plan, ctx: Context, *, timeout: float = 
     elif (plan.goos, plan.goarch) == (ctx.host.os, ctx.host.native_arch):
         env.pop("CGO_ENABLED", None)
     env.update((k, v) for k, v in plan.variant.env if k == "CGO_ENABLED")
+    args = ("-test.run", "^$", "-test.bench", ctx.bench, "-test.count", "1",
+            "-test.benchtime", ctx.benchtime, "-test.benchmem")
+    # Variants that differ only at run time (GOGC=50) share one test binary.
+    key = ("pkgtest", pattern, str(tc.goroot), tuple(sorted(env.items())),
+           plan.variant.build_flags)
+    if key in ctx._memo:
+        exe, tmp = ctx._memo[key]
+        return name, Prepared((GoBenchJob(name, plan.name, plan.runner, exe, args,
+                                          ctx.run_env(plan), f"{name}/", cwd=pkg_dir,
+                                          timeout=ctx.timeout or timeout, tmpdir=tmp),))
     tmp = Path(tempfile.mkdtemp(prefix="goarchlab-pkgtest-"))
     exe = tmp / f"{name}.test"
     argv = [str(tc.go), "test", "-c", "-o", str(exe), *plan.variant.build_flags, pattern]
@@ -83,8 +93,7 @@ def prepare_package(pattern: str, plan: Plan, ctx: Context, *, timeout: float = 
                      "no test binary was produced (does the package have _test.go files?)")
         raise GoarchlabError(f"go test -c {pattern} for {plan.name} failed: {first[:200]}",
                              "command: " + " ".join(argv))
-    args = ("-test.run", "^$", "-test.bench", ctx.bench, "-test.count", "1",
-            "-test.benchtime", ctx.benchtime, "-test.benchmem")
+    ctx._memo[key] = (exe, tmp)
     job = GoBenchJob(name, plan.name, plan.runner, exe, args, ctx.run_env(plan), f"{name}/",
                      cwd=pkg_dir, timeout=ctx.timeout or timeout, tmpdir=tmp)
     return name, Prepared((job,))

@@ -26,23 +26,19 @@ import re
 import shlex
 from dataclasses import dataclass, replace
 
-from goarchlab.bench.hostfacts import NATIVE, Runner, custom_runner, runner_for, translator_hint
+from goarchlab.bench.hostfacts import native_runner, runner_for, runner_name, translator_hint
 from goarchlab.bench.model import Variant
 from goarchlab.errors import UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.host.model import Host
+from goarchlab.targets import Runner, Target
 
-#: GOARCH -> the environment variable that sets its level (go help environment).
-LEVEL_VAR = {"amd64": "GOAMD64", "arm64": "GOARM64", "arm": "GOARM", "386": "GO386",
-             "ppc64": "GOPPC64", "ppc64le": "GOPPC64", "riscv64": "GORISCV64",
-             "mips": "GOMIPS", "mipsle": "GOMIPS", "mips64": "GOMIPS64", "mips64le": "GOMIPS64",
-             "wasm": "GOWASM"}
 #: Environment variables that change what ``go build`` produces (go help environment).
 BUILD_ENV = frozenset({"CGO_ENABLED", "GOEXPERIMENT", "GOFLAGS", "GODEBUG", "CC", "CGO_CFLAGS",
-                       "CGO_LDFLAGS", *LEVEL_VAR.values()})
+                       "CGO_LDFLAGS", "GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64",
+                       "GORISCV64", "GOMIPS", "GOMIPS64", "GOWASM"})
 _FLAG_KEYS = ("ldflags", "gcflags", "asmflags", "tags", "pgo")
 _ENV_RX = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$", re.S)
-_TARGET_RX = re.compile(r"^([a-z0-9]+)/([a-z0-9]+)(?:/([a-z0-9.,]+))?$")
 
 
 @dataclass(frozen=True)
@@ -68,9 +64,7 @@ class Plan:
 
     def build_env(self) -> dict[str, str]:
         """GOOS, GOARCH, the level variable and build-affecting env for ``go build``."""
-        env = {"GOOS": self.goos, "GOARCH": self.goarch}
-        if self.level and self.goarch in LEVEL_VAR:
-            env[LEVEL_VAR[self.goarch]] = self.level
+        env = Target(self.goos, self.goarch, self.level or None).env()
         env.update((k, v) for k, v in self.variant.env if k in BUILD_ENV)
         return env
 
@@ -80,12 +74,10 @@ class Plan:
 
 
 def parse_target(text: str) -> tuple[str, str, str]:
-    """``linux/arm64`` -> (goos, goarch, level); ``linux/amd64/v3`` keeps ``v3``."""
-    m = _TARGET_RX.match(text)
-    if not m:
-        raise UsageError(f"{text!r} is not a target", "write it as GOOS/GOARCH[/LEVEL], "
-                         "e.g. linux/arm64 or linux/amd64/v3")
-    return m[1], m[2], m[3] or ""
+    """``linux/arm64`` -> (goos, goarch, level); ``linux/amd64/v3`` keeps ``v3``.
+    Syntax and level values are checked by :meth:`goarchlab.targets.Target.parse`."""
+    t = Target.parse(text)
+    return t.goos, t.goarch, t.level or ""
 
 
 def split_changes(text: str) -> list[str]:
@@ -109,7 +101,7 @@ def base_plan(host: Host, version: str | None = None) -> Plan:
     v = str(GoVersion.parse(version)) if version else None
     var = Variant(name="native", toolchain_version=v or "", target=host.platform,
                   runner_kind="native", runner="")
-    return Plan(var, v, host.os, host.native_arch, "", NATIVE)
+    return Plan(var, v, host.os, host.native_arch, "", native_runner(host))
 
 
 def apply(base: Plan, text: str, host: Host) -> Plan:
@@ -131,7 +123,10 @@ def apply(base: Plan, text: str, host: Host) -> Plan:
         elif ch == "trimpath":
             flags.append("-trimpath")
         elif key == "runner":
-            runner, explicit_runner = custom_runner(ch.split("=", 1)[1]), True
+            custom = ch.split("=", 1)[1]
+            if not custom.strip():
+                raise UsageError("runner= needs a command", "e.g. --vs 'runner=qemu-aarch64'")
+            explicit_runner = True
         elif m := _ENV_RX.match(ch):
             env[m[1]] = m[2]
         elif "/" in ch:
@@ -141,31 +136,31 @@ def apply(base: Plan, text: str, host: Host) -> Plan:
         else:
             raise UsageError(f"unknown variant {ch!r}", "use a Go version (go1.22.10), a target "
                              "(linux/arm64), NAME=VALUE (GOGC=50), ldflags=..., or runner=CMD")
-    if not explicit_runner and (goos, goarch) != (p.goos, p.goarch):
+    if explicit_runner:
+        runner = runner_for(goos, goarch, host, custom)
+    elif (goos, goarch) != (p.goos, p.goarch):
         found = runner_for(goos, goarch, host)
         if found is None:
             raise UsageError(f"no way to run {goos}/{goarch} binaries on this {host.platform} "
-                             "host", translator_hint(host) if goos == host.os else
+                             "host", translator_hint(host, goarch) if goos == host.os else
                              "benchmarks run only targets of this host's OS")
         runner = found
-    name = _name(text, changes, runner, goarch, p)
+    rname = runner_name(runner, host)
+    name = _name(text, changes, runner, rname, goarch)
     var = replace(p.variant, name=name, toolchain_version=version or "",
                   target=f"{goos}/{goarch}" + (f"/{level}" if level else ""),
-                  runner_kind=runner.kind,
-                  runner=" ".join(runner.prefix) if runner.kind == "exec" else runner.label,
+                  runner_kind=runner.kind, runner=rname,
                   env=tuple(sorted(env.items())), build_flags=tuple(flags))
-    if runner.kind == "native":
-        var = replace(var, runner="")
     return Plan(var, version, goos, goarch, level, runner)
 
 
-def _name(text: str, changes: list[str], runner: Runner, goarch: str, base: Plan) -> str:
+def _name(text: str, changes: list[str], runner: Runner, rname: str, goarch: str) -> str:
     # A target change is named after how it runs (qemu-arm64); others after the text.
     if len(changes) == 1 and "/" in changes[0] and "=" not in changes[0]:
         if runner.kind == "native":
             return changes[0].replace("/", "-")
-        tool = "rosetta" if "rosetta" in runner.label else (
-            "qemu" if "qemu" in runner.label else runner.kind)
+        tool = "rosetta" if "rosetta" in (rname + runner.kind) else (
+            "qemu" if "qemu" in rname else runner.kind)
         return f"{tool}-{goarch}" + (f"-{changes[0].split('/')[2]}" if changes[0].count("/") == 2
                                      else "")
     return "".join(text.split()) or "variant"
@@ -183,7 +178,7 @@ def default_plans(host: Host, version: str | None = None) -> tuple[list[Plan], s
         return [base], f"no translated pair is defined for {host.platform}; running native only"
     if runner_for(host.os, other, host) is None:
         return [base], (f"no translator for {host.os}/{other} on this host, running native only; "
-                        + translator_hint(host))
+                        + translator_hint(host, other))
     return [base, apply(base, f"{host.os}/{other}", host)], None
 
 
