@@ -140,3 +140,20 @@ def test_human_output(goarchlab, planted):
     r = goarchlab(d, env, "deps")
     assert r.returncode == 1
     assert "9 violations" in r.stdout and "main.go:" in r.stdout
+
+
+def test_unreachable_proxy_makes_network_checks_incomplete(goarchlab, planted):
+    # A proxy that refuses connections (loopback port 9): go list -m -u -e exits 0
+    # with an Error per module; the checks must say so rather than pass.
+    d, env = planted
+    r = goarchlab(d, {**env, "GOPROXY": "http://127.0.0.1:9"}, "deps", "--json")
+    assert r.returncode == 1, r.stderr
+    rep = json.loads(r.stdout)
+    st = {c["rule"]: c for c in rep["checks"] if c["rule"] in ("retracted", "deprecated")}
+    assert {c["status"] for c in st.values()} == {"incomplete"}
+    assert "127.0.0.1:9" in st["retracted"]["detail"]
+    assert not {"retracted", "deprecated"} & {v["rule"] for v in rep["violations"]}
+    jsonschema.Draft202012Validator(json.loads(DEPS_SCHEMA.read_text())).validate(rep)
+    r = goarchlab(d, {**env, "GOPROXY": "off"}, "deps", "--json")
+    st = {c["rule"]: c for c in json.loads(r.stdout)["checks"]}
+    assert (st["retracted"]["status"], st["retracted"]["detail"]) == ("skipped", "GOPROXY=off")

@@ -78,23 +78,9 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
     pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
     go_s = 0.0
     checks: list[Check] = []
-    updates = (pol.retracted or pol.deprecated) and not opts.offline
-    mods: list[modgraph.Module] | None = None
-    if updates:
-        try:
-            mods, dt = modgraph.list_modules(go, env, cwd, updates=True)
-            go_s += dt
-        except GoarchlabError as e:
-            checks += [Check(r, "skipped", f"no network or proxy: {e.message}")
-                       for r in ("retracted", "deprecated") if getattr(pol, r)]
-    elif pol.retracted or pol.deprecated:
-        checks += [Check(r, "skipped", "--offline") for r in ("retracted", "deprecated")
-                   if getattr(pol, r)]
-    if mods is None:
-        mods, dt = modgraph.list_modules(go, env, cwd)
-        go_s += dt
-    else:
-        checks += [Check(r, "ran") for r in ("retracted", "deprecated") if getattr(pol, r)]
+    mods, dt, net_checks = _modules(go, env, cwd, pol, opts.offline)
+    go_s += dt
+    checks += net_checks
     main = [m for m in mods if m.main]
     patterns = opts.patterns or _default_patterns(cwd, root, modfiles, main)
     pkgs, dt = golist.list_deps(go, env, cwd, patterns)
@@ -144,6 +130,31 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
         packages=len(pkgs), modules=len(mods), checks=tuple(checks),
         violations=tuple(viol), edges=edges,
         timing=Timing(go_s, time.perf_counter() - t0))
+
+
+def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offline: bool):
+    """The build list, with ``-u -retracted`` when the policy wants retractions or
+    deprecations and the proxy may be asked; (modules, go seconds, checks).
+
+    With ``-e`` an unreachable proxy does not fail the command: the modules come
+    back with an Error each, so those checks are then ``incomplete``, never
+    silently ``ran``. GOPROXY=off makes ``-u`` a silent no-op: ``skipped``.
+    """
+    wanted = [r for r in ("retracted", "deprecated") if getattr(pol, r)]
+    why_not = "--offline" if offline else "GOPROXY=off" if env.get("GOPROXY") == "off" else ""
+    if wanted and not why_not:
+        try:
+            mods, dt = modgraph.list_modules(go, env, cwd, updates=True)
+        except GoarchlabError as e:
+            why_not = f"no network or proxy: {e.message}"
+        else:
+            errs = [m.error for m in mods if m.error and not m.main]
+            if errs:
+                detail = f"{len(errs)} module(s) could not be asked: {errs[0]}"
+                return mods, dt, [Check(r, "incomplete", detail) for r in wanted]
+            return mods, dt, [Check(r, "ran") for r in wanted]
+    mods, dt = modgraph.list_modules(go, env, cwd)
+    return mods, dt, [Check(r, "skipped", why_not) for r in wanted]
 
 
 def _default_patterns(cwd: Path, root: Path, modfiles: list[Path],

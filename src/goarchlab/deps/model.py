@@ -45,8 +45,9 @@ class Violation:
 
 @dataclass(frozen=True)
 class Check:
-    """One check and whether it ran: ``status`` is ``ran`` or ``skipped``; ``detail``
-    says why it was skipped (no network, govulncheck not installed)."""
+    """One check and whether it ran: ``status`` is ``ran``, ``skipped`` (not run:
+    --offline, govulncheck not installed) or ``incomplete`` (ran, but the module
+    proxy failed for some modules); ``detail`` says why."""
 
     rule: str
     status: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
@@ -18,21 +19,22 @@ def text(s: str) -> None:
 
 @render.human(DepsReport)
 def _human(r: DepsReport, c: Console) -> None:
-    c.print(f"[bold]goarchlab deps[/] {r.root}  ({r.packages} packages, {r.modules} modules"
+    c.print(f"[bold]goarchlab deps[/] {escape(r.root)}  ({r.packages} packages, {r.modules} modules"
             f"{', ' + r.go_version if r.go_version else ''})")
-    c.print(f"policy: {r.policy or 'none (no goarchlab.toml: nothing to enforce)'}")
+    c.print(f"policy: {escape(r.policy or 'none (no goarchlab.toml: nothing to enforce)')}")
     if r.violations:
         t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         t.add_column("where", no_wrap=True)
         t.add_column("rule", style="red", no_wrap=True)
         t.add_column("what and why", overflow="fold")
         for v in r.violations:
-            t.add_row(f"{v.file}:{v.line}:{v.column}", f"{v.rule}\n[dim]{v.name}[/]",
-                      f"{v.message}\n[dim]{v.why}[/]")
+            t.add_row(escape(f"{v.file}:{v.line}:{v.column}"),
+                      f"{v.rule}\n[dim]{escape(v.name)}[/]",
+                      f"{escape(v.message)}\n[dim]{escape(v.why)}[/]")
         c.print(t)
     for ch in r.checks:
         if ch.status != "ran":
-            c.print(f"[yellow]skipped[/] {ch.rule}: {ch.detail}", markup=True)
+            c.print(f"[yellow]{ch.status}[/] {ch.rule}: {escape(ch.detail)}", markup=True)
     ran = sorted({ch.rule for ch in r.checks if ch.status == "ran"})
     verdict = (f"[red]{len(r.violations)} violation{'s' if len(r.violations) != 1 else ''}[/]"
                if r.violations else "[green]ok[/]")
