@@ -172,3 +172,23 @@ def test_real_module_through_the_go_proxy(api_env, tmp_path):
     assert rep["incompatible"] == []
     assert "(*Command).MarkFlagsOneRequired: added" in rep["compatible"]
     assert (rep["required"], rep["taken"]) == ("minor", "minor")
+
+
+def test_module_in_a_subdirectory_with_prefixed_tags(api_env, tmp_path):
+    d = tmp_path / "mono"
+    (d / "lib/shapes").mkdir(parents=True)
+    (d / "README").write_text("monorepo\n")
+    (d / "lib/go.mod").write_text("module example.com/lib\n\ngo 1.22\n")
+    (d / "lib/shapes/shapes.go").write_text(V1)
+    _git(d, "init", "-q", "-b", "main")
+    _git(d, "add", ".")
+    _git(d, "commit", "-q", "-m", "v1")
+    _git(d, "tag", "lib/v1.2.0")
+    (d / "lib/shapes/shapes.go").write_text(FUNC_ADDED)
+    _git(d, "commit", "-q", "-am", "add")
+    _git(d, "tag", "lib/v1.3.0")
+    rc, rep, err = _api(d / "lib", api_env, "lib/v1.2.0", "HEAD")
+    assert rc == 0, err
+    assert rep["module"] == "example.com/lib"
+    assert (rep["old_version"], rep["new_version"]) == ("v1.2.0", "v1.3.0")
+    assert (rep["required"], rep["taken"]) == ("minor", "minor")
