@@ -117,16 +117,16 @@ def _http_section(arts) -> str:
     parts = ["<section id='http'><h2>HTTP</h2>"]
     rows = []
     for v in arts.variants:
-        rps = [x["rps"] for x in v.loads]
+        rps = [x["rps"] for x in v.measured()]
         if rps:
             rows.append((v.variant, _median(rps), min(rps), max(rps)))
     parts.append(svgcharts.bars(rows, unit="requests/s (median; whisker: min-max of runs)",
                                 title="Throughput"))
     series = []
     for v in arts.variants:
-        if v.loads and v.loads[-1].get("percentiles"):
+        if v.loads and v.measured()[-1].get("percentiles"):
             series.append((v.variant, [(svgcharts.percentile_x(p), us)
-                                       for p, us in v.loads[-1]["percentiles"]]))
+                                       for p, us in v.measured()[-1]["percentiles"]]))
     parts.append(svgcharts.lines(series, title="Latency by percentile (last run)",
                                  xlabel="percentile", ylabel="µs", log_y=True,
                                  x_ticks=svgcharts.PERCENTILE_TICKS))
@@ -137,18 +137,19 @@ def _http_section(arts) -> str:
     for v in arts.variants:
         if not v.loads:
             continue
-        lat = {q: _median([x["latency_us"].get(q, 0) for x in v.loads])
+        lat = {q: _median([x["latency_us"].get(q, 0) for x in v.measured()])
                for q in ("p50", "p90", "p99", "p99.9", "max")}
-        last = v.loads[-1]
+        last = v.measured()[-1]
         body.append(f"<tr><td class='l'>{escape(v.variant)}</td><td>{escape(v.driver)}</td>"
                     f"<td>{escape(last['mode'])}</td>"
-                    f"<td>{_median([x['rps'] for x in v.loads]):,.0f}</td>" +
+                    f"<td>{_median([x['rps'] for x in v.measured()]):,.0f}</td>" +
                     "".join(f"<td>{lat[q]:,.0f}</td>" for q in lat) +
-                    f"<td>{sum(x['errors'] for x in v.loads)}</td>"
-                    f"<td>{sum(x['non2xx'] for x in v.loads)}</td></tr>")
+                    f"<td>{sum(x['errors'] for x in v.measured())}</td>"
+                    f"<td>{sum(x['non2xx'] for x in v.measured())}</td></tr>")
     parts.append(f"<table class='cmp' id='http-table'><thead>{hdr}</thead><tbody>"
                  f"{''.join(body)}</tbody></table><p class='small'>Medians over "
-                 f"{max(len(v.loads) for v in arts.variants)} runs per variant.</p>")
+                 f"{max(len(v.measured()) for v in arts.variants)} measured runs per variant "
+                 "(the profiled warm-up run excluded).</p>")
     gcs = [(v.variant, v.gc) for v in arts.variants if v.gc]
     if gcs:
         parts.append("<h3>GC view (server's runtime/metrics, last run)</h3>")
@@ -186,7 +187,8 @@ def _verdict(result, arts) -> str:
                        f"(95% interval {g.lo:.2f}–{g.hi:.2f}).</p>")
     if arts is not None and len([v for v in arts.variants if v.loads]) >= 2:
         a, b = [v for v in arts.variants if v.loads][:2]
-        ra, rb = _median([x["rps"] for x in a.loads]), _median([x["rps"] for x in b.loads])
+        ra = _median([x["rps"] for x in a.measured()])
+        rb = _median([x["rps"] for x in b.measured()])
         if ra and rb:
             out.append(f"<p>HTTP: {escape(b.variant)} serves {rb:,.0f} req/s, "
                        f"{rb / ra:.2f}x {escape(a.variant)}'s {ra:,.0f} req/s.</p>")

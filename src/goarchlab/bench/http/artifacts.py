@@ -20,7 +20,8 @@ from goarchlab.bench.http.job import HttpJob
 
 @dataclass(frozen=True)
 class VariantHttp:
-    """One variant's HTTP details: ``loads`` (each run's LoadResult as a dict), ``gc``
+    """One variant's HTTP details: ``loads`` (each run's LoadResult as a dict, with
+    ``profiled`` true for the run that wrote the profiles), ``gc``
     (the last run's GC view, or None), ``cpu_profile``/``heap_profile`` paths (None
     when the server wrote none), ``benchmark`` name and ``driver``."""
 
@@ -31,6 +32,11 @@ class VariantHttp:
     gc: dict[str, Any] | None
     cpu_profile: Path | None
     heap_profile: Path | None
+
+
+    def measured(self) -> tuple[dict[str, Any], ...]:
+        """The loads of the runs that were not profiled (all of them if every one was)."""
+        return tuple(x for x in self.loads if not x.get("profiled")) or self.loads
 
 
 @dataclass(frozen=True)
@@ -58,7 +64,8 @@ def keep(memo: dict, home: Path, run_id: str) -> HttpArtifacts | None:
     for job in jobs:
         d = final / job.stage.name
         shutil.rmtree(d / "run", ignore_errors=True)
-        loads = tuple(asdict(x) for x in job.loads)
+        loads = tuple({**asdict(x), "profiled": f}
+                      for x, f in zip(job.loads, job.profiled, strict=True))
         gc = job.gc_views[-1] if job.gc_views else None
         doc = {"variant": job.variant, "benchmark": job.benchmark, "driver": job.driver,
                "loads": loads, "gc_views": job.gc_views,

@@ -58,6 +58,8 @@ class HttpJob:
     stage: Path
     ready_timeout: float = 60.0
     loads: list[drivers.LoadResult] = field(default_factory=list)
+    #: Per entry of ``loads``: True for the profiled first run (the warm-up, usually).
+    profiled: list[bool] = field(default_factory=list)
     gc_views: list[dict[str, Any]] = field(default_factory=list)
     partial: drivers.LoadResult | None = None
 
@@ -110,6 +112,7 @@ class HttpJob:
         if gc is not None:
             self.gc_views.append(gc)
         self.loads.append(load)
+        self.profiled.append(first)
         return self._measurements(load, gc)
 
     def _crashed(self, srv: server.Running, load: drivers.LoadResult | None) -> WorkloadFailed:
