@@ -12,6 +12,7 @@ import pytest
 
 from goarchlab.bench import benchfmt, engine, preflight, report, store, suites, variants
 from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT
+from goarchlab.host import RecordedProbe
 
 QEMU = Path("/usr/bin/qemu-aarch64")
 
@@ -130,50 +131,45 @@ def test_hanging_benchmark_times_out_and_leaves_no_process(bench_ctx, tmp_path):
     assert not store.load_run(res.run.run_id, tmp_path / "r.db").complete
 
 
-class Recorded:
-    """Pre-flight facts replayed from recordings of real machines."""
-
-    def __init__(self, load=None, cpus=2, files=None, cmds=None):
-        self._load, self._cpus, self._files, self._cmds = load, cpus, files or {}, cmds or {}
-
-    def loadavg(self):
-        return self._load
-
-    def cpu_count(self):
-        return self._cpus
-
-    def read_glob(self, pattern):
-        return dict(self._files)
-
-    def run(self, argv):
-        return self._cmds.get(" ".join(argv))
-
-
 RECORDED = Path(__file__).parent / "recorded"
 
 
+def _linux(load: str, govs: list[str]) -> RecordedProbe:
+    files = {"/proc/loadavg": load}
+    files.update({f"/sys/devices/system/cpu/cpu{i}/cpufreq/scaling_governor": g + "\n"
+                  for i, g in enumerate(govs)})
+    dirs = {"/sys/devices/system/cpu": [f"cpu{i}" for i in range(len(govs))]
+            + ["cpufreq", "cpuidle", "online"]}
+    return RecordedProbe.from_dict({"files": files, "dirs": dirs, "cpu_count": len(govs)})
+
+
 def test_preflight_linux_load_and_governor():
-    files = {f"/sys/devices/system/cpu/cpu{i}/cpufreq/scaling_governor": g
-             for i, g in enumerate(["powersave", "powersave", "performance", "performance"])}
-    ws = preflight.check("linux", Recorded((3.5, 2.0, 1.0), 4, files))
+    busy = _linux("3.50 2.00 1.00 3/412 8812\n",
+                  ["powersave", "powersave", "performance", "performance"])
+    ws = preflight.check("linux", busy)
     assert [w.id for w in ws] == ["load", "governor"]
     assert "3.50 on 4 CPUs" in ws[0].detail
     assert ws[1].detail == "CPU frequency governor: 2 CPU(s) powersave"
-    quiet = {k: "performance" for k in files}
-    assert preflight.check("linux", Recorded((0.3, 0.2, 0.1), 4, quiet)) == ()
+    quiet = _linux("0.30 0.20 0.10 1/380 8812\n", ["performance"] * 4)
+    assert preflight.check("linux", quiet) == ()
 
 
-def test_preflight_macos_battery_and_thermal_from_recordings():
-    batt = (RECORDED / "pmset-batt-battery.txt").read_text()
-    ac = (RECORDED / "pmset-batt-ac.txt").read_text()
-    hot = (RECORDED / "pmset-therm-limited.txt").read_text()
-    cool = (RECORDED / "pmset-therm-ok.txt").read_text()
-    ws = preflight.check("darwin", Recorded((1.0, 1, 1), 8, cmds={
-        "pmset -g batt": batt, "pmset -g therm": hot}))
-    assert [w.id for w in ws] == ["battery", "thermal"]
-    assert "limited to 70%" in ws[1].detail
-    assert preflight.check("darwin", Recorded((1.0, 1, 1), 8, cmds={
-        "pmset -g batt": ac, "pmset -g therm": cool})) == ()
+def _mac(batt: str, therm: str, loadavg: str) -> RecordedProbe:
+    run = [{"argv": ["pmset", "-g", "batt"], "returncode": 0,
+            "stdout": (RECORDED / batt).read_text()},
+           {"argv": ["pmset", "-g", "therm"], "returncode": 0,
+            "stdout": (RECORDED / therm).read_text()}]
+    return RecordedProbe.from_dict({"run": run, "sysctl": {"vm.loadavg": loadavg},
+                                    "cpu_count": 8})
+
+
+def test_preflight_macos_load_battery_and_thermal_from_recordings():
+    ws = preflight.check("darwin", _mac("pmset-batt-battery.txt", "pmset-therm-limited.txt",
+                                        "{ 6.12 4.80 3.95 }"))
+    assert [w.id for w in ws] == ["load", "battery", "thermal"]
+    assert "6.12 on 8 CPUs" in ws[0].detail and "limited to 70%" in ws[2].detail
+    assert preflight.check("darwin", _mac("pmset-batt-ac.txt", "pmset-therm-ok.txt",
+                                          "{ 1.20 1.10 1.00 }")) == ()
 
 
 def test_ratio_interval_is_deterministic_and_covers_the_true_ratio():

@@ -138,8 +138,9 @@ class _Cell:
     jobs: list[Job] = field(default_factory=list)
 
 
-def _prepare(req: Request, ctx: Context) -> tuple[list[_Cell], list[SuiteStatus], list[str]]:
-    cells: list[_Cell] = []
+def _prepare(req: Request, ctx: Context, cells: list[_Cell]
+             ) -> tuple[list[SuiteStatus], list[str]]:
+    # Fills ``cells`` as it goes, so the caller can clean up after a failure halfway.
     statuses: list[SuiteStatus] = []
     labels: list[str] = []
     for target in req.targets:
@@ -154,7 +155,7 @@ def _prepare(req: Request, ctx: Context) -> tuple[list[_Cell], list[SuiteStatus]
             if prep.skipped:
                 statuses.append(SuiteStatus(label, plan.name, "skipped", prep.skipped))
             cells.append(_Cell(label, plan, prep, list(prep.jobs)))
-    return cells, statuses, labels
+    return statuses, labels
 
 
 def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None,
@@ -171,7 +172,7 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
     warnings = preflight.check(ctx.host.os, probe)
     cells: list[_Cell] = []
     try:
-        cells, statuses, labels = _prepare(req, ctx)
+        statuses, labels = _prepare(req, ctx, cells)
         acc = _Acc()
         active = [c for c in cells if c.jobs]
         total = sum(len(c.jobs) for c in active) * (req.warmup + req.runs)

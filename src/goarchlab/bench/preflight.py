@@ -1,23 +1,20 @@
 """Pre-flight checks before a benchmark run, in the spirit of ``pyperf system show``.
 
 Each check reads one fact that makes timings noisy or biased and, when it is
-off, yields a :class:`PreflightWarning` that the engine records in the result (the
-engine never prints). The facts come through a :class:`Probe` so the macOS
-checks (battery power, thermal throttling via ``pmset``) can be tested with
-recorded real outputs on any machine.
+off, yields a :class:`PreflightWarning` that the engine records in the result
+(the engine never prints). The facts come through the host layer's seam,
+:class:`goarchlab.host.Probe`, so the macOS checks (load via ``sysctl
+vm.loadavg``, battery power and thermal limits via ``pmset``) are tested with
+recorded real outputs (:class:`goarchlab.host.RecordedProbe`) on any machine.
 """
 
 from __future__ import annotations
 
-import glob
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Protocol
 
-from goarchlab import proc
-from goarchlab.errors import GoarchlabError
+from goarchlab.host import Probe, RealProbe
 
 
 @dataclass(frozen=True)
@@ -30,65 +27,15 @@ class PreflightWarning:
     fix: str
 
 
-class Probe(Protocol):
-    """Where pre-flight facts come from: the machine, or recordings in tests."""
-
-    def loadavg(self) -> tuple[float, float, float] | None:
-        """1, 5 and 15 minute load averages, or None when unknown."""
-
-    def cpu_count(self) -> int:
-        """Logical CPUs (>= 1)."""
-
-    def read_glob(self, pattern: str) -> dict[str, str]:
-        """Contents of the files matching ``pattern`` (path -> stripped text)."""
-
-    def run(self, argv: list[str]) -> str | None:
-        """stdout of ``argv`` or None when it cannot run."""
-
-
-class LocalProbe:
-    """The real machine."""
-
-    def loadavg(self) -> tuple[float, float, float] | None:
-        """``os.getloadavg()``, None where unsupported."""
-        try:
-            return os.getloadavg()
-        except OSError:
-            return None
-
-    def cpu_count(self) -> int:
-        """``os.cpu_count()`` (at least 1)."""
-        return os.cpu_count() or 1
-
-    def read_glob(self, pattern: str) -> dict[str, str]:
-        """Read every file matching ``pattern``; unreadable ones are left out."""
-        out = {}
-        for p in sorted(glob.glob(pattern)):
-            try:
-                with open(p) as f:
-                    out[p] = f.read().strip()
-            except OSError:
-                continue
-        return out
-
-    def run(self, argv: list[str]) -> str | None:
-        """Run a query command (5 s timeout); None when missing or failing."""
-        try:
-            r = proc.run(argv, env={"PATH": "/usr/bin:/bin:/usr/sbin:/sbin"}, timeout=5)
-        except GoarchlabError:
-            return None
-        return r.stdout if r.ok else None
-
-
 #: Load per CPU above which other work disturbs the measurements.
 LOAD_PER_CPU_LIMIT = 0.5
 
 
 def check(host_os: str, probe: Probe | None = None) -> tuple[PreflightWarning, ...]:
     """All pre-flight warnings for a host of GOOS ``host_os`` (empty when all is well)."""
-    probe = probe or LocalProbe()
+    probe = probe or RealProbe()
     out: list[PreflightWarning] = []
-    out += _load(probe)
+    out += _load(probe, host_os)
     if host_os == "linux":
         out += _governor(probe)
     if host_os == "darwin":
@@ -96,35 +43,57 @@ def check(host_os: str, probe: Probe | None = None) -> tuple[PreflightWarning, .
     return tuple(out)
 
 
-def _load(probe: Probe) -> list[PreflightWarning]:
-    la = probe.loadavg()
-    cpus = probe.cpu_count()
-    if la is None or la[0] <= LOAD_PER_CPU_LIMIT * cpus:
+def _loadavg(probe: Probe, host_os: str) -> float | None:
+    """The 1-minute load average: /proc/loadavg on Linux, ``vm.loadavg`` on macOS."""
+    if host_os == "darwin":
+        text = (probe.sysctl("vm.loadavg") or "").strip("{} \n")
+    else:
+        text = probe.read_text("/proc/loadavg") or ""
+    try:
+        return float(text.split()[0])
+    except (IndexError, ValueError):
+        return None
+
+
+def _load(probe: Probe, host_os: str) -> list[PreflightWarning]:
+    load = _loadavg(probe, host_os)
+    cpus = probe.cpu_count() or 1
+    if load is None or load <= LOAD_PER_CPU_LIMIT * cpus:
         return []
-    return [PreflightWarning("load", f"load average {la[0]:.2f} on {cpus} CPUs (1 min)",
-                    "stop other work or wait until the machine is idle; results will be noisy")]
+    return [PreflightWarning("load", f"load average {load:.2f} on {cpus} CPUs (1 min)",
+                             "stop other work or wait until the machine is idle; "
+                             "results will be noisy")]
+
+
+_CPU_DIR = "/sys/devices/system/cpu"
 
 
 def _governor(probe: Probe) -> list[PreflightWarning]:
-    files = probe.read_glob("/sys/devices/system/cpu/cpu*/cpufreq/scaling_governor")
-    if not files:
-        return []
-    counts = Counter(files.values())
-    off = {g: n for g, n in counts.items() if g != "performance"}
+    govs = []
+    for name in probe.listdir(_CPU_DIR) or []:
+        if re.fullmatch(r"cpu\d+", name):
+            g = probe.read_text(f"{_CPU_DIR}/{name}/cpufreq/scaling_governor")
+            if g:
+                govs.append(g.strip())
+    off = {g: n for g, n in Counter(govs).items() if g != "performance"}
     if not off:
         return []
     desc = ", ".join(f"{n} CPU(s) {g}" for g, n in sorted(off.items()))
     return [PreflightWarning("governor", f"CPU frequency governor: {desc}",
-                    "for stable timings: sudo cpupower frequency-set -g performance "
-                    "(or pyperf system tune)")]
+                             "for stable timings: sudo cpupower frequency-set -g performance "
+                             "(or pyperf system tune)")]
+
+
+def _stdout(probe: Probe, argv: list[str]) -> str:
+    r = probe.run(argv)
+    return r.stdout if r is not None and r.ok else ""
 
 
 _BATT_RX = re.compile(r"Now drawing from '([^']+)'")
 
 
 def _battery(probe: Probe) -> list[PreflightWarning]:
-    out = probe.run(["pmset", "-g", "batt"])
-    m = _BATT_RX.search(out or "")
+    m = _BATT_RX.search(_stdout(probe, ["pmset", "-g", "batt"]))
     if not m or "Battery" not in m[1]:
         return []
     return [PreflightWarning("battery", "running on battery power",
@@ -137,7 +106,7 @@ _THERMAL_RX = re.compile(
 
 
 def _thermal(probe: Probe) -> list[PreflightWarning]:
-    out = probe.run(["pmset", "-g", "therm"]) or ""
+    out = _stdout(probe, ["pmset", "-g", "therm"])
     m = _SPEED_RX.search(out)
     if m and int(m[1]) < 100:
         return [PreflightWarning("thermal", f"CPU speed limited to {m[1]}% (thermal)",
