@@ -158,3 +158,22 @@ def test_wrk_refuses_a_rate_and_missing_drivers_are_named(http_ctx):
         drivers.check_driver("wrk", 100, http_ctx.env)
     with pytest.raises(GoarchlabError, match="oha is not installed"):
         drivers.check_driver("oha", 0, {"PATH": os.devnull})
+
+
+def test_gc_view_follows_gogc(http_ctx, http_host, native_plan, built):
+    """--vs GOGC=...: the server's own runtime/metrics show the collector working
+    harder at a low GOGC (the same allocation per request, a smaller heap goal)."""
+    views = {}
+    for gogc in ("25", "400"):
+        plan = apply(native_plan, f"GOGC={gogc}", http_host)
+        job = prepare(plan, http_ctx).jobs[0]
+        u = _units(job.run())
+        gc = job.gc_views[-1]
+        assert gc["gogc"] == gogc and gc["requests"] > 100
+        assert u["gc-cycles"] == gc["gc_cycles"]
+        assert gc["timeline"] and all(p["heap"] > 0 for p in gc["timeline"])
+        views[gogc] = gc
+    per_req = {g: v["gc_cycles"] / v["requests"] for g, v in views.items()}
+    assert per_req["25"] > 3 * per_req["400"]
+    assert views["25"]["pauses"] >= views["25"]["gc_cycles"]  # two STW pauses per cycle
+    assert set(views["25"]["pause_quantiles"]) == {"p50", "p90", "p99", "max"}
