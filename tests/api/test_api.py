@@ -192,3 +192,12 @@ def test_module_in_a_subdirectory_with_prefixed_tags(api_env, tmp_path):
     assert rep["module"] == "example.com/lib"
     assert (rep["old_version"], rep["new_version"]) == ("v1.2.0", "v1.3.0")
     assert (rep["required"], rep["taken"]) == ("minor", "minor")
+
+
+def test_a_side_that_does_not_compile_is_a_clear_error(api_env, tmp_path):
+    d = _repo(tmp_path, "v1.0.0", V1 + "\nfunc Broken() int { return \"x\" }\n")
+    rc, rep, err = _api(d, api_env, "v1.0.0", "HEAD")
+    err = " ".join(err.split())
+    assert rc == 3 and rep is None
+    assert err.startswith("error: apidiff could not load example.com/shapes at HEAD")
+    assert "hint: the module must build at both versions" in err

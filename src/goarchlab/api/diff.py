@@ -121,7 +121,8 @@ def run(old: str, new: str, *, cwd: Path, go: Path, env: Mapping[str, str], apid
             side = source.materialise(spec, cwd, go, env, t / name)
             progress(f"loading {side.module} at {spec}")
             x = t / f"{name}.x"
-            _apidiff(apidiff, ["-m", "-w", str(x), side.module], side.dir, env, spec)
+            _apidiff(apidiff, ["-m", "-w", str(x), side.module], side.dir, env,
+                     f"{side.module} at {spec}")
             sides.append((side, x))
         (a, ax), (b, bx) = sides
         r = _apidiff(apidiff, ["-m", str(ax), str(bx)], t, env, f"{old} vs {new}")
@@ -137,9 +138,12 @@ def _apidiff(exe: Path, args: list[str], cwd: Path, env: Mapping[str, str], what
     e["GOWORK"] = "off"
     r = proc.run([str(exe), *args], env=e, timeout=APIDIFF_TIMEOUT, cwd=cwd)
     if not r.ok:
-        lines = [ln for ln in (r.stderr or r.stdout).splitlines()
+        lines = [ln.strip() for ln in (r.stderr or r.stdout).splitlines()
                  if ln.strip() and not ln.startswith("Ignoring internal package")]
-        raise GoarchlabError(f"apidiff could not load {what}: "
-                             f"{lines[0][:300] if lines else 'exit ' + str(r.returncode)}",
+        # go/packages reports "loading M: -: # pkg" and then the compiler's
+        # "file.go:L:C: message" lines: the latter say what is wrong.
+        detail = next((ln for ln in lines if ".go:" in ln), lines[0] if lines else
+                      f"exit {r.returncode}")
+        raise GoarchlabError(f"apidiff could not load {what}: {detail[:300]}",
                              "the module must build at both versions (try 'go build ./...')")
     return r.stdout
