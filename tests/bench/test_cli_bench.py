@@ -58,7 +58,7 @@ def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path)
     assert doc["schema"] == "goarchlab.bench/v1" and doc["complete"] is True
     validate(doc)
     assert [v["name"] for v in doc["variants"]] == ["native", "qemu-arm64"]
-    assert doc["variants"][1]["runner"] in ("qemu-aarch64", "qemu-aarch64 (binfmt)")
+    assert doc["variants"][1]["runner"] in ("qemu-aarch64", "qemu-aarch64 via binfmt")
     qemu = doc["variants"][1]["runner"]
     getpid = [s for s in doc["samples"] if s["benchmark"].startswith("syscall/Getpid")]
     assert {s["variant"] for s in getpid} == {"native", "qemu-arm64"}

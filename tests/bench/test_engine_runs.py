@@ -29,7 +29,7 @@ def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
     assert note is None
     assert [p.name for p in plans] == ["native", "qemu-arm64"]
     # goarchlab.targets prefers the kernel's binfmt handler (a plain exec) when registered.
-    assert plans[1].variant.runner in ("qemu-aarch64", "qemu-aarch64 (binfmt)")
+    assert plans[1].variant.runner in ("qemu-aarch64", "qemu-aarch64 via binfmt")
     req = engine.Request(tuple(suites.default_suites()), tuple(plans), runs=2, warmup=1)
     res = engine.run(req, bench_ctx, store_path=tmp_path / "r.db")
     assert res.error is None, res.error

@@ -91,7 +91,7 @@ def test_default_pair_per_host_and_without_translator():
     assert plans[1].variant.target == "linux/amd64" and plans[1].runner.kind == "binfmt"
     assert plans[1].runner.command == ()  # the kernel applies the handler on exec
     assert plans[1].name == "qemu-amd64"
-    assert plans[1].variant.runner == "qemu-x86_64 (binfmt)"
+    assert plans[1].variant.runner == "qemu-x86_64 via binfmt"
 
 
 def test_toolchain_variant_builds_with_that_go(bench_ctx, tmp_path, go_old):

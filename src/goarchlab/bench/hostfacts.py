@@ -45,7 +45,7 @@ def runner_for(goos: str, goarch: str, host: Host, custom: str | None = None) ->
 
 
 def runner_name(runner: Runner, host: Host) -> str:
-    """A printable runner name: ``qemu-aarch64``, ``rosetta``, ``qemu-aarch64 (binfmt)``;
+    """A printable runner name: ``qemu-aarch64``, ``rosetta``, ``qemu-aarch64 via binfmt``;
     empty for native. For binfmt the emulator comes from the host's handler entry."""
     if runner.kind == "native":
         return ""
@@ -55,8 +55,8 @@ def runner_name(runner: Runner, host: Host) -> str:
         interp = Path(t.interpreter).name if t else ""
         if "qemu" in interp or "binfmt" in interp:  # qemu-aarch64, aarch64-binfmt-P
             arch = interp.split("-binfmt")[0].removeprefix("qemu-")
-            return f"qemu-{arch} (binfmt)"
-        return f"{interp or 'handler'} (binfmt)"
+            return f"qemu-{arch} via binfmt"
+        return f"{interp or 'handler'} via binfmt"
     if runner.kind == "custom":
         return " ".join(runner.command)
     return runner.label
