@@ -125,6 +125,7 @@ def run(old: str, new: str, *, cwd: Path, go: Path, env: Mapping[str, str], apid
                      f"{side.module} at {spec}")
             sides.append((side, x))
         (a, ax), (b, bx) = sides
+        progress("comparing")
         r = _apidiff(apidiff, ["-m", str(ax), str(bx)], t, env, f"{old} vs {new}")
     inc, com = parse_text(r)
     req, taken, ok, why = verdict(inc, com, a.version, b.version, a.module)

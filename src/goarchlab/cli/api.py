@@ -39,6 +39,9 @@ def _run(args) -> int:
     go, genv = resolve_go(args.go, cwd, env)
     ver = go_version(go, genv).version
     exe = tool.ensure_apidiff(go, ver, genv, goarchlab_home(env), render.note)
-    report = diff.run(args.old, args.new, cwd=cwd, go=go, env=genv, apidiff=exe)
+    with render.progress("api", enabled=not args.json) as prog:
+        step = iter(range(5))
+        report = diff.run(args.old, args.new, cwd=cwd, go=go, env=genv, apidiff=exe,
+                          progress=lambda what: prog(next(step, 4), 5, what))
     render.emit(report, as_json=args.json)
     return EXIT_OK if report.ok else EXIT_PROBLEMS

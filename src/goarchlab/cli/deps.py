@@ -66,7 +66,8 @@ def _run(args) -> int:
     go, env = resolve_go(args.go, cwd, dict(os.environ))
     opts = check.Options(patterns=tuple(args.patterns), policy_path=args.policy,
                          offline=args.offline, graph=bool(args.graph))
-    report = check.run(go, env, cwd, opts)
+    with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:
+        report = check.run(go, env, cwd, opts, progress=prog)
     if args.graph == "mermaid":
         out.text(outputs.mermaid(report))
     elif args.graph == "dot":

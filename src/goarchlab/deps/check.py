@@ -11,7 +11,7 @@ GOFLAGS=-mod=mod is never added.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,11 +63,17 @@ def _load_errors(pkgs: Sequence[golist.Package], g: Graph) -> list[Violation]:
     return out
 
 
-def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> DepsReport:
+def _no_progress(done: int, total: int, what: str) -> None:
+    pass
+
+
+def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
+        progress: Callable[[int, int, str], None] = _no_progress) -> DepsReport:
     """Check ``cwd``'s module or workspace against its policy (see module docstring).
 
     Raises GoarchlabError for a broken go.mod, an invalid policy (exit 2) or a
-    package that cannot be loaded (exit 3, naming it).
+    package that cannot be loaded (exit 3, naming it). ``progress(done, total,
+    label)`` is told before each go command (total = 5 steps).
     """
     t0 = time.perf_counter()
     env = dict(env)
@@ -78,11 +84,13 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
     pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
     go_s = 0.0
     checks: list[Check] = []
+    progress(0, 5, "go list -m all")
     mods, dt, net_checks = _modules(go, env, cwd, pol, opts.offline)
     go_s += dt
     checks += net_checks
     main = [m for m in mods if m.main]
     patterns = opts.patterns or _default_patterns(cwd, root, modfiles, main)
+    progress(1, 5, "go list -deps")
     pkgs, dt = golist.list_deps(go, env, cwd, patterns)
     go_s += dt
     modfiles += [Path(m.gomod) for m in main if m.gomod and Path(m.gomod) not in modfiles]
@@ -96,6 +104,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
             "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
     graph = None
     if opts.graph or pol.single_major or pol.retracted or pol.deprecated:
+        progress(2, 5, "go mod graph")
         graph, dt = modgraph.mod_graph(go, env, cwd)
         go_s += dt
     viol: list[Violation] = list(import_violations(pol, g))
@@ -113,11 +122,13 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options) -> Dep
         checks.append(Check("go-max", "ran"))
     viol += mr.retracted_deprecated()
     if pol.verify:
+        progress(3, 5, "go mod verify")
         v = modgraph.mod_verify(go, env, cwd)
         go_s += v.wall_s
         viol += mr.verify(v.problems)
         checks.append(Check("verify", "ran"))
     if pol.vulns:
+        progress(4, 5, "govulncheck")
         found, check, dt = vulns.run(pol, go, env, cwd, g)
         go_s += dt
         viol += found
