@@ -5,6 +5,7 @@ the real go command (modules come from a file:// proxy written by the fixture)."
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import jsonschema
@@ -133,6 +134,14 @@ def test_graphs_highlight_violations(goarchlab, planted):
     assert '"example.com/vendorx" [color="#cc0000"' in r.stdout
     assert '"example.com/app" -> "example.com/vendorx" [color="#cc0000", style=dashed, ' \
            'label="public"]' in r.stdout
+    # Graphviz itself reads it (.ci/run installs graphviz)
+    svg = subprocess.run(["dot", "-Tsvg"], input=r.stdout, capture_output=True, text=True,
+                         timeout=60)
+    assert svg.returncode == 0 and not svg.stderr, svg.stderr
+    red_nodes = r.stdout.count('fillcolor="#ffdddd"')
+    assert red_nodes >= 5  # vendorx, two, old, dep, local (and the app itself)
+    assert svg.stdout.count('fill="#ffdddd"') == red_nodes
+    assert svg.stdout.count('stroke="#cc0000"') >= red_nodes + 2  # + the dashed edges
 
 
 def test_human_output(goarchlab, planted):
