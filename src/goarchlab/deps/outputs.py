@@ -8,6 +8,7 @@ from pathlib import Path
 
 from goarchlab import __version__
 from goarchlab.deps.model import RULES, DepsReport, Violation
+from goarchlab.deps.rules import major_base
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
                 "sarif-schema-2.1.0.json")
@@ -106,9 +107,17 @@ def _nodes(report: DepsReport) -> list[str]:
     return sorted(nodes)
 
 
+def _highlighted(report: DepsReport) -> set[str]:
+    """Flagged modules plus every major of a single-major violation's module."""
+    bad = _flagged(report)[0]
+    bases = {v.module for v in report.violations if v.rule == "single-major"}
+    return bad | {n for n in _nodes(report) if major_base(n)[0] in bases}
+
+
 def mermaid(report: DepsReport) -> str:
     """A Mermaid flowchart of the module graph; violating modules and import edges in red."""
-    bad, extra = _flagged(report)
+    extra = _flagged(report)[1]
+    bad = _highlighted(report)
     ids = {n: f"m{i}" for i, n in enumerate(_nodes(report))}
     lines = ["flowchart LR"]
     for n, i in ids.items():
@@ -135,7 +144,8 @@ def _dq(s: str) -> str:
 
 def dot(report: DepsReport) -> str:
     """A Graphviz digraph of the module graph; violating modules and import edges in red."""
-    bad, extra = _flagged(report)
+    extra = _flagged(report)[1]
+    bad = _highlighted(report)
     lines = ["digraph deps {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
     for n in _nodes(report):
         attrs = []
