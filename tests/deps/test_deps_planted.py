@@ -132,6 +132,9 @@ def test_graphs_highlight_violations(goarchlab, planted):
     assert r.returncode == 1
     assert r.stdout.startswith("digraph deps {") and r.stdout.rstrip().endswith("}")
     assert '"example.com/vendorx" [color="#cc0000"' in r.stdout
+    # both majors of the single-major violation are marked
+    assert '"example.com/two" [color="#cc0000"' in r.stdout
+    assert '"example.com/two/v2" [color="#cc0000"' in r.stdout
     assert '"example.com/app" -> "example.com/vendorx" [color="#cc0000", style=dashed, ' \
            'label="public"]' in r.stdout
     # Graphviz itself reads it (.ci/run installs graphviz)
