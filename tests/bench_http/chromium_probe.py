@@ -42,11 +42,14 @@ def chromium() -> str:
     return path
 
 
-def load(page: Path, work: Path, *, screenshot: Path | None = None) -> Loaded:
-    """Load ``page`` and return what it did."""
+def load(page: Path, work: Path, *, screenshot: Path | None = None,
+         fragment: str = "") -> Loaded:
+    """Load ``page`` (with ``#fragment`` when given) and return what it did."""
+    work.mkdir(parents=True, exist_ok=True)
     netlog = work / "netlog.json"
+    url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
     argv = [chromium(), *FLAGS, f"--user-data-dir={work / 'profile'}",
-            f"--log-net-log={netlog}", "--dump-dom", page.resolve().as_uri()]
+            f"--log-net-log={netlog}", "--dump-dom", url]
     r = proc.run(argv, env={"PATH": "/usr/bin:/bin", "HOME": str(work)}, timeout=120)
     assert r.ok, r.stderr[-2000:]
     console = tuple(ln for ln in r.stderr.splitlines() if ":CONSOLE" in ln)

@@ -89,3 +89,18 @@ def test_report_renders_in_chromium_without_network(report_run, tmp_path):
         assert m, fid
         assert m.group(1).count("<rect") > 20
     assert "net/http" in dom
+
+
+def test_flame_graph_search_from_the_url(report_run, tmp_path):
+    report = report_run[1]
+    plain = load(report, tmp_path / "a")
+    found = load(report, tmp_path / "b", fragment="search=net/http")
+    bad = load(report, tmp_path / "c", fragment="search=(")
+    lit = re.compile(r'fill="(#e600e6|rgb\(230, 0, 230\))"', re.I)
+    assert not lit.search(plain.dom)
+    # matching frames are highlighted and the details line counts them
+    assert len(lit.findall(found.dom)) > 3
+    assert "search:" in found.dom
+    # a broken regexp marks the box instead of throwing
+    assert bad.console == () and "outline: red" not in bad.dom
+    assert "2px solid" in bad.dom

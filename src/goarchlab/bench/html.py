@@ -6,7 +6,7 @@ as SVG drawn here (``svgcharts``). Sections: summary verdict, variants,
 per-suite slowdown, HTTP throughput / latency percentiles / GC view, the
 benchstat-like comparison tables, and flame graphs (CPU per variant, heap
 allocations, and a differential native against translated) with search and
-click-to-zoom.
+click-to-zoom; ``report.html#search=REGEXP`` opens with that search applied.
 """
 
 from __future__ import annotations
@@ -225,12 +225,19 @@ specs.forEach(function(s){
       return t;})
     .setDetailsElement(document.getElementById(s.id+'-details'));
   if(s.diff){chart.computeDelta(true).setColorMapper(function(d){
+      if(d.highlight){return '#E600E6';}
       var r=(d.delta||0)/total;if(Math.abs(r)<0.002){return '#ddd';}
       var k=Math.min(1,Math.abs(r)*20);var c=Math.round(230-150*k);
       return r>0?'rgb(230,'+c+','+c+')':'rgb('+c+','+c+',230)';});}
   d3.select('#'+s.id).datum(s.tree).call(chart);
-  document.getElementById(s.id+'-search').addEventListener('input',function(e){
-    if(e.target.value){chart.search(e.target.value);}else{chart.clear();}});
+  var box=document.getElementById(s.id+'-search');
+  function search(term){box.value=term;
+    // the term is a regexp; a half-typed one ("(") must not throw
+    try{if(term){new RegExp(term);chart.search(term);}else{chart.clear();}
+        box.style.outline='';}catch(err){box.style.outline='2px solid #d62728';}}
+  box.addEventListener('input',function(e){search(e.target.value);});
+  var h=/[#&]search=([^&]*)/.exec(location.hash);
+  if(h){search(decodeURIComponent(h[1]));}
   document.getElementById(s.id+'-reset').addEventListener('click',function(){
     chart.resetZoom();});
 });

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 from pathlib import Path
 
 from goarchlab.bench.http import build, drivers
@@ -62,9 +63,23 @@ def _opt(ctx: Context, key: str):
 
 def _stage(ctx: Context) -> Path:
     if "http.stage" not in ctx._memo:
-        ctx._memo["http.stage"] = (ctx.home / "bench" / "http" /
-                                   f".staging-{os.getpid()}-{secrets.token_hex(3)}")
+        parent = ctx.home / "bench" / "http"
+        _clean_stale(parent)
+        ctx._memo["http.stage"] = parent / f".staging-{os.getpid()}-{secrets.token_hex(3)}"
     return ctx._memo["http.stage"]
+
+
+def _clean_stale(parent: Path) -> None:
+    """Remove staging directories of goarchlab processes that no longer run (a run
+    stopped by Ctrl-C or a failed preparation never moved its files)."""
+    for d in parent.glob(".staging-*"):
+        try:
+            pid = int(d.name.split("-")[1])
+            os.kill(pid, 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            shutil.rmtree(d, ignore_errors=True)
+        except PermissionError:
+            pass  # alive, someone else's
 
 
 def safe_name(variant: str) -> str:
