@@ -3,6 +3,7 @@ a crashing and a hanging benchmark process, pre-flight checks from recordings.""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import time
@@ -54,10 +55,15 @@ def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
         units = {s.unit for s in res.run.samples
                  if s.variant == v and s.benchmark.startswith("alloc/")}
         assert {"gc-cycles", "heap-goal-B", "B/op", "allocs/op"} <= units
-        sched_units = {s.unit for s in res.run.samples
-                       if s.variant == v and s.benchmark.startswith("sched/PingPong")}
-        assert "sched-lat-p50-ns" in sched_units
     assert any(s.benchmark.startswith("cpu/SHA256Parallel/1KiB") for s in res.run.samples)
+    # The scheduler samples its latency histogram, so give it enough round trips.
+    sched_ctx = dataclasses.replace(bench_ctx, benchtime="5000x", _memo={})
+    sched = engine.run(engine.Request(("sched",), tuple(plans), runs=1, warmup=0), sched_ctx,
+                       store_path=tmp_path / "r.db")
+    for v in ("native", "qemu-arm64"):
+        units = {s.unit for s in sched.run.samples
+                 if s.variant == v and s.benchmark.startswith("sched/PingPong")}
+        assert {"sched-lat-p50-ns", "sched-lat-p99-ns"} <= units, (v, units)
     tr = res.translation
     assert tr is not None and tr.translated == "qemu-arm64"
     cpu = next(s for s in tr.suites if s.suite == "cpu")
@@ -118,10 +124,10 @@ def _gone(pid: int) -> bool:
 
 def test_hanging_benchmark_times_out_and_leaves_no_process(bench_ctx, tmp_path):
     t0 = time.monotonic()
-    res = _flaky(tmp_path, bench_ctx, "hang", timeout=3.0)
+    res = _flaky(tmp_path, bench_ctx, "hang", timeout=5.0)
     assert time.monotonic() - t0 < 60
     assert res.error_code == EXIT_TIMEOUT
-    assert "did not finish within 3 s" in res.error
+    assert "did not finish within 5 s" in res.error
     assert [len(s.values) for s in res.run.samples if s.unit == "ns/op"] == [1]
     pids = [int(x) for x in (tmp_path / "pids").read_text().split()]
     deadline = time.monotonic() + 5
