@@ -39,7 +39,7 @@ class Context:
     """What suites need to prepare jobs.
 
     ``env``: the base environment (PATH, HOME, GOCACHE...); ``home``: GOARCHLAB_HOME;
-    ``benchtime``: per benchmark in a workload (``200ms`` or ``20x``); ``bench``: a
+    ``benchtime``: per benchmark in a workload (``100ms`` or ``20x``); ``bench``: a
     regexp that benchmark names must match (``.`` for all); ``timeout``: seconds per
     measured process (None: each suite's default); ``cwd``: where user packages resolve.
     """
@@ -48,7 +48,7 @@ class Context:
     env: Mapping[str, str]
     home: Path
     toolchains: ToolchainProvider
-    benchtime: str = "200ms"
+    benchtime: str = "100ms"
     bench: str = "."
     timeout: float | None = None
     cwd: Path = field(default_factory=Path.cwd)

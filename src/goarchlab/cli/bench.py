@@ -41,8 +41,8 @@ def register(subparsers) -> None:
                    "directory's toolchain, else the go on PATH)")
     p.add_argument("-n", "--runs", type=int, default=10, help="measured runs per variant (10)")
     p.add_argument("--warmup", type=int, default=1, help="discarded runs first (1)")
-    p.add_argument("--benchtime", default="200ms",
-                   help="time (200ms) or iterations (50x) per benchmark per run")
+    p.add_argument("--benchtime", default="100ms",
+                   help="time (default 100ms) or iterations (50x) per benchmark per run")
     p.add_argument("--bench", default=".", metavar="REGEXP",
                    help="only benchmarks whose name matches (default: all)")
     p.add_argument("--timeout", type=float, help="seconds per benchmark process "

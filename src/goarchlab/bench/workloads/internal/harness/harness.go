@@ -26,7 +26,7 @@ import (
 
 var (
 	benchRe   = flag.String("bench", ".", "run only benchmarks whose name matches this regexp")
-	benchtime = flag.String("benchtime", "200ms", "time per benchmark (a duration) or iterations (Nx)")
+	benchtime = flag.String("benchtime", "100ms", "time per benchmark (a duration) or iterations (Nx)")
 	list      = flag.Bool("list", false, "list benchmark names and exit")
 )
 
