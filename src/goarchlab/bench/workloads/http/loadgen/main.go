@@ -36,6 +36,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,6 +86,7 @@ func main() {
 	method := flag.String("method", "GET", "GET or POST")
 	bodySize := flag.Int("body", 0, "request body bytes (POST)")
 	timeout := flag.Duration("timeout", 5*time.Second, "time an answer may take past the end")
+	cpuprof := flag.String("cpuprofile", "", "write the generator's own CPU profile here")
 	procs := flag.Int("procs", 0, "Go Ps (GOMAXPROCS) for the generator; 0: half the cores, at least 1")
 	flag.Parse()
 	if *procs > 0 {
@@ -98,6 +100,12 @@ func main() {
 			n = 1
 		}
 		runtime.GOMAXPROCS(n)
+	}
+	if *cpuprof != "" {
+		if f, err := os.Create(*cpuprof); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
 	}
 	res, err := run(*target, *conns, *dur, *rate, *method, *bodySize, *timeout)
 	if err != nil {
