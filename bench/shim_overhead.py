@@ -54,7 +54,8 @@ def main() -> None:
             t_direct.append(proc.run(direct, env=env, timeout=30, cwd=proj).wall_s)
             t_shim.append(proc.run(shim, env=env, timeout=30, cwd=proj).wall_s)
     md, ms = statistics.median(t_direct) * 1e3, statistics.median(t_shim) * 1e3
-    print(f"shim kind: {state.kind}; toolchain {tc.version}; {a.runs} runs each, alternating")
+    print(f"shim kind: {state.kind}; toolchain {tc.version}; {a.runs} runs each, alternating; "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     print(f"direct  {tc.go} version: median {md:.2f} ms")
     print(f"shim    {store.shims / 'go'} version: median {ms:.2f} ms")
     print(f"overhead {ms - md:+.2f} ms (ratio {ms / md:.3f}); goal <= 5 ms")
