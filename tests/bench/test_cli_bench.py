@@ -30,6 +30,26 @@ def validate(doc: dict, definition: str | None = None) -> None:
 pytestmark = pytest.mark.skipif(not QEMU.exists(), reason="needs qemu-aarch64 (qemu-user)")
 
 
+@pytest.fixture(scope="session")
+def real_benchstat(go_new, go_caches, session_home: Path) -> Path:
+    """golang.org/x/perf's benchstat, built by the session's Go (the same pinned version
+    and place as the statistics tests use, so it is built once per session)."""
+    from benchstat_oracle import PERF_VERSION
+
+    from goarchlab import proc
+
+    exe = session_home / "gobin" / f"perf-{PERF_VERSION}" / "benchstat"
+    if not exe.exists():
+        exe.parent.mkdir(parents=True, exist_ok=True)
+        env = {"PATH": f"{go_new.goroot / 'bin'}:/usr/bin:/bin", "HOME": str(session_home),
+               "GOBIN": str(exe.parent), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw",
+               "CGO_ENABLED": "0", **go_caches}
+        r = proc.run(["go", "install", f"golang.org/x/perf/cmd/benchstat@{PERF_VERSION}"],
+                     env=env, timeout=600)
+        assert r.ok, r.stderr
+    return exe
+
+
 @pytest.fixture(scope="module")
 def cli_home(tmp_path_factory) -> Path:
     """One GOARCHLAB_HOME for the module: workload binaries are built once."""
@@ -52,7 +72,8 @@ def cli(go_env, cli_home, tmp_path):
     return run
 
 
-def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path):
+def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path,
+                                                        real_benchstat):
     r1 = cli("startup", "syscall", "-n", "3", "--benchtime", "2x", "--json")
     doc = json.loads(r1.stdout)
     assert doc["schema"] == "goarchlab.bench/v1" and doc["complete"] is True
@@ -80,6 +101,11 @@ def test_run_json_benchfmt_history_compare_export_merge(cli, cli_home, tmp_path)
     assert all(r.config_value("cpu") for r in parsed.results)
     names = {r.name for r in parsed.results}
     assert len(parsed.results) == 3 * 2 * len(names)
+    (tmp_path / "r2.txt").write_text(r2.stdout)
+    bs = subprocess.run([str(real_benchstat), "-col", "variant", str(tmp_path / "r2.txt")],
+                        capture_output=True, text=True, timeout=120)
+    assert bs.returncode == 0, bs.stderr
+    assert "GOGC=50" in bs.stdout and "Getpid" in bs.stdout and "runner: native" in bs.stdout
 
     hist = json.loads(cli("history", "--json").stdout)
     validate(hist, "history")
