@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shlex
 import shutil
 import statistics
@@ -57,18 +58,22 @@ func main() {
 FLAGS = ["-trimpath", "-ldflags", "-s -w -X main.version=1.0.0"]
 
 
-def _timed(argv, env, cwd, fresh: Path | None = None) -> float:
+def _timed(argv, env, cwd, fresh: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of the child processes: user + sys)."""
     # cmd/go skips the link when the -o file is already up to date (its build ID
     # matches), so every measured build writes into an emptied directory.
     if fresh is not None:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     r = proc.run(argv, env=env, timeout=1800, cwd=cwd)
     dt = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if not r.ok:
         sys.exit(f"failed: {shlex.join(map(str, argv))}\n{r.stderr[-2000:]}")
-    return dt
+    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+    return dt, cpu
 
 
 def main() -> None:
@@ -96,16 +101,24 @@ def main() -> None:
         f"{' '.join(shlex.quote(f) for f in FLAGS)} -o {work}/loop/s_{d.goos}_{d.goarch} .\n"
         for d in targets)
     single, loop, xbuild = [], [], []
+    cpu_single, cpu_loop, cpu_xbuild = [], [], []
     for i in range(args.rounds):
-        s = 0.0
+        s = c = 0.0
         for d in targets:
-            s += _timed([str(tc.go), "build", *FLAGS, "-o", str(work / "one" / "s"), "."],
-                        {**env, "GOOS": d.goos, "GOARCH": d.goarch}, mod, work / "one")
+            w, u = _timed([str(tc.go), "build", *FLAGS, "-o", str(work / "one" / "s"), "."],
+                          {**env, "GOOS": d.goos, "GOARCH": d.goarch}, mod, work / "one")
+            s, c = s + w, c + u
         single.append(s)
-        loop.append(_timed(["sh", "-c", loop_script], env, mod, work / "loop"))
-        xbuild.append(_timed(xb, env, mod, work / "dist"))
+        cpu_single.append(c)
+        w, u = _timed(["sh", "-c", loop_script], env, mod, work / "loop")
+        loop.append(w)
+        cpu_loop.append(u)
+        w, u = _timed(xb, env, mod, work / "dist")
+        xbuild.append(w)
+        cpu_xbuild.append(u)
         print(f"round {i + 1}: single-sum {s:.2f} s, loop {loop[-1]:.2f} s, "
-              f"xbuild {xbuild[-1]:.2f} s", file=sys.stderr)
+              f"xbuild {xbuild[-1]:.2f} s (ratio to ideal {xbuild[-1] / (s / cores):.3f})",
+              file=sys.stderr)
     med = statistics.median
     ideal = med(single) / cores
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text()
@@ -120,6 +133,11 @@ def main() -> None:
     print(f"goarchlab xbuild --first-class:       {med(xbuild):.2f} s")
     print(f"xbuild / ideal = {med(xbuild) / ideal:.3f}  (goal <= 1.15)")
     print(f"xbuild / loop  = {med(xbuild) / med(loop):.3f}  (goal < 1)")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (a busy machine inflates "
+          "the parallel figures: cores are not free)")
+    print(f"CPU seconds (user+sys, medians): single-sum {med(cpu_single):.2f}, loop "
+          f"{med(cpu_loop):.2f}, xbuild {med(cpu_xbuild):.2f} "
+          f"(xbuild's own work: {med(cpu_xbuild) / med(cpu_single):.3f} x the go builds)")
     shutil.rmtree(work, ignore_errors=True)
 
 

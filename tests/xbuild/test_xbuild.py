@@ -89,8 +89,10 @@ def test_uuid_first_class_all_verified(uuid_build, go_new):
             assert names["static"].ok and info.slices[0].static
         if goos in ("linux", "windows"):
             assert names["stripped"].ok and info.slices[0].stripped
-    level = {c.name: c.actual for c in res.targets[5].checks}  # linux/arm64
-    assert level["GOARM64"] == "v8.0"
+    # No level asked: the default go resolved is recorded (and reported), not checked.
+    arm64 = res.targets[5]
+    assert arm64.artifact.settings["GOARM64"] == "v8.0"
+    assert "GOARM64" not in {c.name for c in arm64.checks}
 
 
 def test_sha256sums_and_manifest(uuid_build):
@@ -169,7 +171,10 @@ def test_reproducible_needs_trimpath_across_checkouts(tmp_path, xenv, go_new, mo
     assert t.status == "not-reproducible"
     assert "build directory" in t.reason and "--trimpath" in t.reason
     assert not (tmp_path / "d1" / "hello_linux_arm64").exists()
-    good = run(Options(targets="linux/arm64", out_dir=tmp_path / "d2", reproducible=True,
+    # An explicit level (the default one, so the cached standard library is reused).
+    good = run(Options(targets="linux/arm64/v8.0", out_dir=tmp_path / "d2", reproducible=True,
                        repro_cache="shared", trimpath=True), go=go_new.go, env=xenv, cwd=mod)
     assert good.ok and good.targets[0].reproducible.ok
+    assert {c.name: c.ok for c in good.targets[0].checks}["GOARM64"]
+    assert (tmp_path / "d2" / "hello_linux_arm64_v8.0").is_file()
     assert good.targets[0].reproducible.workdir == "copy"

@@ -22,6 +22,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
+from goarchlab.xbuild import cgo as cgomod
 from goarchlab.xbuild import output, plan
 from goarchlab.xbuild.build import Spec, build_target
 from goarchlab.xbuild.model import TargetResult, XbuildResult
@@ -76,7 +77,10 @@ def run(
         raise UsageError(f"--repro-cache {opts.repro_cache!r}", "use fresh or shared")
     t0 = time.perf_counter()
     base = {**env, "GOTOOLCHAIN": "local"}
-    go, version, host = plan.toolchain_of(go, {**env}, cwd)
+    force = {"CGO_ENABLED": opts.cgo} if opts.cgo is not None else {}
+    base.update(force)
+    # The user's GOTOOLCHAIN here, so a go.mod toolchain switch is honoured once.
+    go, version, host, host_cgo = plan.toolchain_of(go, {**env, **force}, cwd)
     # Two independent go queries: run them side by side (each is ~50 ms of startup).
     with ThreadPoolExecutor(max_workers=2) as pool:
         f_dist = pool.submit(dist_list, go, base)
@@ -84,6 +88,8 @@ def run(
         dist = f_dist.result()
         targets = plan.select_targets(dist, version, opts.targets, opts.first_class, opts.all)
         pkg = f_pkg.result()
+    foreign = sorted({(t.goos, t.goarch) for t in targets} - {host})
+    cgo_by_platform = {host: host_cgo, **cgomod.cross_defaults(go, base, foreign, cwd)}
     name = opts.name or pkg.exec_name
     out_dir = (cwd / opts.out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -95,7 +101,8 @@ def run(
         if opts.reproducible:
             repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
         spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
-                    opts.trimpath, opts.tags, opts.cgo, host, stage, repro, opts.timeout)
+                    opts.trimpath, opts.tags, opts.cgo, host, stage, repro, opts.timeout,
+                    cgo_by_platform)
         results: dict[str, TargetResult] = {}
         progress(0, len(targets), "")
         with ThreadPoolExecutor(max_workers=jobs) as pool:

@@ -33,8 +33,9 @@ class Spec:
     ``module_dir``: the main module's root; ``name``: artifact base name;
     ``cgo``: ``"0"``/``"1"`` to force CGO_ENABLED, or None for go's default;
     ``host``: the toolchain's GOHOSTOS/GOHOSTARCH; ``stage``: the staging dir;
-    ``repro``: the second tree's package directory and its GOCACHE, or None;
-    ``timeout``: seconds for one ``go build`` (> 0).
+    ``repro``: the second tree's package directory, its GOCACHE, how the tree
+    was made and the cache kind, or None; ``timeout``: seconds for one
+    ``go build`` (> 0).
     """
 
     go: Path
@@ -52,6 +53,8 @@ class Spec:
     stage: Path
     repro: tuple[Path, Path, str, str] | None
     timeout: float
+    #: CGO_ENABLED the go command uses for each (goos, goarch) of the run.
+    cgo_by_platform: dict[tuple[str, str], str]
 
 
 def artifact_name(name: str, target) -> str:
@@ -103,10 +106,10 @@ def build_target(spec: Spec, target) -> TargetResult:
     env = {**spec.env, **target.env()}
     if spec.cgo is not None:
         env["CGO_ENABLED"] = spec.cgo
-    key = level_var(target.goarch)
+    plat = (target.goos, target.goarch)
+    enabled = spec.cgo_by_platform.get(plat, "0")
     try:
-        dec = cgomod.decide(spec.go, env, (target.goos, target.goarch), spec.host,
-                            spec.pattern, spec.cwd, key)
+        dec = cgomod.decide(spec.go, env, plat, spec.host, spec.pattern, spec.cwd, enabled)
     except GoarchlabError as e:
         return _result(target, "build-failed", e.message, (e.message,))
     if dec.skip:
@@ -154,7 +157,7 @@ def _inspect(spec: Spec, target, out: Path, dec: cgomod.CgoDecision):
     art = Artifact(final, size, digest, info.format, sl.goarch, sl.static, sl.stripped, sl.dwarf,
                    bi.go_version if bi else "", dict(bi.settings) if bi else {})
     checks = verify(info, out, goos=target.goos, goarch=target.goarch, level_key=level_var(
-        target.goarch), level=dec.level, cgo=dec.enabled, go_version=spec.go_version,
+        target.goarch), level=target.level or "", cgo=dec.enabled, go_version=spec.go_version,
         ldflags=spec.ldflags, trimpath=spec.trimpath, tags=spec.tags, module_dir=spec.module_dir)
     bad = [c for c in checks if not c.ok and c.severity == "error"]
     if bad:

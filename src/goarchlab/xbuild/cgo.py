@@ -72,19 +72,44 @@ def cgo_packages(go: Path, env: Mapping[str, str], pattern: str, cwd: Path) -> t
 class CgoDecision:
     """How one target is built with respect to cgo.
 
-    ``enabled``: ``"0"`` or ``"1"``, what ``go env CGO_ENABLED`` says for the
-    target. ``cc``: ``go env CC`` for the target; ``cc_triple``: what it
-    answered to ``-dumpmachine`` (checked only when cgo is on for a foreign
-    target). ``skip``: why the target must not be attempted, else None.
-    ``level``: the target's level variable as go resolves it (GOAMD64=v1 when
-    unset), or "" when the GOARCH has none or this Go does not know it.
+    ``enabled``: ``"0"`` or ``"1"``, what the go command does for the target
+    (``go env CGO_ENABLED``). ``cc``: ``go env CC`` for the target and
+    ``cc_triple`` what it answered to ``-dumpmachine`` (both asked only when cgo
+    is on for a foreign target). ``skip``: why the target must not be
+    attempted, else None.
     """
 
     enabled: str
     cc: str
     cc_triple: str
     skip: str | None
-    level: str
+
+
+# cmd/go/internal/cfg/zdefaultcc.go: the default C compiler of a GOOS; with a
+# toolchain built with CGO_ENABLED=1, cgo stays on for a target only when it exists.
+_CLANG_OSES = {"darwin", "ios", "freebsd", "openbsd"}
+
+
+def cross_defaults(go: Path, env: Mapping[str, str], foreign: list[tuple[str, str]],
+                   cwd: Path) -> dict[tuple[str, str], str]:
+    """CGO_ENABLED (``"0"``/``"1"``) the go command uses for each foreign (goos, goarch).
+
+    Asks ``go env CGO_ENABLED`` once per default-compiler class (clang OSes and
+    the others) instead of once per target: go/build's rule is that a cross
+    build gets cgo only from an explicit CGO_ENABLED, or from a toolchain built
+    with CGO_ENABLED=1 when the GOOS's default C compiler is found, so targets
+    of one class always agree.
+    """
+    out: dict[tuple[str, str], str] = {}
+    probes: dict[bool, str] = {}
+    for goos, goarch in foreign:
+        cls = goos in _CLANG_OSES
+        if cls not in probes:
+            vals = go_env_values(go, {**env, "GOOS": goos, "GOARCH": goarch}, ["CGO_ENABLED"],
+                                 cwd)
+            probes[cls] = vals.get("CGO_ENABLED", "0") or "0"
+        out[(goos, goarch)] = probes[cls]
+    return out
 
 
 def decide(
@@ -94,26 +119,24 @@ def decide(
     host_platform: tuple[str, str],
     pattern: str,
     cwd: Path,
-    level_key: str | None,
+    enabled: str,
 ) -> CgoDecision:
     """Decide cgo for a build of ``pattern`` under ``env`` (the target's environment).
 
-    ``target_platform``/``host_platform``: (goos, goarch). Raises GoarchlabError
-    when ``go env`` rejects the environment (an invalid GOAMD64, say).
+    ``enabled``: CGO_ENABLED the go command will use for the target (from
+    :func:`cross_defaults` or the host's ``go env``). Only a foreign target with
+    cgo on costs queries: its ``go env CC``, that compiler's triple, and
+    ``go list -deps`` to see whether cgo code is really pulled in.
     """
-    keys = ["CGO_ENABLED", "CC"] + ([level_key] if level_key else [])
-    vals = go_env_values(go, env, keys, cwd)
-    enabled = vals.get("CGO_ENABLED", "0") or "0"
-    cc = vals.get("CC", "")
-    level = vals.get(level_key, "") if level_key else ""
     if enabled != "1" or target_platform == host_platform:
-        return CgoDecision(enabled, cc, "", None, level)
+        return CgoDecision(enabled, "", "", None)
+    cc = go_env_values(go, env, ["CC"], cwd).get("CC", "")
     triple, plat = cc_platform(cc, env)
     if plat == target_platform:
-        return CgoDecision(enabled, cc, triple, None, level)
+        return CgoDecision(enabled, cc, triple, None)
     users = cgo_packages(go, env, pattern, cwd)
     if not users:
-        return CgoDecision(enabled, cc, triple, None, level)
+        return CgoDecision(enabled, cc, triple, None)
     goos, goarch = target_platform
     # Name the user's own cgo package rather than runtime/cgo, which go list lists first.
     users = tuple(sorted(users, key=lambda u: "." not in u.split("/")[0]))
@@ -123,5 +146,4 @@ def decide(
         f"cgo is on and {users[0]} needs it, but the C compiler ({cc or 'none'}) {what}, "
         f"not {goos}/{goarch}: set CC to a cross compiler for it, or build "
         "with --cgo 0 if the package has a pure-Go fallback",
-        level,
     )

@@ -123,13 +123,16 @@ def find_go(env: Mapping[str, str]) -> Path | None:
     return Path(found) if found else None
 
 
-def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path) -> tuple[Path, str, tuple[str, str]]:
-    """(go binary of the toolchain in use, its version, its GOHOSTOS/GOHOSTARCH).
+def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path
+                 ) -> tuple[Path, str, tuple[str, str], str]:
+    """(go binary of the toolchain in use, its version, its GOHOSTOS/GOHOSTARCH,
+    CGO_ENABLED for the host platform under ``env``).
 
     Asks ``go env`` so that a GOTOOLCHAIN switch (go.mod's toolchain line) is
     honoured once; later calls use that GOROOT's go with GOTOOLCHAIN=local.
     """
-    r = proc.run([str(go), "env", "-json", "GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"],
+    r = proc.run([str(go), "env", "-json", "GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH",
+                  "CGO_ENABLED"],
                  env=env, timeout=LIST_TIMEOUT, cwd=cwd)
     if not r.ok:
         msg = (r.stderr or r.stdout).strip().splitlines()
@@ -137,4 +140,5 @@ def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path) -> tuple[Path, str
                              "run 'go env' by hand")
     v = json.loads(r.stdout)
     root = Path(v["GOROOT"])
-    return root / "bin" / go.name, v["GOVERSION"], (v["GOHOSTOS"], v["GOHOSTARCH"])
+    return (root / "bin" / go.name, v["GOVERSION"], (v["GOHOSTOS"], v["GOHOSTARCH"]),
+            v.get("CGO_ENABLED", "0") or "0")

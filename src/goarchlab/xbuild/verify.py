@@ -83,7 +83,8 @@ def verify(
     tags: str,
     module_dir: Path | None,
 ) -> tuple[Check, ...]:
-    """Every check of one artifact; ``level`` is the value go resolved for ``level_key``.
+    """Every check of one artifact; ``level``: the level the target asked for ("" for
+    none: then the recorded default is reported in the artifact, not checked).
 
     ``module_dir``: the main module's directory, searched for in the file's bytes
     to check -trimpath. Returns the checks in a fixed order.
