@@ -118,7 +118,8 @@ def test_open_loop_counts_waiting_behind_a_stall(http_ctx, qemu_plan, built, tmp
     assert opened.requests == pytest.approx(opened.rate, rel=0.02)
     assert opened.seconds > 1.02
     # ... and the time spent queued behind the slow server counts in its latency.
-    assert opened.latency_us["p99"] > 5 * closed.latency_us["p99"]
+    assert opened.latency_us["p99"] > 3 * closed.latency_us["p99"]
+    assert opened.latency_us["p99"] > 100_000  # µs: queued for a good part of the second
 
 
 def test_server_crash_mid_run_keeps_finished_samples(http_ctx, http_host, native_plan, built,
@@ -164,6 +165,8 @@ def test_gc_view_follows_gogc(http_ctx, http_host, native_plan, built):
     """--vs GOGC=...: the server's own runtime/metrics show the collector working
     harder at a low GOGC (the same allocation per request, a smaller heap goal)."""
     views = {}
+    # the heavy endpoint allocates ~10 KiB per request: enough for GC cycles in 1 s
+    http_ctx.options = {**http_ctx.options, "http_endpoint": "heavy"}
     for gogc in ("25", "400"):
         plan = apply(native_plan, f"GOGC={gogc}", http_host)
         job = prepare(plan, http_ctx).jobs[0]
