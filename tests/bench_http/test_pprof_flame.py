@@ -126,3 +126,18 @@ def test_differential_tree():
         for c in n["children"]:
             yield from deltas(c)
     assert all(abs(x) < 1e-9 for x in deltas(same))
+
+
+def test_pruning_keeps_values_and_deltas(profiles):
+    """The report drops tiny frames; what they weighed stays in their parents."""
+    from goarchlab.bench import html
+
+    stacks = flame.folded(pprof.load(profiles[0]), "cpu")
+    half = {k: v * (2 if "net/http" in ";".join(k) else 1) for k, v in stacks.items()}
+    t = flame.diff_tree(stacks, half)
+    p = html._prune(t, t["value"] * 0.02)
+    count = lambda n: 1 + sum(count(c) for c in n["children"])  # noqa: E731
+    assert count(p) < count(t)
+    assert p["value"] == t["value"]
+    assert html._incl_delta(p) == pytest.approx(html._incl_delta(t), abs=1e-6 * t["value"])
+    assert html._incl_delta(t) == pytest.approx(0, abs=1e-6 * t["value"])

@@ -44,10 +44,25 @@ def after_run(ctx, result, report: str | None) -> list[str]:
     return lines
 
 
+def _incl_delta(node: dict[str, Any]) -> float:
+    return node.get("delta", 0.0) + sum(_incl_delta(c) for c in node.get("children", ()))
+
+
 def _prune(node: dict[str, Any], floor: float) -> dict[str, Any]:
-    kids = [_prune(c, floor) for c in node.get("children", ()) if c["value"] >= floor
-            or abs(c.get("delta", 0)) >= floor]
-    return {**node, "children": kids}
+    """Drop subtrees below ``floor`` (inclusive value and |delta|). A dropped subtree's
+    value stays inside its parent's inclusive value; its delta (d3-flame-graph sums
+    deltas bottom-up) is added to the parent's own delta so totals stay right."""
+    kids, lost = [], 0.0
+    for c in node.get("children", ()):
+        d = _incl_delta(c) if "delta" in c else 0.0
+        if c["value"] >= floor or abs(d) >= floor:
+            kids.append(_prune(c, floor))
+        else:
+            lost += d
+    out = {**node, "children": kids}
+    if "delta" in node:
+        out["delta"] = node["delta"] + lost
+    return out
 
 
 def _flames(arts) -> list[dict[str, Any]]:
