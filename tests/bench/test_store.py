@@ -132,6 +132,9 @@ def test_export_import_and_merge(tmp_path: Path) -> None:
         store.run_from_json({"schema": store.EXPORT_SCHEMA, "run_id": "x"})
     with pytest.raises(UsageError):
         store.merge([])
+    # The same run twice would give two variants one name: refused, not an SQLite error.
+    with pytest.raises(UsageError, match="more than once"):
+        store.merge([doc, a])
 
 
 def test_export_matches_its_documented_schema(tmp_path: Path) -> None:

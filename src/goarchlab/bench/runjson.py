@@ -133,6 +133,10 @@ def merge_runs(docs: Iterable[Mapping[str, Any] | RunRecord], *, label: str = "h
     runs = [d if isinstance(d, RunRecord) else run_from_json(d) for d in docs]
     if not runs:
         raise UsageError("nothing to merge", "pass one or more exported JSON files")
+    ids = [r.run_id for r in runs]
+    dup = next((i for i in ids if ids.count(i) > 1), None)
+    if dup is not None:
+        raise UsageError(f"run {dup} is given more than once", "pass each exported run once")
     hosts = [r.hostname for r in runs]
     prefixes = []
     for r in runs:

@@ -177,9 +177,6 @@ def _action(args, action: str, rest: list[str]) -> int:
             raise UsageError(f"cannot read {f}: {e}") from e
         if doc.get("schema") == engine.BenchResult.SCHEMA:  # a --json result: same fields
             doc = {**doc, "schema": store.EXPORT_SCHEMA}
-        if any(d.get("run_id") == doc.get("run_id") for d in docs):
-            raise UsageError(f"{f} holds run {doc.get('run_id')} again",
-                             "merge each run once")
         docs.append(doc)
     merged = store.merge(docs)
     store.save_run(merged)
