@@ -87,8 +87,7 @@ def test_uuid_first_class_all_verified(uuid_build, go_new):
         assert names["no build path"].ok
         if goos == "linux" and t.cgo == "0":
             assert names["static"].ok and info.slices[0].static
-        if goos in ("linux", "windows"):
-            assert names["stripped"].ok and info.slices[0].stripped
+        assert names["stripped"].ok and info.slices[0].stripped
     # No level asked: the default go resolved is recorded (and reported), not checked.
     arm64 = res.targets[5]
     assert arm64.artifact.settings["GOARM64"] == "v8.0"
