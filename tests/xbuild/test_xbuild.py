@@ -132,6 +132,7 @@ def test_broken_package_shows_compiler_error_per_target(tmp_path, xenv, module_w
     assert arm["status"] == "build-failed"
     assert any("run_arm64.go" in ln and "undefined: notDefinedAnywhere" in ln
                for ln in arm["error"])
+    assert "run_arm64.go:3" in arm["reason"] and "notDefinedAnywhere" in arm["reason"]
     # 386 has no run(): a different error, reported for that target only.
     assert by["linux/386"]["status"] == "build-failed"
     assert any("undefined: run" in ln for ln in by["linux/386"]["error"])

@@ -8,6 +8,7 @@ a failed build never leaves a half-written artifact under its final name.
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from goarchlab.xbuild.verify import expected_format, verify
 
 #: Lines of the go command's output kept for a failed build.
 ERROR_LINES = 12
+_GO_POS = re.compile(r"\.go:\d+(:\d+)?: ")
 
 
 @dataclass(frozen=True)
@@ -119,7 +121,9 @@ def build_target(spec: Spec, target) -> TargetResult:
     r = proc.run(build_argv(spec, out, spec.pattern), env=env, timeout=spec.timeout, cwd=spec.cwd)
     if not r.ok:
         lines = _first_lines(r.stderr or r.stdout)
-        reason = lines[-1] if lines else f"go build exited {r.returncode}"
+        # The first compiler message (file.go:line:col: ...) says most; else go's last word.
+        reason = next((ln.strip() for ln in lines if _GO_POS.search(ln)),
+                      lines[-1] if lines else f"go build exited {r.returncode}")
         if dec.enabled == "0":
             users = cgomod.cgo_packages(spec.go, {**env, "CGO_ENABLED": "1"}, spec.pattern,
                                         spec.cwd)
