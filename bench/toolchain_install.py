@@ -10,9 +10,9 @@ JSON API (for goarchlab, via GOARCHLAB_PYPI_URL), and the file itself, so
 network jitter is out of the figures. Runs alternate anchor and goarchlab.
 
 goarchlab's figure covers the whole command: index JSON, download, sha256,
-per-member RECORD check, extraction and the atomic rename. The go/gofmt shims
-are built once per GOARCHLAB_HOME, by the warm-up install (reported
-separately); each measured install is an uninstall + install in that home.
+per-member RECORD check, extraction and the atomic rename (no shims: the home
+never ran shell-init). A warm-up install comes first (reported separately);
+each measured install is an uninstall + install in that home.
 Goal (issue 3): ratio <= 1.2.
 """
 
@@ -154,7 +154,7 @@ def main() -> None:
     ca, cg = (statistics.median(x[1] for x in t) for t in (t_anchor, t_gal))
     print(f"wheel {wheel.name} ({wheel.stat().st_size / 1e6:.1f} MB) served from {base}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    print(f"first install into a fresh home (incl. one-time shim build): {warm:.2f} s")
+    print(f"warm-up install into a fresh home: {warm:.2f} s")
     print(f"anchor   pip download + unzip : median wall {wa:.2f} s, CPU {ca:.2f} s  "
           f"{[round(x[0], 2) for x in t_anchor]}")
     print(f"goarchlab toolchain install   : median wall {wg:.2f} s, CPU {cg:.2f} s  "

@@ -190,12 +190,13 @@ def make_tar(mini_members):
 
 
 @pytest.fixture()
-def cli(home: Path, tmp_path: Path):
-    """Run ``python -m goarchlab ARGS`` with GOARCHLAB_HOME=home; returns proc.Completed."""
+def cli(home: Path, tmp_path: Path, go_caches: dict[str, str]):
+    """Run ``python -m goarchlab ARGS`` with GOARCHLAB_HOME=home and the session's
+    Go caches (a shim build stays warm); returns proc.Completed."""
 
     def run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
             timeout: float = 120) -> proc.Completed:
-        e = base_env(home)
+        e = {**base_env(home), **go_caches}
         e.update(env or {})
         return proc.run([sys.executable, "-m", "goarchlab", *args], env=e, timeout=timeout,
                         cwd=cwd or tmp_path)

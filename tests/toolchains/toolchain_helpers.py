@@ -30,6 +30,8 @@ def base_env(home: Path) -> dict[str, str]:
             "GOMODCACHE", "GOPATH")
     e = {k: os.environ[k] for k in keep if k in os.environ}
     e["GOARCHLAB_HOME"] = str(home)
+    # A shim build during an install must not write into the user's own Go cache.
+    e.setdefault("GOCACHE", str(home / "gocache"))
     e["COLUMNS"] = "200"
     return e
 

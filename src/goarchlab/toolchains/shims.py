@@ -9,9 +9,10 @@ shim is out; dash's ``read`` loop reads byte by byte and spends 3-5 ms on a
 for real modules; the compiled Go shim adds 1.4-5 ms (its runtime start and
 the exec from a multi-threaded process; bench/shim_overhead.py). A C shim
 would add ~0.5 ms but needs a C compiler on every machine.
-Before any toolchain exists, the shims are two-line sh scripts that hand over
-to ``goarchlab toolchain exec`` (which installs one), and the first install
-replaces them with the compiled shim.
+The shims exist only in homes where ``shell-init`` ran. Before any toolchain
+exists they are two-line sh scripts that hand over to ``goarchlab toolchain
+exec`` (which installs one), and the next install replaces them with the
+compiled shim.
 """
 
 from __future__ import annotations
