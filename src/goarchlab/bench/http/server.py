@@ -125,6 +125,9 @@ def running(argv: Sequence[str], env: Mapping[str, str], workdir: Path, *,
         try:
             addr = json.loads(line)["addr"]
         except (ValueError, KeyError, TypeError):
+            # stdout closes a moment before the exit status can be collected
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                p.wait(timeout=2.0)
             if p.poll() is not None:
                 raise ServerFailed(f"the server exited before listening (exit {p.returncode}): "
                                    f"{r.stderr_tail() or 'no output'}",
