@@ -130,7 +130,7 @@ class Store:
             name = rest.rsplit("-", 1)[0]
             try:
                 with self.lock(name, timeout=0):
-                    shutil.rmtree(d, ignore_errors=True)
+                    _delete(d)
                     removed.append(d)
             except filelock.Timeout:
                 continue
@@ -145,7 +145,15 @@ class Store:
         with self.lock(tc.goroot.name):
             trash = tc.goroot.with_name(f"{STAGING_PREFIX}{tc.goroot.name}-rm{os.getpid()}")
             tc.goroot.rename(trash)
-            shutil.rmtree(trash, ignore_errors=True)
+            _delete(trash)
+
+
+def _delete(path: Path) -> None:
+    """Remove a tree, or just the link when the store entry is a symlink to a GOROOT."""
+    if path.is_symlink():
+        path.unlink()
+    else:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def version_from_name(name: str) -> str:
