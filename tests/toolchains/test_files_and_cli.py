@@ -147,3 +147,12 @@ def test_zip_with_escaping_symlink_is_refused(home, tmp_path):
     with pytest.raises(GoarchlabError, match=want):
         install(str(f), home=home, native=NATIVE, shims=False)
     assert toolchain_dirs(home) == []
+
+
+def test_uninstall_of_a_linked_goroot_keeps_the_target(home, cli, go_old):
+    (home / "toolchains").mkdir()
+    (home / "toolchains" / "go1.22.10").symlink_to(go_old.goroot)
+    r = cli("toolchain", "uninstall", "1.22.10")
+    assert r.returncode == 0, r.stderr
+    assert toolchain_dirs(home) == []
+    assert go_old.go.is_file()
