@@ -56,6 +56,8 @@ class LoadResult:
     percentiles: tuple[tuple[float, float], ...] = ()
     server_gone: bool = False
     status: Mapping[str, int] = field(default_factory=dict)
+    #: Response bytes: bodies only (builtin), all bytes read (wrk); 0 when unknown (oha).
+    bytes_read: int = 0
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,8 @@ def parse_builtin(text: str) -> LoadResult:
                       d["duration_s"], d["rps"], d["errors"], d["non2xx"],
                       dict(d.get("latency_us") or {}),
                       tuple((p, v) for p, v in d.get("percentiles") or ()),
-                      d.get("server_gone", False), dict(d.get("status") or {}))
+                      d.get("server_gone", False), dict(d.get("status") or {}),
+                      int(d.get("bytes_read") or 0))
 
 
 # wrk calls done() once at the end with its merged statistics; latency values are in
@@ -186,7 +189,8 @@ def parse_wrk(text: str, load: Load) -> LoadResult:
     errors = d["connect"] + d["read"] + d["write"] + d["timeout"]
     return LoadResult("wrk", "closed", load.connections, 0.0, d["requests"], secs,
                       d["requests"] / secs if secs > 0 else 0.0, errors, d["status"], lat,
-                      tuple((float(p), float(v)) for p, v in d["percentiles"]))
+                      tuple((float(p), float(v)) for p, v in d["percentiles"]),
+                      bytes_read=int(d["bytes"]))
 
 
 def _run_oha(load: Load, env: Mapping[str, str], timeout: float) -> LoadResult:
