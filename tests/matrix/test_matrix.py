@@ -142,3 +142,30 @@ def test_explicit_qemu_runner_goes_through_go_test_exec(archcheck, menv):
     assert r.returncode == 0, r.stdout + r.stderr
     test = next(c for c in json.loads(r.stdout)["cells"] if c["step"] == "test")
     assert (test["status"], test["runner"]) == ("pass", "qemu-aarch64")
+
+
+def test_unknown_target_is_a_usage_error(archcheck, menv):
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.22.10,1.27.3",
+                  "--targets", "linux/amd64,linux/amd46"], env=menv, timeout=120, cwd=archcheck)
+    assert r.returncode == 2
+    assert "no Go version of the matrix knows the target linux/amd46" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_port_known_to_one_version_only(tmp_path, menv):
+    # openbsd/riscv64 is a port of go1.27.3 but not of go1.22.10 (go tool dist list).
+    mod = tmp_path / "tiny"
+    mod.mkdir()
+    (mod / "go.mod").write_text("module example.com/tiny\n\ngo 1.22\n")
+    (mod / "tiny.go").write_text("package tiny\n\n// One is 1.\nfunc One() int { return 1 }\n")
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.22.10,1.27.3",
+                  "--targets", "openbsd/riscv64", "--json"], env=menv, timeout=600, cwd=mod)
+    assert r.returncode == 0, r.stderr
+    cells = {(c["go"], c["step"]): c for c in json.loads(r.stdout)["cells"]}
+    for step in ("build", "vet", "test"):
+        old = cells[("go1.22.10", step)]
+        assert old["status"] == "skip"
+        assert old["detail"] == "go1.22.10 does not know the port openbsd/riscv64"
+    assert cells[("go1.27.3", "build")]["status"] == "pass"
+    assert cells[("go1.27.3", "vet")]["status"] == "pass"
+    assert cells[("go1.27.3", "test")]["status"] == "skip"

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab import proc
-from goarchlab.errors import GoarchlabError
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.gocmd.distlist import dist_list
 from goarchlab.gocmd.jsonstream import iter_objects
 from goarchlab.host.model import Host
 from goarchlab.matrix.model import Cell, MatrixResult
@@ -133,12 +134,26 @@ def run(
     """Run every (version, target) pair, ``jobs`` at a time (>= 1); ``timeout`` in
     seconds for each go command. Cells come back in version, target, step order."""
     t0 = time.perf_counter()
+    known = {s.version: {d.platform for d in dist_list(s.go, s.env)} for s in setups}
+    for t in targets:
+        if not any(t.platform in k for k in known.values()):
+            raise UsageError(f"no Go version of the matrix knows the target {t.platform}",
+                             "'go tool dist list' shows the ports a toolchain knows")
     pairs = [(s, t) for s in setups for t in targets]
     done: dict[tuple[str, str], list[Cell]] = {}
     progress(0, len(pairs), "")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futs = {pool.submit(run_pair, s, t, host, packages, test_args, cwd, timeout,
-                            custom_runner): (s.version, str(t)) for s, t in pairs}
+        futs = {}
+        for s, t in pairs:
+            if t.platform not in known[s.version]:
+                # A port that arrived (or left) between the versions of the matrix.
+                why = f"{s.version} does not know the port {t.platform}"
+                done[(s.version, str(t))] = [
+                    Cell(s.version, str(t), step, "skip", why, 0.0, "", host.platform)
+                    for step in ("build", "vet", "test")]
+                continue
+            futs[pool.submit(run_pair, s, t, host, packages, test_args, cwd, timeout,
+                             custom_runner)] = (s.version, str(t))
         for f in as_completed(futs):
             done[futs[f]] = f.result()
             progress(len(done), len(pairs), " ".join(futs[f]))
