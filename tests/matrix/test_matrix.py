@@ -137,11 +137,14 @@ def test_first_failure_names_the_subtest():
 
 def test_explicit_qemu_runner_goes_through_go_test_exec(archcheck, menv):
     r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.27.3", "--targets",
-                  "linux/arm64", "--runner", "/usr/bin/qemu-aarch64", "--json", "--", "-run",
-                  "TestWordBits", "."], env=menv, timeout=600, cwd=archcheck)
+                  "linux/arm64,linux/amd64", "--runner", "/usr/bin/qemu-aarch64", "--json", "--",
+                  "-run", "TestWordBits", "."], env=menv, timeout=600, cwd=archcheck)
     assert r.returncode == 0, r.stdout + r.stderr
-    test = next(c for c in json.loads(r.stdout)["cells"] if c["step"] == "test")
-    assert (test["status"], test["runner"]) == ("pass", "qemu-aarch64")
+    tests = {c["target"]: c for c in json.loads(r.stdout)["cells"] if c["step"] == "test"}
+    assert (tests["linux/arm64"]["status"], tests["linux/arm64"]["runner"]) == (
+        "pass", "qemu-aarch64")
+    # The native target does not go through the emulator.
+    assert (tests["linux/amd64"]["status"], tests["linux/amd64"]["runner"]) == ("pass", "native")
 
 
 def test_unknown_target_is_a_usage_error(archcheck, menv):

@@ -106,8 +106,10 @@ def run_pair(
     r = proc.run([str(setup.go), "vet", *packages], env=env, timeout=timeout, cwd=cwd)
     cell("vet", "pass" if r.ok else "fail", "" if r.ok else _first_error(r.stderr or r.stdout),
          r.wall_s)
+    native = target.goos == host.os and host.runs_natively(target.goarch)
     try:
-        runner = runner_for(target, host, custom_runner)
+        # --runner is for the targets this machine cannot execute itself.
+        runner = runner_for(target, host, None if native else custom_runner)
     except GoarchlabError as e:
         cell("test", "skip", f"cannot run here: {e.message}", 0.0)
         return cells
