@@ -178,3 +178,27 @@ def test_reproducible_needs_trimpath_across_checkouts(tmp_path, xenv, go_new, mo
     assert {c.name: c.ok for c in good.targets[0].checks}["GOARM64"]
     assert (tmp_path / "d2" / "hello_linux_arm64_v8.0").is_file()
     assert good.targets[0].reproducible.workdir == "copy"
+
+
+def test_reproducible_from_a_git_checkout(tmp_path, xenv, go_new, module_writer):
+    mod = module_writer(tmp_path / "repo", {
+        "go.mod": "module example.com/repo\n\ngo 1.22\n",
+        "cmd/hi/main.go": 'package main\n\nfunc main() { println("hi") }\n',
+    })
+    genv = {**xenv, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for argv in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-qm", "init"]):
+        r = proc.run(argv, env=genv, timeout=60, cwd=mod)
+        assert r.ok, r.stderr
+    env = {**xenv, "GOFLAGS": "-modcacherw -buildvcs=true"}
+    opts = Options(pattern="./cmd/hi", targets="linux/arm64", trimpath=True, reproducible=True,
+                   repro_cache="shared", out_dir=tmp_path / "dist")
+    clean = run(opts, go=go_new.go, env=env, cwd=mod).targets[0]
+    assert clean.ok, clean.reason
+    assert clean.reproducible.workdir == "git clone"
+    assert clean.artifact.settings["vcs.modified"] == "false"
+    # An uncommitted change is not in a second checkout: caught, and named.
+    (mod / "cmd" / "hi" / "main.go").write_text('package main\n\nfunc main() { println("ho") }\n')
+    dirty = run(opts, go=go_new.go, env=env, cwd=mod).targets[0]
+    assert dirty.status == "not-reproducible"
+    assert dirty.reason == "build info differs: vcs.modified=true vs vcs.modified=false"
