@@ -81,15 +81,20 @@ def run(
     base.update(force)
     # The user's GOTOOLCHAIN here, so a go.mod toolchain switch is honoured once.
     go, version, host, host_cgo = plan.toolchain_of(go, {**env, **force}, cwd)
-    # Two independent go queries: run them side by side (each is ~50 ms of startup).
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # Independent go queries side by side (each is ~50 ms of go startup, all before
+    # the first build can start): the ports, the package, cgo for cross builds.
+    classes = _cgo_classes(opts, host)
+    with ThreadPoolExecutor(max_workers=2 + len(classes)) as pool:
         f_dist = pool.submit(dist_list, go, base)
         f_pkg = pool.submit(plan.load_main_package, go, base, cwd, opts.pattern)
+        f_cgo = {c: pool.submit(cgomod.cross_default, go, base, c, host, cwd) for c in classes}
         dist = f_dist.result()
         targets = plan.select_targets(dist, version, opts.targets, opts.first_class, opts.all)
         pkg = f_pkg.result()
-    foreign = sorted({(t.goos, t.goarch) for t in targets} - {host})
-    cgo_by_platform = {host: host_cgo, **cgomod.cross_defaults(go, base, foreign, cwd)}
+        cross = {c: f.result() for c, f in f_cgo.items()}
+    cgo_by_platform = {(t.goos, t.goarch): cross[cgomod.clang_class(t.goos)]
+                       for t in targets if (t.goos, t.goarch) != host}
+    cgo_by_platform[host] = host_cgo
     name = opts.name or pkg.exec_name
     out_dir = (cwd / opts.out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -123,6 +128,14 @@ def run(
     return XbuildResult(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
                         flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
                         str(manifest))
+
+
+def _cgo_classes(opts: Options, host: tuple[str, str]) -> tuple[bool, ...]:
+    """The default-compiler classes (clang?) of the foreign targets the options name."""
+    if opts.first_class or opts.all or not opts.targets:
+        return (False, True)
+    plats = {tuple(t.strip().split("/")[:2]) for t in opts.targets.split(",") if "/" in t}
+    return tuple(sorted({cgomod.clang_class(p[0]) for p in plats if p != host}))
 
 
 def _git_root(start: Path) -> Path | None:

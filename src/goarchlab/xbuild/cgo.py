@@ -90,26 +90,27 @@ class CgoDecision:
 _CLANG_OSES = {"darwin", "ios", "freebsd", "openbsd"}
 
 
-def cross_defaults(go: Path, env: Mapping[str, str], foreign: list[tuple[str, str]],
-                   cwd: Path) -> dict[tuple[str, str], str]:
-    """CGO_ENABLED (``"0"``/``"1"``) the go command uses for each foreign (goos, goarch).
+def clang_class(goos: str) -> bool:
+    """True when cmd/go's default C compiler for ``goos`` is clang (else gcc)."""
+    return goos in _CLANG_OSES
 
-    Asks ``go env CGO_ENABLED`` once per default-compiler class (clang OSes and
-    the others) instead of once per target: go/build's rule is that a cross
-    build gets cgo only from an explicit CGO_ENABLED, or from a toolchain built
-    with CGO_ENABLED=1 when the GOOS's default C compiler is found, so targets
-    of one class always agree.
+
+def cross_default(go: Path, env: Mapping[str, str], clang: bool, host: tuple[str, str],
+                  cwd: Path) -> str:
+    """CGO_ENABLED (``"0"``/``"1"``) the go command uses for cross builds of one
+    default-compiler class (``clang``: darwin/ios/freebsd/openbsd; else gcc).
+
+    go/build's rule: a cross build gets cgo only from an explicit CGO_ENABLED,
+    or from a toolchain built with CGO_ENABLED=1 when the GOOS's default C
+    compiler is found, so one ``go env`` of any foreign platform of the class
+    answers for all of them (a toolchain with per-platform compilers baked in
+    would still be caught: the artifact's recorded CGO_ENABLED is checked).
     """
-    out: dict[tuple[str, str], str] = {}
-    probes: dict[bool, str] = {}
-    for goos, goarch in foreign:
-        cls = goos in _CLANG_OSES
-        if cls not in probes:
-            vals = go_env_values(go, {**env, "GOOS": goos, "GOARCH": goarch}, ["CGO_ENABLED"],
-                                 cwd)
-            probes[cls] = vals.get("CGO_ENABLED", "0") or "0"
-        out[(goos, goarch)] = probes[cls]
-    return out
+    cands = (("darwin", "arm64"), ("darwin", "amd64")) if clang else (
+        ("linux", "amd64"), ("linux", "arm64"))
+    goos, goarch = next(c for c in cands if c != host)
+    vals = go_env_values(go, {**env, "GOOS": goos, "GOARCH": goarch}, ["CGO_ENABLED"], cwd)
+    return vals.get("CGO_ENABLED", "0") or "0"
 
 
 def decide(
