@@ -141,3 +141,21 @@ def go_env(go_new: Toolchain, go_caches: dict[str, str], tmp_path: Path) -> dict
         "GOFLAGS": "-modcacherw",
         **go_caches,
     }
+
+
+@pytest.fixture(scope="session")
+def shim_home(tmp_path_factory, go_old, go_new, go_caches) -> Path:
+    """A GOARCHLAB_HOME holding go1.22.10 and go1.27.3 (links to the session's real
+    toolchains) and compiled go/gofmt shims in its ``shims`` directory (built once per
+    session with the session GOCACHE, as ``goarchlab shell-init`` does)."""
+    from goarchlab.toolchains import shims
+    from goarchlab.toolchains.store import Store
+
+    home = tmp_path_factory.mktemp("shim-home")
+    (home / "toolchains").mkdir()
+    for tc in (go_old, go_new):
+        (home / "toolchains" / tc.goroot.name).symlink_to(tc.goroot)
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), **go_caches}
+    state = shims.ensure(Store(home, HOST_PLATFORM), env)
+    assert state.kind == "compiled"
+    return home

@@ -12,22 +12,8 @@ import pytest
 from toolchain_helpers import NATIVE, validate
 
 from goarchlab import proc
-from goarchlab.toolchains import resolve, shims
+from goarchlab.toolchains import resolve
 from goarchlab.toolchains.store import Store
-
-
-@pytest.fixture(scope="session")
-def res_home(tmp_path_factory, go_old, go_new, go_caches) -> Path:
-    """A GOARCHLAB_HOME holding go1.22.10 and go1.27.3 (links to the session's real
-    toolchains) and compiled shims (built once per session with the session GOCACHE)."""
-    home = tmp_path_factory.mktemp("res-home")
-    (home / "toolchains").mkdir()
-    for tc in (go_old, go_new):
-        (home / "toolchains" / tc.goroot.name).symlink_to(tc.goroot)
-    env = {"PATH": os.environ["PATH"], "HOME": str(home), **go_caches}
-    state = shims.ensure(Store(home, NATIVE), env)
-    assert state.kind == "compiled"
-    return home
 
 
 def _w(path: Path, text: str) -> None:
@@ -71,9 +57,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("sub", "want", "origin", "file", "line"), CASES)
-def test_resolution_per_directory(res_home, tree, sub, want, origin, file, line):
-    installed = Store(res_home, NATIVE).native_installed()
-    choice, tc = resolve.resolve(tree / sub, {}, res_home, installed)
+def test_resolution_per_directory(shim_home, tree, sub, want, origin, file, line):
+    installed = Store(shim_home, NATIVE).native_installed()
+    choice, tc = resolve.resolve(tree / sub, {}, shim_home, installed)
     assert (choice.origin, choice.file, choice.line) == (origin, tree / file, line)
     assert (tc.goroot.name if tc else None) == want
 
@@ -85,28 +71,28 @@ def _which(home: Path, cwd: Path, **env: str) -> tuple[int, dict]:
     return r.returncode, validate(json.loads(r.stdout))
 
 
-def test_which_names_file_and_line(res_home, tree):
-    code, out = _which(res_home, tree / "t" / "m")
+def test_which_names_file_and_line(shim_home, tree):
+    code, out = _which(shim_home, tree / "t" / "m")
     assert code == 0
     assert out["schema"] == "goarchlab.toolchain.which/v1"
     assert out["choice"]["file"] == str(tree / "t" / ".tool-versions")
     assert (out["choice"]["line"], out["choice"]["origin"]) == (2, ".tool-versions")
     assert out["toolchain"]["version"] == "go1.27.3"
-    code, out = _which(res_home, tree / "m3")
+    code, out = _which(shim_home, tree / "m3")
     assert code == 1 and out["toolchain"] is None
     assert (out["choice"]["value"], out["choice"]["minimum"]) == ("1.40", True)
 
 
-def test_env_var_beats_every_file(res_home, tree):
-    code, out = _which(res_home, tree / "a" / "b", GOARCHLAB_GO_VERSION="1.27")
+def test_env_var_beats_every_file(shim_home, tree):
+    code, out = _which(shim_home, tree / "a" / "b", GOARCHLAB_GO_VERSION="1.27")
     assert (code, out["choice"]["origin"], out["toolchain"]["version"]) == (0, "env", "go1.27.3")
 
 
-def test_global_choice_and_use(res_home, tree, tmp_path):
+def test_global_choice_and_use(shim_home, tree, tmp_path):
     plain = tmp_path / "plain" / "x"
     home = tmp_path / "h"
     (home / "toolchains").mkdir(parents=True)
-    for d in (res_home / "toolchains").iterdir():
+    for d in (shim_home / "toolchains").iterdir():
         (home / "toolchains" / d.name).symlink_to(d.resolve())
     assert _which(home, plain)[1]["choice"]["origin"] == "newest installed"
     e = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GOARCHLAB_HOME": str(home)}
@@ -124,36 +110,36 @@ def test_global_choice_and_use(res_home, tree, tmp_path):
 
 
 @pytest.mark.parametrize("sub", [c[0] for c in CASES if c[1]])
-def test_shim_agrees_with_resolver(res_home, tree, sub):
+def test_shim_agrees_with_resolver(shim_home, tree, sub):
     """`go env GOROOT` through the shim on PATH, in each directory: the GOROOT
     is the toolchain the Python resolver picks, and GOTOOLCHAIN is pinned."""
     want = next(c[1] for c in CASES if c[0] == sub)
-    env = {"PATH": os.pathsep.join([str(res_home / "shims"), os.environ["PATH"]]),
+    env = {"PATH": os.pathsep.join([str(shim_home / "shims"), os.environ["PATH"]]),
            "HOME": str(tree)}
     r = proc.run(["go", "env", "GOROOT", "GOTOOLCHAIN"], env=env, timeout=60, cwd=tree / sub)
     assert r.ok, r.stderr
-    assert r.stdout.split() == [str(res_home / "toolchains" / want), "local"]
+    assert r.stdout.split() == [str(shim_home / "toolchains" / want), "local"]
     r = proc.run(["gofmt", "-l", "."], env=env, timeout=60, cwd=tree / sub)
     assert r.ok, r.stderr
 
 
-def test_shim_keeps_a_user_gotoolchain(res_home, tree):
-    env = {"PATH": os.pathsep.join([str(res_home / "shims"), os.environ["PATH"]]),
+def test_shim_keeps_a_user_gotoolchain(shim_home, tree):
+    env = {"PATH": os.pathsep.join([str(shim_home / "shims"), os.environ["PATH"]]),
            "HOME": str(tree), "GOTOOLCHAIN": "path"}
     r = proc.run(["go", "env", "GOTOOLCHAIN"], env=env, timeout=60, cwd=tree)
     assert r.stdout.strip() == "path"
 
 
-def test_shim_hands_over_when_the_version_is_missing(res_home, tree):
+def test_shim_hands_over_when_the_version_is_missing(shim_home, tree):
     """go 1.40 is not installed: the shim runs `goarchlab toolchain exec`, which
     tries to install it (both sources point at a closed loopback port here) and
     fails with a message that names the file that asked."""
-    env = {"PATH": os.pathsep.join([str(res_home / "shims"), os.environ["PATH"]]),
+    env = {"PATH": os.pathsep.join([str(shim_home / "shims"), os.environ["PATH"]]),
            "HOME": str(tree), "GOARCHLAB_GO_MIRROR": "http://127.0.0.1:9/dl/",
            "GOARCHLAB_PYPI_URL": "http://127.0.0.1:9"}
     r = proc.run(["go", "version"], env=env, timeout=120, cwd=tree / "m3")
     assert r.returncode == 3
     assert f"Go 1.40 (asked by {tree / 'm3' / 'go.mod'}:3) is not installed" in r.stderr
     assert "hint: goarchlab toolchain install 1.40" in " ".join(r.stderr.split())
-    assert sorted(p.name for p in (res_home / "toolchains").iterdir()) == [
+    assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
         "go1.22.10", "go1.27.3"]

@@ -34,7 +34,7 @@ def _install_fix(ctx: Context, version: str | None = None) -> Fix:
 def check_go_on_path(ctx: Context) -> Iterator[Finding]:
     """List the go binaries on PATH; error when none is usable."""
     found = ctx.go_binaries()
-    winner = ctx.active_go()
+    winner = ctx.path_go()
     for g in found:
         if g.problem is None:
             continue
@@ -51,6 +51,9 @@ def check_go_on_path(ctx: Context) -> Iterator[Finding]:
                       _install_fix(ctx))
         return
     detail = f"resolves to {winner.resolved}" if winner.resolved != winner.path else ""
+    shim = ctx.shim_target(winner)
+    if shim is not None:
+        detail = "; ".join(x for x in (detail, _shim_note(ctx, shim)) if x)
     if len(found) > 1:
         order = "; ".join(f"{i}. {g.path}" + (" (wins)" if g is winner else
                                                f" ({g.problem})" if g.problem else
@@ -65,6 +68,17 @@ def check_go_on_path(ctx: Context) -> Iterator[Finding]:
         if g.resolved == winner.resolved:
             continue  # the same file reached through another PATH entry
         yield _shadowed(ctx, g, winner)
+
+
+def _shim_note(ctx: Context, t) -> str:
+    """What a goarchlab shim runs in the audited directory, for the path.go detail."""
+    where = ctx.project or ctx.cwd
+    asked = f"Go {t.choice.value}{' or newer' if t.choice.minimum else ''}"
+    if t.toolchain is None:
+        return (f"a goarchlab shim: in {where} it runs {asked} (chosen by {t.choice.where}), "
+                "which is not installed, so the first go command installs it")
+    return (f"a goarchlab shim: in {where} it runs {t.toolchain.go} ({t.toolchain.version}, "
+            f"chosen by {t.choice.where})")
 
 
 def _shadowed(ctx: Context, g: GoOnPath, winner: GoOnPath) -> Finding:
@@ -101,6 +115,14 @@ def check_go_arch(ctx: Context) -> Iterator[Finding]:
     """Judge how the winning go runs here; a go that hangs or prints garbage is a finding."""
     winner = ctx.active_go()
     if winner is None:
+        on_path = ctx.path_go()
+        shim = ctx.shim_target(on_path) if on_path is not None else None
+        if shim is not None:
+            yield Finding("path.go-arch", "path", Severity.INFO,
+                          f"{on_path.path} is a goarchlab shim whose Go {shim.choice.value} "
+                          "is not installed yet",
+                          f"asked by {shim.choice.where}; the first go command installs it "
+                          "(see toolchains.active), so there is no go to judge yet")
         return
     try:
         ident = facts.identify(ctx, winner)
@@ -119,6 +141,8 @@ def check_go_arch(ctx: Context) -> Iterator[Finding]:
         return
     kind = "wrapper script for " if ident.script else ""
     what = f"{kind}{ident.version or 'an unknown version'} {ident.platform}"
+    if winner.shim is not None:
+        what += f", run by the goarchlab shim {winner.shim}"
     if ident.how == "native":
         yield Finding("path.go-arch", "path", Severity.OK,
                       f"{winner.path} {ident.reason}", what)

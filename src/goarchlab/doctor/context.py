@@ -35,6 +35,22 @@ class GoOnPath:
     resolved: Path | None
     index: int
     problem: str | None = None
+    #: Set on the toolchain a goarchlab shim runs (see Context.active_go): the shim's
+    #: own path on PATH; None for a go found on PATH itself.
+    shim: Path | None = None
+
+
+@dataclass(frozen=True)
+class ShimTarget:
+    """What a goarchlab shim on PATH runs in the audited directory: the shim's
+    ``home`` (its own, as the shim derives it from its location), the ``choice``
+    (a goarchlab.toolchains.resolve.Choice) and the installed Toolchain serving
+    it, None when that version is not installed (the shim would install it)."""
+
+    shim: GoOnPath
+    home: Path
+    choice: Any
+    toolchain: Any
 
 
 @dataclass(frozen=True)
@@ -150,9 +166,55 @@ class Context:
             found.append(GoOnPath(p, resolved, len(found), problem))
         return found
 
-    def active_go(self) -> GoOnPath | None:
-        """The go that wins on PATH (the first usable one), or None."""
+    def path_go(self) -> GoOnPath | None:
+        """The go that wins on PATH (the first usable one, a shim included), or None."""
         return next((g for g in self.go_binaries() if g.problem is None), None)
+
+    def active_go(self) -> GoOnPath | None:
+        """The go command that really runs: the winner on PATH or, when that is a
+        goarchlab shim, the toolchain it resolves to for the audited directory (its
+        ``shim`` field set). None when there is no usable go, or the shim's toolchain
+        is not installed (the shim would install it; doctor never does)."""
+
+        def compute() -> GoOnPath | None:
+            g = self.path_go()
+            t = self.shim_target(g) if g is not None else None
+            if t is None:
+                return g
+            if t.toolchain is None:
+                return None
+            go = t.toolchain.go
+            return GoOnPath(go, go.resolve(), g.index, None, shim=g.path)
+
+        return self.memo("active_go", compute)
+
+    def shim_target(self, g: GoOnPath) -> ShimTarget | None:
+        """When ``g`` is a goarchlab shim (the compiled one, known by its Go module
+        path, or the script shim written before any toolchain exists): what it runs
+        in the project (or cwd), resolved by goarchlab.toolchains.resolve, the rules
+        the shim itself follows. None for any other go."""
+        return self.memo(("shim_target", str(g.path)), lambda: self._shim_target(g))
+
+    def _shim_target(self, g: GoOnPath) -> ShimTarget | None:
+        from goarchlab.toolchains import shims
+
+        exe = g.resolved
+        if exe is None or not shims.is_shim(exe, self.inspect):
+            return None
+        from goarchlab.toolchains import resolve
+        from goarchlab.toolchains.hostplat import native
+        from goarchlab.toolchains.store import Store
+
+        # The shim finds its home from its own location (home/shims/go), whatever
+        # GOARCHLAB_HOME says, and resolves for its working directory.
+        home = exe.parent.parent
+        try:
+            plat = (self.host.os, self.host.native_arch)
+        except GoarchlabError:
+            plat = native()
+        installed = Store(home, plat).native_installed()
+        choice, tc = resolve.resolve(self.project or self.cwd, self.env, home, installed)
+        return ShimTarget(g, home, choice, tc)
 
     def go_env(self) -> dict[str, str]:
         """``go env -json`` of the active go, run in the project (or cwd), once.
