@@ -33,6 +33,7 @@ from xml.parsers.expat import ExpatError
 
 from goarchlab.doctor import archfit
 from goarchlab.doctor.context import Context
+from goarchlab.doctor.facts import is_script
 from goarchlab.doctor.localgo import LocalGo, local_go
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
@@ -60,14 +61,6 @@ REFS = {
     "code": ("https://github.com/microsoft/vscode/blob/main/resources/darwin/bin/code.sh",
              "https://github.com/microsoft/vscode/pull/291948"),
 }
-
-
-def _is_script(path: Path) -> bool:
-    try:
-        with path.open("rb") as f:
-            return f.read(2) == b"#!"
-    except OSError:
-        return False
 
 
 def _find(ctx: Context, name: str) -> list[Path]:
@@ -162,7 +155,7 @@ def check_dev_tools(ctx: Context) -> Iterator[Finding]:
             continue
         shown = on_path[0]
         exe = shown.resolve()
-        if _is_script(exe):
+        if is_script(exe):
             yield Finding(f"tools.{tool}.script", AREA, Severity.INFO,
                           f"{shown} is a script (a version-manager shim?), not inspected",
                           "goarchlab reads binaries' headers and does not run scripts.")
@@ -222,9 +215,9 @@ def bundle_executable(code: Path) -> Path | None:
     if resolved.parent.name == "bin":
         for n in ("code", "Code"):
             exe = resolved.parent.parent / n
-            if exe.is_file() and not _is_script(exe):
+            if exe.is_file() and not is_script(exe):
                 return exe
-    return None if _is_script(resolved) else resolved
+    return None if is_script(resolved) else resolved
 
 
 @check("tools.editor", AREA, "VS Code (code): found, and its real executable native")

@@ -20,17 +20,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from goarchlab.doctor import archfit
 from goarchlab.doctor.context import Context, GoOnPath
 from goarchlab.doctor.model import CheckSkipped
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.env import parse_go_version_output
 from goarchlab.gocmd.version import GoVersion
-
-#: Executable formats and the GOOS they imply when the header has no OS field.
-_FORMAT_OS = {"macho": "darwin", "macho-universal": "darwin", "pe": "windows"}
-
-#: 32-bit code that a 64-bit CPU executes itself (x86-64 runs i386 code in compatibility mode).
-_COMPAT = {("linux", "amd64"): ("386",), ("windows", "amd64"): ("386",)}
 
 SRC_SHELL = "shell environment"
 SRC_FILE = "go env file"
@@ -75,14 +70,15 @@ def classify(ctx: Context, goos: str | None, goarch: str | None) -> tuple[str, s
     """
     host = ctx.host
     plat = f"{goos or '?'}/{goarch or '?'}"
-    if goos is not None and goos != host.os:
+    v = archfit.judge(host, goos, (goarch,) if goarch else ())
+    if v.why == "os":
         return "cannot-run", f"cannot run here: a {plat} binary on a {host.platform} machine"
-    if goarch == host.native_arch:
+    if v.why == "native":
         return "native", f"runs natively ({plat})"
-    if goarch in _COMPAT.get((host.os, host.native_arch), ()):
+    if v.why == "compat":
         return "native", f"runs natively ({plat}: {host.native_arch} CPUs execute {goarch} code)"
-    t = host.translator_for(goarch) if goarch else None
-    if t is not None and t.kind in ("binfmt", "rosetta"):
+    t = v.translator
+    if v.mode == "translated":
         kind = "" if t.kind == "rosetta" else f" ({t.kind})"
         return "translated", f"runs translated under {translator_name(t)}{kind}"
     extra = ""
@@ -111,7 +107,8 @@ def _goroot_of(path: Path | None) -> Path | None:
     return root if (root / "VERSION").is_file() else None
 
 
-def _is_script(path: Path) -> bool:
+def is_script(path: Path) -> bool:
+    """True when ``path`` starts with ``#!`` (a wrapper script, not a binary)."""
     try:
         with path.open("rb") as f:
             return f.read(2) == b"#!"
@@ -130,7 +127,7 @@ def _identify(ctx: Context, go: GoOnPath) -> GoIdentity:
     root = _goroot_of(go.resolved)
     info = None
     inspect_error: GoarchlabError | None = None
-    if not _is_script(target):
+    if not is_script(target):
         try:
             info = ctx.inspect(target)
         except GoarchlabError as e:
@@ -140,7 +137,7 @@ def _identify(ctx: Context, go: GoOnPath) -> GoIdentity:
         # A universal Mach-O: the kernel picks the native slice when there is one.
         sl = next((s for s in info.slices if s.goarch == host.native_arch), info.slices[0])
         bi = sl.go
-        goos = sl.goos or (bi.goos if bi else None) or _FORMAT_OS.get(info.format)
+        goos = sl.goos or (bi.goos if bi else None) or archfit.FORMAT_OS.get(info.format)
         if info.format == "elf" and goos is None:
             goos = "linux" if host.os == "linux" else None
         how, reason = classify(ctx, goos, sl.goarch)
