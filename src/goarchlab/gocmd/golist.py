@@ -95,6 +95,18 @@ def first_error_line(text: str) -> str:
     return first[:300]
 
 
+def run_go(argv: Sequence[str], env: Mapping[str, str], cwd: Path, *, timeout: float,
+           shown: str, hint: str) -> proc.Completed:
+    """Run one go command (``argv``) in ``cwd`` within ``timeout`` seconds; when it
+    fails as a whole raise GoarchlabError ``"<shown> failed in <cwd>: <first stderr
+    line>"`` (exit 3) with ``hint``."""
+    r = proc.run(list(argv), env=env, timeout=timeout, cwd=cwd)
+    if not r.ok:
+        raise GoarchlabError(f"{shown} failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
+                             hint)
+    return r
+
+
 def list_deps(
     go: Path | str,
     env: Mapping[str, str],
@@ -111,11 +123,7 @@ def list_deps(
     package that cannot be loaded comes back with ``error`` set.
     """
     argv = [str(go), "list", "-e", "-deps", "-json=" + ",".join(FIELDS), *patterns]
-    r = proc.run(argv, env=env, timeout=timeout, cwd=cwd)
-    if not r.ok:
-        raise GoarchlabError(
-            f"go list failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
-            "run 'go list -deps ./...' there to see the whole message",
-        )
+    r = run_go(argv, env, cwd, timeout=timeout, shown="go list",
+               hint="run 'go list -deps ./...' there to see the whole message")
     pkgs = [_package(o) for o in iter_objects(r.stdout, what="go list -json output")]
     return pkgs, r.wall_s

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
-from goarchlab.gocmd.golist import LIST_TIMEOUT, first_error_line
+from goarchlab.gocmd.golist import LIST_TIMEOUT, run_go
 from goarchlab.gocmd.jsonstream import iter_objects
 
 
@@ -87,13 +87,9 @@ def list_modules(
     network or a proxy). Returns the build list and go's wall time in seconds.
     Raises GoarchlabError when go fails."""
     argv = [str(go), "list", "-m", "-e", "-json", *(["-u", "-retracted"] if updates else []), "all"]
-    r = proc.run(argv, env=env, timeout=timeout, cwd=cwd)
-    if not r.ok:
-        raise GoarchlabError(
-            f"go list -m{' -u -retracted' if updates else ''} all failed in {cwd}: "
-            f"{first_error_line(r.stderr or r.stdout)}",
-            "run 'go list -m all' there to see the whole message",
-        )
+    r = run_go(argv, env, cwd, timeout=timeout,
+               shown=f"go list -m{' -u -retracted' if updates else ''} all",
+               hint="run 'go list -m all' there to see the whole message")
     mods = [_module(o) for o in iter_objects(r.stdout, what="go list -m -json output")]
     return mods, r.wall_s
 
@@ -150,12 +146,8 @@ def mod_graph(
     go: Path | str, env: Mapping[str, str], cwd: Path, *, timeout: float = LIST_TIMEOUT
 ) -> tuple[ModGraph, float]:
     """Run ``go mod graph`` in ``cwd``; returns the graph and go's wall time (s)."""
-    r = proc.run([str(go), "mod", "graph"], env=env, timeout=timeout, cwd=cwd)
-    if not r.ok:
-        raise GoarchlabError(
-            f"go mod graph failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
-            "run 'go mod graph' there to see the whole message",
-        )
+    r = run_go([str(go), "mod", "graph"], env, cwd, timeout=timeout, shown="go mod graph",
+               hint="run 'go mod graph' there to see the whole message")
     return parse_graph(r.stdout), r.wall_s
 
 
