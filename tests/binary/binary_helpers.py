@@ -15,20 +15,6 @@ from goarchlab.toolchains.model import Toolchain
 FAT_MAGIC = 0xCAFEBABE
 
 
-def go_env_for(tc: Toolchain, caches: dict[str, str], home: Path) -> dict[str, str]:
-    """An explicit environment that runs ``tc``'s go and nothing else."""
-    import os
-
-    return {
-        "PATH": os.pathsep.join([str(tc.goroot / "bin"), os.environ["PATH"]]),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GOTOOLCHAIN": "local",
-        "GOFLAGS": "-modcacherw",
-        **caches,
-    }
-
-
 def version_m_text(tc: Toolchain, env: dict[str, str], path: Path) -> str:
     """stdout of ``go version -m PATH`` run by the real toolchain ``tc``."""
     r = proc.run([tc.go, "version", "-m", str(path)], env=env, timeout=60)

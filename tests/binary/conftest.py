@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from binary_helpers import go_env_for
 
 from goarchlab import proc
 from goarchlab.toolchains.model import Toolchain
@@ -76,10 +75,9 @@ BUILDS: dict[str, tuple[str, dict[str, str], tuple[str, ...]]] = {
 
 
 @pytest.fixture(scope="session")
-def session_go_env(go_new: Toolchain, go_caches, tmp_path_factory) -> dict[str, str]:
+def session_go_env(go_new: Toolchain, make_go_env, tmp_path_factory) -> dict[str, str]:
     """go_env for session-scoped fixtures (go_env itself is per test)."""
-    home = tmp_path_factory.mktemp("binary-home")
-    return go_env_for(go_new, go_caches, home)
+    return make_go_env(go_new, tmp_path_factory.mktemp("binary-home"))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ import pytest
 from binary_helpers import (
     as_go_json,
     as_version_m,
-    go_env_for,
     make_universal,
     version_m_json,
     version_m_text,
@@ -27,8 +26,8 @@ PLATFORMS = [
 
 
 @pytest.fixture(scope="module")
-def truth_env(go_new, go_caches, tmp_path_factory):
-    return go_env_for(go_new, go_caches, tmp_path_factory.mktemp("truth-home"))
+def truth_env(go_new, make_go_env, tmp_path_factory):
+    return make_go_env(go_new, tmp_path_factory.mktemp("truth-home"))
 
 
 @pytest.mark.parametrize(("goos", "goarch", "fmt", "machine", "level"), PLATFORMS)
@@ -60,8 +59,8 @@ def test_toolchain_binaries(
 
 
 @pytest.mark.parametrize("tool", ["go", "gofmt"])
-def test_old_toolchain(go_old, go_caches, tmp_path_factory, tool):
-    env = go_env_for(go_old, go_caches, tmp_path_factory.mktemp("old-home"))
+def test_old_toolchain(go_old, make_go_env, tmp_path_factory, tool):
+    env = make_go_env(go_old, tmp_path_factory.mktemp("old-home"))
     path = go_old.goroot / "bin" / tool
     go = inspect(path).go
     assert go.go_version == "go1.22.10"

@@ -4,7 +4,6 @@ and a runner of the real ``goarchlab`` CLI."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,27 +21,20 @@ def file_proxy(tmp_path_factory) -> Path:
     return build_proxy(tmp_path_factory.mktemp("proxy"))
 
 
-def base_env(go_new, go_caches, home: Path, session_home: Path) -> dict[str, str]:
-    """An explicit environment running go_new, with goarchlab's session home (tools)."""
-    home.mkdir(parents=True, exist_ok=True)
-    return {
-        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
-        "HOME": str(home),
-        "XDG_CONFIG_HOME": str(home / ".config"),
-        "GOTOOLCHAIN": "local",
-        "GOFLAGS": "-modcacherw",
-        "GOARCHLAB_HOME": str(session_home),
-        **go_caches,
-    }
+@pytest.fixture(scope="session")
+def deps_env(go_new, make_go_env, session_home: Path):
+    """Factory ``deps_env(home)``: the shared go_new environment (tests/conftest.py
+    go_env_for) plus goarchlab's session home, where the tools are built."""
+    return lambda home: {**make_go_env(go_new, home), "GOARCHLAB_HOME": str(session_home)}
 
 
 @pytest.fixture(scope="session")
-def proxy_env(go_new, go_caches, session_home, file_proxy, tmp_path_factory):
+def proxy_env(deps_env, file_proxy, tmp_path_factory):
     """Factory: an environment on the file proxy with a fresh module cache."""
 
     def make(name: str) -> dict[str, str]:
         d = tmp_path_factory.mktemp(name)
-        env = base_env(go_new, go_caches, d / "home", session_home)
+        env = deps_env(d / "home")
         env.update(GOPROXY=file_proxy.as_uri(), GOSUMDB="off", GOMODCACHE=str(d / "modcache"))
         return env
 
@@ -88,11 +80,3 @@ def goarchlab() -> Callable[..., subprocess.CompletedProcess]:
                               capture_output=True, text=True, timeout=timeout)
 
     return run
-
-
-def line_of(path: Path, needle: str) -> int:
-    """The 1-based line of the first line of ``path`` containing ``needle``."""
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if needle in line:
-            return n
-    raise AssertionError(f"{needle!r} not in {path}")

@@ -182,3 +182,11 @@ CLEAN = {
     "internal/core/core.go": "package core\n\nimport \"strings\"\n\n"
                              "func C() string { return strings.ToUpper(\"c\") }\n",
 }
+
+
+def line_of(path: Path, needle: str) -> int:
+    """The 1-based line of the first line of ``path`` containing ``needle``."""
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if needle in line:
+            return n
+    raise AssertionError(f"{needle!r} not in {path}")

@@ -6,8 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import base_env, line_of
-from deps_support import write
+from deps_support import line_of, write
 
 from goarchlab import proc
 
@@ -44,10 +43,10 @@ std = false
 
 
 @pytest.fixture(scope="session")
-def cobra_app(go_new, go_caches, session_home, tmp_path_factory):
+def cobra_app(deps_env, tmp_path_factory):
     """A module using cobra v1.8.1 and pflag, tidied through the real proxy."""
     d = tmp_path_factory.mktemp("cobra-app")
-    env = base_env(go_new, go_caches, d / "home", session_home)
+    env = deps_env(d / "home")
     app = write(d / "app", {
         "go.mod": "module example.com/cobraapp\n\ngo 1.22\n\n"
                   "require github.com/spf13/cobra v1.8.1\n",

@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import jsonschema
-from conftest import line_of
+from deps_support import line_of
 
 SARIF_SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 DEPS_SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "deps.schema.json"

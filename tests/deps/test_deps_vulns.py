@@ -8,8 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import base_env, line_of
-from deps_support import CLEAN, write
+from deps_support import CLEAN, line_of, write
 
 from goarchlab import proc
 from goarchlab.deps import vulns
@@ -31,12 +30,12 @@ OSV = {
 
 
 @pytest.fixture(scope="session")
-def govulncheck(go_new, go_caches, session_home, tmp_path_factory) -> Path:
+def govulncheck(go_new, deps_env, session_home, tmp_path_factory) -> Path:
     """govulncheck v1.9.0 built with go_new through the module proxy (once per home)."""
     dest = session_home / "tools" / "govulncheck@v1.9.0"
     exe = dest / "govulncheck"
     if not exe.is_file():
-        env = base_env(go_new, go_caches, tmp_path_factory.mktemp("vulnhome"), session_home)
+        env = deps_env(tmp_path_factory.mktemp("vulnhome"))
         env["GOBIN"] = str(dest)
         r = proc.run([str(go_new.go), "install", GOVULNCHECK], env=env, timeout=600,
                      cwd=dest.parent if dest.parent.exists() else session_home)
