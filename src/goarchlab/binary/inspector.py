@@ -12,12 +12,17 @@ import mmap
 import os
 import stat
 
-from goarchlab.binary import macho
-from goarchlab.binary.elf import read_elf
 from goarchlab.binary.malformed import Malformed, Truncated
 from goarchlab.binary.model import BinaryInfo, Slice
-from goarchlab.binary.pe import read_pe
 from goarchlab.errors import GoarchlabError
+
+# The format readers (pyelftools, macholib, pefile) are imported only when a file of
+# their format is inspected: together they cost more start-up time than a doctor run
+# spends on anything else. So the magic numbers are spelled out here:
+# <mach-o/loader.h> MH_MAGIC, MH_CIGAM, MH_MAGIC_64, MH_CIGAM_64, and <mach-o/fat.h>
+# FAT_MAGIC, FAT_MAGIC_64 (the values macholib.mach_o defines).
+MACHO_THIN_MAGICS = (0xFEEDFACE, 0xCEFAEDFE, 0xFEEDFACF, 0xCFFAEDFE)
+FAT_MAGICS = (0xCAFEBABE, 0xCAFEBABF)
 
 _FORMATS_HINT = "goarchlab inspect reads ELF, Mach-O (thin or universal), PE and WebAssembly files"
 _TRUNC_HINT = "the file looks incomplete (an interrupted download or copy?); fetch it again"
@@ -137,16 +142,24 @@ def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
             if size < (64 if head[4] == 2 else 52):
                 raise Truncated("ELF header is cut short")
             fmt = "elf"
+            from goarchlab.binary.elf import read_elf
+
             with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
                 slices = (read_elf(f, lambda o, n: mm[o : o + n], size),)
-        elif magic_be in macho.THIN_MAGICS:
+        elif magic_be in MACHO_THIN_MAGICS:
             fmt = "macho"
+            from goarchlab.binary import macho
+
             slices = (macho.read_macho(mm, 0, size),)
-        elif magic_be in (macho.mo.FAT_MAGIC, macho.mo.FAT_MAGIC_64) and len(head) >= 8:
+        elif magic_be in FAT_MAGICS and len(head) >= 8:
             fmt = "macho-universal"
+            from goarchlab.binary import macho
+
             slices = tuple(macho.read_macho(mm, o, n) for o, n in macho.fat_slices(mm, size))
         elif head.startswith(b"MZ"):
             fmt = "pe"
+            from goarchlab.binary.pe import read_pe
+
             slices = (read_pe(mm, size),)
         elif head.startswith(b"\0asm") and len(head) >= 8:
             fmt = "wasm"
@@ -176,10 +189,7 @@ _MAGICS = (
     b"\x7fELF",
     b"MZ",
     b"\0asm",
-    *(
-        m.to_bytes(4, "big")
-        for m in (*macho.THIN_MAGICS, macho.mo.FAT_MAGIC, macho.mo.FAT_MAGIC_64)
-    ),
+    *(m.to_bytes(4, "big") for m in (*MACHO_THIN_MAGICS, *FAT_MAGICS)),
 )
 _LABEL = {
     "elf": "ELF",

@@ -26,7 +26,6 @@ gets no version finding.
 
 from __future__ import annotations
 
-import plistlib
 from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers.expat import ExpatError
@@ -199,6 +198,8 @@ def bundle_executable(code: Path) -> Path | None:
         if part.endswith(".app"):
             contents = Path(*parts[: i + 1]) / "Contents"
             names: list[str] = []
+            import plistlib  # only for a VS Code .app bundle (macOS)
+
             try:
                 with (contents / "Info.plist").open("rb") as f:
                     name = plistlib.load(f).get("CFBundleExecutable")

@@ -25,8 +25,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from dotenv.parser import parse_stream
-
 GODOTENV_REF = "github.com/joho/godotenv parser.go (locateKeyName, extractVarValue)"
 
 _EXPORT = re.compile(r"^\s*(?:export\s+)?")
@@ -65,6 +63,8 @@ def lint(text: str, environ: Mapping[str, str]) -> list[DotenvIssue]:
     """
     issues: list[DotenvIssue] = []
     defined: set[str] = set()
+    from dotenv.parser import parse_stream  # only when a project has a .env file
+
     for b in parse_stream(io.StringIO(text)):
         raw = b.original.string
         line = b.original.line

@@ -17,10 +17,12 @@ import math
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+# rich is imported only when something is printed for a human: it is the largest
+# import of the CLI, and JSON output (doctor --json in scripts) does not need it.
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _HUMAN: dict[type, Callable[[Any, Console], None]] = {}
 
@@ -78,6 +80,8 @@ def json_text(result: Any) -> str:
 
 def console(stderr: bool = False) -> Console:
     """A rich console; ``highlight`` is off so numbers are not recoloured at random."""
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
@@ -124,6 +128,8 @@ def progress(label: str, *, enabled: bool = True) -> Iterator[ProgressFn]:
     if not enabled or not c.is_terminal:
         yield lambda done, total, what: None
         return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),

@@ -22,12 +22,16 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-
-import filelock
+from typing import TYPE_CHECKING
 
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains.model import Toolchain
+
+# filelock is imported only when a lock is taken (installs, removals): every doctor
+# run reads the store, and the import alone costs more than reading it.
+if TYPE_CHECKING:
+    import filelock
 
 META = ".goarchlab.json"
 STAGING_PREFIX = ".staging-"
@@ -74,6 +78,8 @@ class Store:
 
     def lock(self, name: str, timeout: float = LOCK_TIMEOUT) -> filelock.BaseFileLock:
         """An inter-process lock for toolchain ``name`` (an flock: released if we die)."""
+        import filelock
+
         d = self.home / "locks"
         d.mkdir(parents=True, exist_ok=True)
         return filelock.FileLock(str(d / f"{name}.lock"), timeout=timeout)
@@ -120,6 +126,8 @@ class Store:
         A staging dir is removed only when its toolchain's lock can be taken at
         once, so an install running in another process keeps its own.
         """
+        import filelock
+
         removed: list[Path] = []
         if not self.toolchains.is_dir():
             return removed
