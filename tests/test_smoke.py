@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from goarchlab import __version__
 from goarchlab.gocmd.env import go_env as query_go_env
 from goarchlab.gocmd.env import go_version
@@ -37,3 +39,19 @@ def test_session_toolchain_is_real(go_new, go_env) -> None:
     env = query_go_env(go_new.go, go_env)
     assert env["GOROOT"] == str(go_new.goroot)
     assert env["GOTOOLCHAIN"] == "local"
+
+
+@pytest.mark.parametrize("argv", [["xbuild"], ["matrix"], ["deps"], ["api", "HEAD", "HEAD"],
+                                  ["bench", "cpu", "-n", "2"]])
+def test_commands_that_need_go_offer_to_install_one(argv, tmp_path) -> None:
+    # A machine with Python and nothing else: no go on PATH, nothing installed.
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
+           "GOARCHLAB_HOME": str(tmp_path / "glh")}
+    r = subprocess.run([sys.executable, "-m", "goarchlab", *argv], capture_output=True,
+                       text=True, timeout=120, cwd=tmp_path, env=env)
+    assert r.returncode == 3, r.stderr
+    assert "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("error: ") and lines[-1].startswith("hint: ")
+    assert "goarchlab toolchain install" in lines[-1]

@@ -30,13 +30,13 @@ def register(subparsers) -> None:
 
 def _run(args) -> int:
     from goarchlab.api import diff, tool
-    from goarchlab.cli.deps import resolve_go
     from goarchlab.gocmd.env import go_version
     from goarchlab.toolchains import goarchlab_home
+    from goarchlab.toolchains.api import go_for_command
 
     cwd = Path.cwd()
     env = dict(os.environ)
-    go, genv = resolve_go(args.go, cwd, env)
+    go, genv = go_for_command(args.go, cwd, env, notify=render.note)
     ver = go_version(go, genv).version
     exe = tool.ensure_apidiff(go, ver, genv, goarchlab_home(env), render.note)
     with render.progress("api", enabled=not args.json) as prog:

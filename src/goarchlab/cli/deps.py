@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from goarchlab import render
-from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS
 
 
 def register(subparsers) -> None:
@@ -38,32 +37,14 @@ def register(subparsers) -> None:
     p.set_defaults(handler=_run)
 
 
-def resolve_go(spec: str | None, cwd: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
-    """The go binary and its environment: ``--go`` through the toolchain manager, else
-    the directory's installed toolchain, else the go on PATH (with the user's env)."""
-    from goarchlab import toolchains
-
-    if spec:
-        tc = toolchains.ensure(spec, cwd=cwd, env=env, notify=render.note)
-        return tc.go, toolchains.go_environ(tc, env)
-    try:
-        tc = toolchains.ensure(None, cwd=cwd, env=env, install_missing=False)
-        return tc.go, toolchains.go_environ(tc, env)
-    except GoarchlabError:
-        found = shutil.which("go", path=env.get("PATH", os.defpath))
-        if found is None:
-            raise GoarchlabError("no Go toolchain: none installed by goarchlab and no go on "
-                                 "PATH", "pass --go 1.27 to install one") from None
-        return Path(found), env
-
-
 def _run(args) -> int:
     from goarchlab.deps import check, outputs
     from goarchlab.render import deps as out
+    from goarchlab.toolchains.api import go_for_command
 
     fmt = "json" if args.json else args.format
     cwd = Path.cwd()
-    go, env = resolve_go(args.go, cwd, dict(os.environ))
+    go, env = go_for_command(args.go, cwd, dict(os.environ), notify=render.note)
     opts = check.Options(patterns=tuple(args.patterns), policy_path=args.policy,
                          offline=args.offline, graph=bool(args.graph))
     with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:

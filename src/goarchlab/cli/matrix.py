@@ -59,13 +59,13 @@ def _targets(spec: str | None, host) -> list:
 
 def _setups(spec: str | None, cwd: Path, env: dict[str, str]):
     from goarchlab import toolchains
-    from goarchlab.cli.xbuild import resolve_go
     from goarchlab.gocmd.env import go_version
     from goarchlab.matrix.run import GoSetup, env_for
+    from goarchlab.toolchains.api import go_for_command
 
     base = env_for(env)
     if not spec:
-        go, genv = resolve_go(None, cwd, base)
+        go, genv = go_for_command(None, cwd, base, notify=render.note)
         genv = {**genv, "GOTOOLCHAIN": "local"}
         v = go_version(go, genv)
         return [GoSetup(str(v.version) if v.version else v.raw, go, genv)]

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from goarchlab import render
-from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError, UsageError
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 
 def register(subparsers) -> None:
@@ -45,33 +45,14 @@ def register(subparsers) -> None:
     p.set_defaults(handler=_run)
 
 
-def resolve_go(spec: str | None, cwd: Path, env: dict[str, str]) -> tuple[Path, dict[str, str]]:
-    """The go binary and environment: ``--go`` through the toolchain manager, else the
-    directory's installed toolchain, else the go on PATH."""
-    from goarchlab import toolchains
-    from goarchlab.xbuild.plan import find_go
-
-    if spec:
-        tc = toolchains.ensure(spec, cwd=cwd, env=env, notify=render.note)
-        return tc.go, toolchains.go_environ(tc, env)
-    try:
-        tc = toolchains.ensure(None, cwd=cwd, env=env, install_missing=False)
-        return tc.go, toolchains.go_environ(tc, env)
-    except GoarchlabError:
-        go = find_go(env)
-        if go is None:
-            raise GoarchlabError("no Go toolchain: none installed by goarchlab and no go on PATH",
-                                 "pass --go 1.27 to install one") from None
-        return go, env
-
-
 def _run(args) -> int:
     from goarchlab import xbuild
+    from goarchlab.toolchains.api import go_for_command
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}", "use 1 or more")
     cwd = Path.cwd()
-    go, env = resolve_go(args.go, cwd, dict(os.environ))
+    go, env = go_for_command(args.go, cwd, dict(os.environ), notify=render.note)
     opts = xbuild.Options(
         pattern=args.package, targets=args.targets, first_class=args.first_class, all=args.all,
         out_dir=Path(args.out), name=args.name, ldflags=args.ldflags, trimpath=args.trimpath,

@@ -108,9 +108,11 @@ def error(message: str, hint: str | None) -> None:
 
     c = console(stderr=True)
     # Messages are plain text: "[deny]" in one must print, not vanish as markup.
-    c.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False)
+    # soft_wrap: one line each, whatever the terminal width (CI logs, grep).
+    c.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False,
+            soft_wrap=True)
     if hint:
-        c.print(f"[dim]hint:[/] {escape(hint)}", markup=True, highlight=False)
+        c.print(f"[dim]hint:[/] {escape(hint)}", markup=True, highlight=False, soft_wrap=True)
 
 
 def note(message: str) -> None:
@@ -124,8 +126,8 @@ def progress(label: str, *, enabled: bool = True) -> Iterator[ProgressFn]:
 
     Disabled (a no-op callback) when ``enabled`` is false or stderr is not a terminal.
     """
-    c = console(stderr=True)
-    if not enabled or not c.is_terminal:
+    c = console(stderr=True) if enabled else None
+    if c is None or not c.is_terminal:
         yield lambda done, total, what: None
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sys
-
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from goarchlab import render
 from goarchlab.deps.model import DepsReport
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def text(s: str) -> None:
@@ -19,6 +19,10 @@ def text(s: str) -> None:
 
 @render.human(DepsReport)
 def _human(r: DepsReport, c: Console) -> None:
+    # rich is imported here, not at module level: --format sarif/github/json never need it.
+    from rich.markup import escape
+    from rich.table import Table
+
     c.print(f"[bold]goarchlab deps[/] {escape(r.root)}  ({r.packages} packages, {r.modules} modules"
             f"{', ' + r.go_version if r.go_version else ''})")
     c.print(f"policy: {escape(r.policy or 'none (no goarchlab.toml: nothing to enforce)')}")

@@ -75,6 +75,34 @@ def ensure(
         raise GoarchlabError(e.message, f"goarchlab toolchain install {target}", e.code) from e
 
 
+def go_for_command(
+    spec: str | None, cwd: Path, env: Mapping[str, str], notify: Notify = _quiet
+) -> tuple[Path, dict[str, str]]:
+    """The go binary a command should run, and the environment to run it in.
+
+    ``spec`` (a ``--go`` value) is resolved and installed if missing; without it,
+    the toolchain ``cwd`` resolves to when installed, else the go on the user's
+    PATH with the user's environment unchanged. Raises GoarchlabError, with
+    ``goarchlab toolchain install`` as the hint, when there is none.
+    """
+    if spec:
+        tc = ensure(spec, cwd=cwd, env=env, notify=notify)
+        return tc.go, go_environ(tc, env)
+    try:
+        tc = ensure(None, cwd=cwd, env=env, install_missing=False)
+        return tc.go, go_environ(tc, env)
+    except GoarchlabError:
+        import shutil
+
+        found = shutil.which("go", path=env.get("PATH", os.defpath))
+        if found is None:
+            raise GoarchlabError(
+                "no Go toolchain: none installed by goarchlab and no go on PATH",
+                "goarchlab toolchain install latest (or pass --go 1.27 to install and use one)",
+            ) from None
+        return Path(found), dict(env)
+
+
 def install_spec(choice: resolve.Choice) -> str:
     """What to install for an unmet choice: a go line's series, else the value as asked."""
     v = choice.version
