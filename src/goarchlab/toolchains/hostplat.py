@@ -1,61 +1,31 @@
 """The platform toolchains are installed for by default: the machine's native one.
 
-``goarchlab.host.detect()`` is the source of this fact; when it is not
-available (the host package still being built) a small fallback answers.
-The fallback still keeps native apart from the process's arch: on macOS an
-x86_64 Python under Rosetta sees ``platform.machine() == "x86_64"``, but
-``sysctl hw.optional.arm64`` says the hardware is arm64.
+The answer is ``goarchlab.host.detect()``'s ``native_arch``, never the arch
+this Python process runs as: an x86_64 Python under Rosetta 2 on an Apple
+Silicon Mac still installs darwin/arm64 Go (``hw.optional.arm64`` says what
+the hardware is).
 """
 
 from __future__ import annotations
 
 import functools
-import os
-import platform
 
-from goarchlab import proc
-from goarchlab.errors import GoarchlabError
-
-_MACHINE = {
-    "x86_64": "amd64",
-    "amd64": "amd64",
-    "aarch64": "arm64",
-    "arm64": "arm64",
-    "i386": "386",
-    "i686": "386",
-    "armv7l": "arm",
-    "armv6l": "arm",
-    "ppc64le": "ppc64le",
-    "s390x": "s390x",
-    "riscv64": "riscv64",
-}
+from goarchlab.host import Probe, detect
 
 
 @functools.cache
-def native() -> tuple[str, str]:
-    """(GOOS, GOARCH) of this machine's hardware, e.g. ("darwin", "arm64")."""
-    try:
-        from goarchlab.host.detect import detect
-    except ImportError:
-        detect = None
-    if detect is not None:
-        try:
-            h = detect()
-            return h.os, h.native_arch
-        except GoarchlabError:
-            pass
-    return _fallback()
+def _real() -> tuple[str, str]:
+    h = detect()
+    return h.os, h.native_arch
 
 
-def _fallback() -> tuple[str, str]:
-    goos = platform.system().lower()
-    machine = platform.machine().lower()
-    goarch = _MACHINE.get(machine, machine)
-    if goos == "darwin" and goarch == "amd64" and os.path.exists("/usr/sbin/sysctl"):
-        try:
-            r = proc.run(["/usr/sbin/sysctl", "-n", "hw.optional.arm64"], env={}, timeout=5)
-            if r.ok and r.stdout.strip() == "1":
-                goarch = "arm64"  # Apple Silicon seen from a Rosetta process
-        except GoarchlabError:
-            pass
-    return goos, goarch
+def native(probe: Probe | None = None) -> tuple[str, str]:
+    """(GOOS, GOARCH) of this machine's hardware, e.g. ("darwin", "arm64").
+
+    ``probe`` replays another machine (the host layer's seam, for recorded
+    macOS outputs); without it the real machine is asked once per process.
+    """
+    if probe is None:
+        return _real()
+    h = detect(probe)
+    return h.os, h.native_arch
