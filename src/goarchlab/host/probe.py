@@ -27,6 +27,7 @@ oid, a missing file), exactly as the real probe answers ``None``.
 
 from __future__ import annotations
 
+import abc
 import json
 import os
 import platform
@@ -53,48 +54,48 @@ _INT_SYSCTLS = {
 }
 
 
-class Probe:
+class Probe(abc.ABC):
     """What host detection asks. Every method answers None (or False, or ()) when the
     machine has no answer; none raises for a missing file or an unknown name."""
 
+    @abc.abstractmethod
     def uname(self) -> tuple[str, str, str]:
         """(system, release, machine) as this process sees them (``Linux``, ``6.1.0``,
         ``x86_64``). Under qemu-user or Rosetta ``machine`` is the emulated arch."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def sysctl(self, name: str) -> str | None:
         """A sysctl's value as ``sysctl -n`` prints it, or None for an unknown name."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def read_text(self, path: str) -> str | None:
         """A file's text (UTF-8, errors replaced), or None when it cannot be read."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def read_head(self, path: str, n: int = 64) -> bytes | None:
         """The first ``n`` bytes of a file (n >= 1), or None when it cannot be read."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def listdir(self, path: str) -> list[str] | None:
         """A directory's entry names, or None when it is absent or unreadable."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def exists(self, path: str) -> bool:
         """True when ``path`` exists (a file or a directory)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def which(self, name: str, path: str | None = None) -> str | None:
         """The executable ``name`` found on ``path`` (os.pathsep-separated; None: this
         process's PATH), or None."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def run(self, argv: list[str], timeout: float = 5.0) -> proc.Completed | None:
         """Run ``argv`` (timeout in seconds) and return what it did, or None when it
         could not be started or timed out."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def cpu_count(self) -> int | None:
         """Logical CPUs this OS reports (>= 1), or None."""
-        raise NotImplementedError
 
 
 class RealProbe(Probe):
