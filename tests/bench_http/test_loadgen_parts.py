@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.bench.http import drivers
@@ -19,9 +20,9 @@ def test_histogram_precision_go_test(go_tool, session_go_env):
 
 
 def test_oha_json_fields_and_units():
-    """oha reports seconds; goarchlab keeps microseconds. The document follows the
-    fields of oha's published JSON schema (summary, latencyPercentiles,
-    statusCodeDistribution, errorDistribution); oha itself is not in Debian."""
+    """oha reports seconds; goarchlab keeps microseconds. A document with the fields
+    of a real oha 1.16.0 output (see the recorded one below) plus a 503 and a real
+    connection error, which a healthy run does not give."""
     doc = {"summary": {"successRate": 1.0, "total": 2.0, "slowest": 0.0125,
                        "fastest": 0.0001, "average": 0.0009, "requestsPerSec": 1500.5},
            "latencyPercentiles": {"p10": 0.0002, "p25": 0.0004, "p50": 0.0008, "p75": 0.001,
@@ -34,3 +35,20 @@ def test_oha_json_fields_and_units():
     assert r.rps == 1500.5 and r.seconds == 2.0 and r.mode == "closed"
     assert math.isclose(r.latency_us["p50"], 800) and math.isclose(r.latency_us["p99.9"], 9000)
     assert math.isclose(r.latency_us["max"], 12500)
+
+
+def test_oha_recorded_real_output():
+    """A real oha 1.16.0 run (`oha --no-tui --output-format json -z 1s -c 4 -m GET`, the
+    argv the driver builds, against a loopback server; oha built with `cargo install oha
+    --locked`, it is not in Debian). The 4 requests still in flight at the deadline are
+    oha's "aborted due to deadline", not server errors."""
+    text = (Path(__file__).parent / "recorded" / "oha-1.16.0.json").read_text()
+    doc = json.loads(text)
+    r = drivers.parse_oha(text, drivers.Load("http://127.0.0.1:1/", 4, 1.0))
+    assert doc["errorDistribution"] == {drivers.OHA_DEADLINE: 4}
+    assert r.errors == 0 and r.non2xx == 0
+    assert r.requests == sum(doc["statusCodeDistribution"].values()) == 309
+    assert r.rps == doc["summary"]["requestsPerSec"]
+    assert r.bytes_read == doc["summary"]["totalData"]
+    assert math.isclose(r.latency_us["p99"], doc["latencyPercentiles"]["p99"] * 1e6)
+    assert r.latency_us["p50"] <= r.latency_us["p99"] <= r.latency_us["max"]
