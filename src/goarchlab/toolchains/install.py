@@ -5,7 +5,7 @@ The order of events is what makes ``kill -9`` harmless at any moment:
 1. take the toolchain's lock (an flock, released by the kernel if we die);
 2. download to ``cache/downloads/<sha>-<file>.part`` (kept: the next run resumes it);
 3. verify the sha256, only then rename it to its final name;
-4. extract into ``toolchains/.staging-<name>-XXXX`` (a later run deletes leftovers);
+4. extract into ``toolchains/.staging-<name>-<random>`` (a later run deletes leftovers);
 5. write ``.goarchlab.json`` into the staging tree, rename it to ``toolchains/<name>``.
 
 A toolchain directory therefore exists only when complete.

@@ -5,7 +5,7 @@ Layout::
     toolchains/go1.22.10/                  a GOROOT for the host's native platform
     toolchains/go1.22.10.linux-arm64/      a GOROOT for another platform (--arch)
     toolchains/go1.22.10/.goarchlab.json   where it came from (written before the rename)
-    toolchains/.staging-go1.22.10-XXXX/    an install in progress (or killed: removed later)
+    toolchains/.staging-go1.22.10-<random>/    an install in progress (or killed: removed later)
     locks/go1.22.10.lock                   held while installing or removing that name
     cache/downloads/<sha>-<file>.part      a download in progress, kept for resume
     shims/go, shims/gofmt                  the shims (see shims.py)
