@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,9 +91,19 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     checks += net_checks
     main = [m for m in mods if m.main]
     patterns = opts.patterns or _default_patterns(cwd, root, modfiles, main)
+    need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
     progress(1, 5, "go list -deps")
-    pkgs, dt = golist.list_deps(go, env, cwd, patterns)
-    go_s += dt
+    # go list -deps, go mod graph and go mod verify do not depend on each other: run
+    # them side by side so the check waits for the slowest, not for their sum. They
+    # start together, so the longest one's wall time is the time spent in go.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns)
+        f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
+        f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
+        pkgs, dt = f_pkgs.result()
+        graph, dt_graph = f_graph.result() if f_graph else (None, 0.0)
+        verified = f_verify.result() if f_verify else None
+    go_s += max(dt, dt_graph, verified.wall_s if verified else 0.0)
     modfiles += [Path(m.gomod) for m in main if m.gomod and Path(m.gomod) not in modfiles]
     g = Graph(root, pkgs, mods)
     errors = _load_errors(pkgs, g)
@@ -102,11 +113,6 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
             f"cannot load {first.message}" + (f" (and {len(errors) - 1} more)"
                                               if len(errors) > 1 else ""),
             "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
-    graph = None
-    if opts.graph or pol.single_major or pol.retracted or pol.deprecated:
-        progress(2, 5, "go mod graph")
-        graph, dt = modgraph.mod_graph(go, env, cwd)
-        go_s += dt
     viol: list[Violation] = list(import_violations(pol, g))
     checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
                                              ("public", pol.public)) if on]
@@ -121,11 +127,9 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
         viol += mr.go_max()
         checks.append(Check("go-max", "ran"))
     viol += mr.retracted_deprecated()
-    if pol.verify:
+    if verified is not None:
         progress(3, 5, "go mod verify")
-        v = modgraph.mod_verify(go, env, cwd)
-        go_s += v.wall_s
-        viol += mr.verify(v.problems)
+        viol += mr.verify(verified.problems)
         checks.append(Check("verify", "ran"))
     if pol.vulns:
         progress(4, 5, "govulncheck")
