@@ -10,13 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from goarchlab.bench import hostfacts, suites
+from goarchlab.bench import suites
+from goarchlab.host import detect
 
 
 @pytest.fixture(scope="session")
 def bench_host():
     """This machine's facts, as the engine sees them."""
-    return hostfacts.detect_host()
+    return detect()
 
 
 @pytest.fixture(scope="session")

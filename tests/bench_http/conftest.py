@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from goarchlab.bench import hostfacts, suites, variants
+from goarchlab.bench import suites, variants
 from goarchlab.bench.http import build
+from goarchlab.host import detect
 
 
 @pytest.fixture(scope="session")
 def http_host():
     """This machine's facts."""
-    return hostfacts.detect_host()
+    return detect()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -48,19 +47,11 @@ ARCHCHECK = {
 
 
 @pytest.fixture(scope="session")
-def menv(go_new, go_caches, session_home, tmp_path_factory) -> dict[str, str]:
+def menv(go_new, make_go_env, session_home, tmp_path_factory) -> dict[str, str]:
     """Session environment: go_new first on PATH, GOARCHLAB_HOME = the session home
     (so toolchains.ensure finds go_old and go_new installed), shared Go caches."""
-    user_home = tmp_path_factory.mktemp("matrix-home")
-    return {
-        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
-        "HOME": str(user_home),
-        "XDG_CONFIG_HOME": str(user_home / ".config"),
-        "GOTOOLCHAIN": "local",
-        "GOFLAGS": "-modcacherw",
-        "GOARCHLAB_HOME": str(session_home),
-        **go_caches,
-    }
+    env = make_go_env(go_new, tmp_path_factory.mktemp("matrix-home"))
+    return {**env, "GOARCHLAB_HOME": str(session_home)}
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,6 @@ the session GOCACHE, so the standard library is compiled once per target.
 
 from __future__ import annotations
 
-import os
 import textwrap
 from pathlib import Path
 
@@ -17,18 +16,10 @@ from goarchlab import proc
 
 
 @pytest.fixture(scope="session")
-def xenv(go_new, go_caches, tmp_path_factory) -> dict[str, str]:
+def xenv(go_new, make_go_env, tmp_path_factory) -> dict[str, str]:
     """A session-wide explicit environment running go_new (GOTOOLCHAIN=local)."""
     user_home = tmp_path_factory.mktemp("xbuild-home")
-    return {
-        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
-        "HOME": str(user_home),
-        "XDG_CONFIG_HOME": str(user_home / ".config"),
-        "GOTOOLCHAIN": "local",
-        "GOFLAGS": "-modcacherw",
-        "GOARCHLAB_HOME": str(user_home / "goarchlab"),
-        **go_caches,
-    }
+    return {**make_go_env(go_new, user_home), "GOARCHLAB_HOME": str(user_home / "goarchlab")}
 
 
 def write_module(root: Path, files: dict[str, str]) -> Path:

@@ -15,17 +15,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from goarchlab.errors import GoarchlabError
-from goarchlab.host import detect
 from goarchlab.host.model import Host
 from goarchlab.targets import Runner, Target
 from goarchlab.targets import runner_for as _targets_runner_for
 from goarchlab.targets import translator_hint as _targets_hint
 from goarchlab.toolchains.model import Toolchain
-
-
-def detect_host() -> Host:
-    """This machine's facts (``goarchlab.host.detect()``)."""
-    return detect()
 
 
 def native_runner(host: Host) -> Runner:

@@ -118,7 +118,9 @@ def _bench(args) -> int:
     for t in targets:
         if not is_package(t):
             suites.get(t)
-    host = hostfacts.detect_host()
+    from goarchlab.host import detect
+
+    host = detect()
     plans, note = variants.plans_from_args(host, args.vs, args.go)
     if note:
         render.note(note)

