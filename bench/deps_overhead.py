@@ -149,19 +149,24 @@ def main() -> int:
         print("no go on PATH (set GO=/path/to/go)", file=sys.stderr)
         return 3
     go = str(Path(go).resolve())
-    # goarchlab resolves the go on PATH here (no toolchain installed in its home):
+    # goarchlab resolves the go on PATH when its home has no toolchain (below):
     # make it the same binary as the anchor's.
     env = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="")
     env["PATH"] = os.pathsep.join([str(Path(go).parent), env.get("PATH", "")])
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
     with tempfile.TemporaryDirectory(prefix="goarchlab-deps-bench-") as tmp:
+        # An empty goarchlab home: goarchlab then runs the go on PATH, the anchor's.
+        env["GOARCHLAB_HOME"] = str(Path(tmp) / "home")
         root = Path(tmp) / "ws"
         root.mkdir()
         generate(root, a.modules, a.packages)
         anchor(go, env, root)  # warm-up: go's caches, the page cache
         _, _, rep = measured(env, root)
-        gos, gocpu, ours, owns, owncpu = [], [], [], [], []
+        gos, gocpu, ours, owns, owncpu, bare_py = [], [], [], [], [], []
         for _ in range(a.rounds):
+            t0 = time.perf_counter()
+            subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
+            bare_py.append(time.perf_counter() - t0)
             w, c = anchor(go, env, root)
             gos.append(w)
             gocpu.append(c)
@@ -184,6 +189,8 @@ def main() -> int:
     print(f"  of which goarchlab's own, in-process:    {statistics.median(owns):7.3f} s")
     print(f"overhead: (goarchlab - go) / go = {(o - g) / g * 100:5.1f} %  (goal <= 25 %)")
     print(f"in-process own / go = {statistics.median(owns) / g * 100:5.1f} %")
+    print(f"for scale: a bare '{Path(sys.executable).name} -c pass' takes "
+          f"{statistics.median(bare_py):.3f} s here (interpreter and site hooks)")
     print(f"CPU: go commands {gc:.3f} s; goarchlab's interpreter (go excluded, start-up "
           f"and imports included) {oc:.3f} s = {oc / gc * 100:5.1f} %")
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

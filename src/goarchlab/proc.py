@@ -11,10 +11,11 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import selectors
 import signal
 import subprocess
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def run(
     cwd: str | Path | None = None,
     input: str | None = None,
     binary: bool = False,
+    on_stdout: Callable[[bytes], None] | None = None,
 ) -> Completed:
     """Run ``argv`` to completion and capture its output.
 
@@ -92,7 +94,12 @@ def run(
     be started. A non-zero exit is not an error: callers read ``returncode``.
     Output is decoded as UTF-8 with replacement unless ``binary`` is set (then
     ``stdout``/``stderr`` are latin-1 strings carrying the raw bytes).
+    ``on_stdout`` (not with ``input``) receives the standard output in chunks as
+    the child writes it, so it can be decoded while the child still works;
+    ``stdout`` is then "". An exception it raises kills the child and propagates.
     """
+    if on_stdout is not None and input is not None:
+        raise ValueError("proc.run: on_stdout and input cannot be combined")
     args = [os.fspath(a) for a in argv]
     log.debug("run %s (timeout %gs, cwd %s)", args, timeout, cwd)
     t0 = time.perf_counter()
@@ -105,7 +112,11 @@ def run(
         stderr=subprocess.PIPE,
     )
     try:
-        out, err = p.communicate(input.encode() if input is not None else None, timeout=timeout)
+        if on_stdout is None:
+            out, err = p.communicate(input.encode() if input is not None else None,
+                                     timeout=timeout)
+        else:
+            out, err = b"", _pump(p, on_stdout, t0 + timeout)
     except subprocess.TimeoutExpired:
         _kill_group(p)
         p.communicate()
@@ -125,6 +136,31 @@ def run(
     )
     log.debug("exit %d in %.3fs: %s", res.returncode, wall, args[0])
     return res
+
+
+def _pump(p: subprocess.Popen, on_stdout: Callable[[bytes], None], deadline: float) -> bytes:
+    """Hand ``p``'s stdout to ``on_stdout`` as it comes, collect its stderr, wait
+    for its exit; raise TimeoutExpired at ``deadline`` (a perf_counter time)."""
+    err: list[bytes] = []
+    with selectors.DefaultSelector() as sel:
+        for f in (p.stdout, p.stderr):
+            sel.register(f, selectors.EVENT_READ)
+        while sel.get_map():
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise subprocess.TimeoutExpired(p.args, 0)
+            for key, _ in sel.select(left):
+                data = os.read(key.fd, 1 << 16)
+                if not data:
+                    sel.unregister(key.fileobj)
+                elif key.fileobj is p.stdout:
+                    on_stdout(data)
+                else:
+                    err.append(data)
+    for f in (p.stdout, p.stderr):
+        f.close()
+    p.wait(max(0.0, deadline - time.perf_counter()))
+    return b"".join(err)
 
 
 @contextlib.contextmanager

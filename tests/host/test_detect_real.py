@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from goarchlab import proc
-from goarchlab.host import RealProbe, RecordedProbe, RecordingProbe, detect
+from goarchlab.host import RealProbe, RecordedProbe, RecordingProbe, detect, native_platform
 from goarchlab.host.archmap import goarch_of_machine
 from goarchlab.targets import Runner, Target, runner_for
 
@@ -135,3 +135,5 @@ def test_translated_process_is_seen_through_faked_uname(kind, arm64_probe_binary
     data["heads"]["/proc/self/exe"] = seen["self_exe"]
     h = detect(RecordedProbe.from_dict(data))
     assert (h.native_arch, h.process_arch, h.translated) == ("amd64", "arm64", True)
+    assert native_platform(RecordedProbe.from_dict(data)) == ("linux", "amd64",
+                                                              "/proc/sys/kernel/arch")

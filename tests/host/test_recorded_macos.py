@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from goarchlab.errors import GoarchlabError
-from goarchlab.host import RecordedProbe, detect
+from goarchlab.host import RecordedProbe, detect, native_platform
 from goarchlab.targets import Target, runner_for
+
+RECORDED = Path(__file__).parent / "recorded"
 
 
 def host(recording, name):
@@ -81,3 +85,13 @@ def test_short_form_recording_of_the_doctor_tests_is_understood():
     assert (h.os, h.os_version, h.kernel, h.native_arch, h.process_arch) == (
         "darwin", "macOS 11.1", "20.2.0", "arm64", "arm64")
     assert [t.kind for t in h.translators] == ["rosetta"]
+
+
+@pytest.mark.parametrize("name", [p.stem for p in sorted(RECORDED.glob("*.json"))])
+def test_native_platform_agrees_with_detect(recording, name):
+    """The fast path that toolchain selection uses (no compilers run) reads the
+    same arch from the same source as the full detection, Rosetta included."""
+    probe = RecordedProbe.from_dict(recording(name))
+    h = detect(probe)
+    assert native_platform(probe) == (h.os, h.native_arch, h.native_source)
+    assert h.native_arch in ("amd64", "arm64")

@@ -15,13 +15,19 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from goarchlab.deps import policy as policy_mod
-from goarchlab.deps import vulns
 from goarchlab.deps.model import Check, DepsReport, Timing, Violation
-from goarchlab.deps.rules import Graph, ModuleRules, import_violations
-from goarchlab.errors import GoarchlabError
+from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd import golist, modgraph
+from goarchlab.gocmd.version import GoVersion
+
+if TYPE_CHECKING:  # imported in run() while the go commands work
+    from goarchlab.deps.rules import Graph
+
+#: The first Go whose go list knows the ``work`` pattern.
+_WORK_PATTERN = GoVersion.parse("1.25")
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
 
     Raises GoarchlabError for a broken go.mod, an invalid policy (exit 2) or a
     package that cannot be loaded (exit 3, naming it). ``progress(done, total,
-    label)`` is told before each go command (total = 5 steps).
+    label)`` is told before each step (total = 5 steps).
     """
     t0 = time.perf_counter()
     env = dict(env)
@@ -83,28 +89,36 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     root, modfiles = project_root(cwd, env)
     ppath = opts.policy_path or policy_mod.find(root)
     pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
-    go_s = 0.0
     checks: list[Check] = []
-    progress(0, 5, "go list -m all")
-    mods, dt, net_checks = _modules(go, env, cwd, pol, opts.offline)
-    go_s += dt
-    checks += net_checks
-    main = [m for m in mods if m.main]
-    patterns = opts.patterns or _default_patterns(cwd, root, modfiles, main)
     need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
-    progress(1, 5, "go list -deps")
-    # go list -deps, go mod graph and go mod verify do not depend on each other: run
-    # them side by side so the check waits for the slowest, not for their sum. They
-    # start together, so the longest one's wall time is the time spent in go.
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns)
+    patterns = opts.patterns or _default_patterns(go, env, cwd, root, modfiles)
+    progress(0, 5, "go list")
+    # The go commands do not need each other's output (only go list -deps before
+    # Go 1.25 at a go.work root: it waits for the main modules), so they run side
+    # by side and the check waits for the slowest, not for their sum; the rules
+    # are imported meanwhile.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns) if patterns else None
+        f_mods = pool.submit(_modules, go, env, cwd, pol, opts.offline)
         f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
         f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
+        from goarchlab.deps import gomod
+        from goarchlab.deps.rules import Graph, ModuleRules, import_violations
+
+        mods, dt_mods, net_checks = f_mods.result()
+        main = [m for m in mods if m.main]
+        if f_pkgs is None:
+            f_pkgs = pool.submit(golist.list_deps, go, env, cwd,
+                                 tuple(f"{m.path}/..." for m in main))
+        progress(1, 5, "go list -deps")
+        modfiles = list(dict.fromkeys(modfiles + [Path(m.gomod) for m in main if m.gomod]))
+        files = [gomod.read(f) for f in modfiles]
         pkgs, dt = f_pkgs.result()
         graph, dt_graph = f_graph.result() if f_graph else (None, 0.0)
         verified = f_verify.result() if f_verify else None
-    go_s += max(dt, dt_graph, verified.wall_s if verified else 0.0)
-    modfiles += [Path(m.gomod) for m in main if m.gomod and Path(m.gomod) not in modfiles]
+    go_s = max(dt + (dt_mods if not patterns else 0.0), dt_mods, dt_graph,
+               verified.wall_s if verified else 0.0)
+    checks += net_checks
     g = Graph(root, pkgs, mods)
     errors = _load_errors(pkgs, g)
     if errors:
@@ -116,7 +130,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     viol: list[Violation] = list(import_violations(pol, g))
     checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
                                              ("public", pol.public)) if on]
-    mr = ModuleRules(pol, g, graph, modfiles)
+    mr = ModuleRules(pol, g, graph, files)
     if pol.single_major:
         viol += mr.single_major()
         checks.append(Check("single-major", "ran"))
@@ -132,6 +146,8 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
         viol += mr.verify(verified.problems)
         checks.append(Check("verify", "ran"))
     if pol.vulns:
+        from goarchlab.deps import vulns
+
         progress(4, 5, "govulncheck")
         found, check, dt = vulns.run(pol, go, env, cwd, g)
         go_s += dt
@@ -172,14 +188,19 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
     return mods, dt, [Check(r, "skipped", why_not) for r in wanted]
 
 
-def _default_patterns(cwd: Path, root: Path, modfiles: list[Path],
-                      main: list[modgraph.Module]) -> tuple[str, ...]:
+def _default_patterns(go: Path | str, env: Mapping[str, str], cwd: Path, root: Path,
+                      modfiles: list[Path]) -> tuple[str, ...] | None:
     """``./...``, except at a go.work root outside every module, where ``./...``
-    matches nothing and each workspace module is listed as ``path/...`` (the
-    ``work`` pattern would do, but only from Go 1.25 on)."""
+    matches nothing: there the ``work`` pattern (every workspace module's
+    packages; Go 1.25 and later), or None with an older Go, whose workspace
+    modules must first be listed to ask for each ``path/...``."""
     if modfiles[0].name == "go.work" and cwd.resolve() == root.resolve() and \
             not (root / "go.mod").is_file():
-        return tuple(f"{m.path}/..." for m in main)
+        try:
+            known = GoVersion.parse(_go_version(go, env)) >= _WORK_PATTERN
+        except UsageError:  # "devel ...", or no VERSION file: ask the old way
+            known = False
+        return ("work",) if known else None
     return ("./...",)
 
 

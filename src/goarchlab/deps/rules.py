@@ -45,6 +45,7 @@ class Graph:
 
     def __init__(self, root: Path, pkgs: list[Package], mods: list[Module]) -> None:
         self.root = root
+        self._prefix = os.path.join(os.fspath(root), "")
         self.pkgs = {p.import_path: p for p in pkgs}
         self.mods = mods
         self.main = {m.path for m in mods if m.main}
@@ -69,8 +70,15 @@ class Graph:
 
     def rel(self, path: str | Path) -> str:
         """``path`` relative to the root, slash-separated (absolute if outside it)."""
-        r = os.path.relpath(path, self.root)
-        return Path(path).as_posix() if r.startswith("..") else Path(r).as_posix()
+        s = os.fspath(path)
+        # go prints clean absolute paths: under the root, cutting the prefix is
+        # relpath's answer without its two getcwd calls (it runs per violation).
+        if s.startswith(self._prefix):
+            s = s[len(self._prefix):]
+        else:
+            r = os.path.relpath(s, self.root)
+            s = os.path.normpath(s) if r.startswith("..") else r
+        return s.replace(os.sep, "/")
 
 
 def _path_candidates(policy: Policy, g: Graph, imp: str) -> tuple[str, list]:
@@ -153,13 +161,14 @@ def _above(v: GoVersion, cap: GoVersion) -> bool:
 
 
 class ModuleRules:
-    """Module-level rules; ``files`` are the main go.mod files and go.work, whose
-    lines the violations point at."""
+    """Module-level rules; ``files`` are the main go.mod files and go.work (read
+    with :func:`gomod.read`), whose lines the violations point at."""
 
     def __init__(self, policy: Policy, g: Graph, graph: ModGraph | None,
-                 modfiles: list[Path]) -> None:
+                 files: list[gomod.ModFile]) -> None:
         self.policy, self.g, self.graph = policy, g, graph
-        self.files = [gomod.read(f) for f in modfiles]
+        self.files = files
+        self._by_path = {f.path: f for f in files}
 
     def _where(self, module: str, replace: bool = False) -> tuple[str, int]:
         for mf in self.files:
@@ -214,7 +223,8 @@ class ModuleRules:
             v = GoVersion.try_parse(m.go_version) if m.main and m.go_version else None
             if cap is None or v is None or not _above(v, cap):
                 continue
-            mf = gomod.read(Path(m.gomod)) if m.gomod else self.files[0]
+            mf = (self._by_path.get(Path(m.gomod)) or gomod.read(Path(m.gomod))
+                  if m.gomod else self.files[0])
             yield Violation(
                 "go-max", "modules.go-max",
                 f"{m.path} says 'go {m.go_version}', above the cap {_bare(cap)}",
@@ -227,6 +237,9 @@ class ModuleRules:
     def retracted_deprecated(self) -> Iterable[Violation]:
         """Retracted versions and deprecated modules (needs ``go list -m -u -retracted``)."""
         for m in self.g.mods:
+            if not ((self.policy.retracted and m.retracted) or
+                    (self.policy.deprecated and m.deprecated)):
+                continue
             file, line = self._where(m.path)
             if self.policy.retracted and m.retracted:
                 yield Violation(

@@ -3,7 +3,7 @@
 Only the fields goarchlab reads are asked for (``-json=Field,...``, Go 1.19+),
 which keeps the output, and its decoding, about three times smaller than a full
 ``-json``. The output is a stream of concatenated JSON objects, decoded by
-:func:`goarchlab.gocmd.jsonstream.iter_objects`.
+:class:`goarchlab.gocmd.jsonstream.ObjectStream` as go prints it.
 
 ``go list`` has no import positions in its JSON (``ImportPos`` is internal to
 cmd/go), so the files that hold an import are found by
@@ -12,13 +12,13 @@ cmd/go), so the files that hold an import are found by
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
-from goarchlab.gocmd.jsonstream import iter_objects
+from goarchlab.gocmd.jsonstream import ObjectStream
 
 #: Seconds allowed for one ``go list`` (it may download modules on a cold cache).
 LIST_TIMEOUT = 600.0
@@ -96,11 +96,12 @@ def first_error_line(text: str) -> str:
 
 
 def run_go(argv: Sequence[str], env: Mapping[str, str], cwd: Path, *, timeout: float,
-           shown: str, hint: str) -> proc.Completed:
+           shown: str, hint: str,
+           on_stdout: Callable[[bytes], None] | None = None) -> proc.Completed:
     """Run one go command (``argv``) in ``cwd`` within ``timeout`` seconds; when it
     fails as a whole raise GoarchlabError ``"<shown> failed in <cwd>: <first stderr
-    line>"`` (exit 3) with ``hint``."""
-    r = proc.run(list(argv), env=env, timeout=timeout, cwd=cwd)
+    line>"`` (exit 3) with ``hint``. ``on_stdout``: see :func:`goarchlab.proc.run`."""
+    r = proc.run(list(argv), env=env, timeout=timeout, cwd=cwd, on_stdout=on_stdout)
     if not r.ok:
         raise GoarchlabError(f"{shown} failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
                              hint)
@@ -123,7 +124,11 @@ def list_deps(
     package that cannot be loaded comes back with ``error`` set.
     """
     argv = [str(go), "list", "-e", "-deps", "-json=" + ",".join(FIELDS), *patterns]
+    # Decoded as go prints it (~1 MB for 3,000 packages, over ~50 ms), not after.
+    stream = ObjectStream("go list -json output")
+    pkgs: list[Package] = []
     r = run_go(argv, env, cwd, timeout=timeout, shown="go list",
-               hint="run 'go list -deps ./...' there to see the whole message")
-    pkgs = [_package(o) for o in iter_objects(r.stdout, what="go list -json output")]
+               hint="run 'go list -deps ./...' there to see the whole message",
+               on_stdout=lambda chunk: pkgs.extend(map(_package, stream.feed(chunk))))
+    pkgs.extend(map(_package, stream.close()))
     return pkgs, r.wall_s

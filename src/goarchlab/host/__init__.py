@@ -5,7 +5,7 @@ to replay a recording of another one (how the macOS paths are tested).
 """
 
 from goarchlab.host.binfmt import BinfmtEntry
-from goarchlab.host.detect import detect
+from goarchlab.host.detect import detect, native_platform
 from goarchlab.host.model import CCompiler, Host, Translator
 from goarchlab.host.probe import Probe, RealProbe, RecordedProbe, RecordingProbe
 
@@ -19,4 +19,5 @@ __all__ = [
     "RecordingProbe",
     "Translator",
     "detect",
+    "native_platform",
 ]

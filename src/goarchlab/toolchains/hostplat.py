@@ -1,6 +1,6 @@
 """The platform toolchains are installed for by default: the machine's native one.
 
-The answer is ``goarchlab.host.detect()``'s ``native_arch``, never the arch
+The answer is ``goarchlab.host.native_platform()``'s arch, never the arch
 this Python process runs as: an x86_64 Python under Rosetta 2 on an Apple
 Silicon Mac still installs darwin/arm64 Go (``hw.optional.arm64`` says what
 the hardware is).
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import functools
 
-from goarchlab.host import Probe, detect
+from goarchlab.host import Probe, native_platform
 
 
 @functools.cache
 def _real() -> tuple[str, str]:
-    h = detect()
-    return h.os, h.native_arch
+    goos, arch, _ = native_platform()
+    return goos, arch
 
 
 def native(probe: Probe | None = None) -> tuple[str, str]:
@@ -27,5 +27,5 @@ def native(probe: Probe | None = None) -> tuple[str, str]:
     """
     if probe is None:
         return _real()
-    h = detect(probe)
-    return h.os, h.native_arch
+    goos, arch, _ = native_platform(probe)
+    return goos, arch
