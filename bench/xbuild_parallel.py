@@ -6,7 +6,8 @@ Measured in one run, on a warm GOCACHE (one untimed xbuild first):
            summed over the eight targets;
 * ideal:   single / cores, the figure issue 6 names. A warm ``go build`` is itself
            parallel (the go command and the linker keep ~1.3 cores busy), so no
-           scheduler can reach it: it counts that parallelism twice;
+           scheduler can reach it: it counts that parallelism twice. The script
+           prints the floor: the single builds' CPU seconds / cores;
 * ideal-1: each target built alone pinned to one core (``taskset -c 0``), summed,
            divided by the cores: the time of perfect parallelism over the cores,
            each core building one target at a time;
@@ -151,6 +152,10 @@ def main() -> None:
         print(f"xbuild / ideal-1 = {med(xbuild) / (med(single1) / cores):.3f}  "
               "(one core per build)")
     print(f"xbuild / loop  = {med(xbuild) / med(loop):.3f}  (goal < 1)")
+    floor = med(cpu_single) / cores
+    print(f"floor for any scheduler: CPU of the single builds / {cores} cores = {floor:.2f} s "
+          f"= {floor / ideal:.3f} x ideal (each go build keeps "
+          f"{med(cpu_single) / med(single):.2f} cores busy on its own)")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (a busy machine inflates "
           "the parallel figures: cores are not free)")
     print(f"CPU seconds (user+sys, medians): single-sum {med(cpu_single):.2f}, loop "

@@ -2,10 +2,11 @@
 
 Targets come from ``go tool dist list -json`` of the toolchain in use; builds
 run in parallel (one ``go build`` per target, ``jobs`` at a time: a warm
-``go build`` is mostly a single-threaded link, so target-level parallelism is
-what fills the cores); every artifact is checked from its own headers and Go
-build info (:mod:`goarchlab.xbuild.verify`) before it is renamed into the
-output directory next to ``SHA256SUMS`` and ``manifest.json``.
+``go build`` keeps only ~1.3 cores busy, mostly in its link, so target-level
+parallelism is what fills the cores); every artifact is hashed and checked from
+its own headers and Go build info (:mod:`goarchlab.xbuild.verify`) on a thread
+of its own while the next builds run, then renamed into the output directory
+next to ``SHA256SUMS`` and ``manifest.json``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
 from goarchlab.xbuild import cgo as cgomod
 from goarchlab.xbuild import output, plan
-from goarchlab.xbuild.build import Spec, build_target
+from goarchlab.xbuild.build import Built, Spec, build_target, check_target
 from goarchlab.xbuild.model import TargetResult, XbuildResult
 
 __all__ = ["Options", "XbuildResult", "run"]
@@ -109,12 +110,25 @@ def run(
                     opts.trimpath, opts.tags, opts.cgo, host, stage, repro, opts.timeout,
                     cgo_by_platform)
         results: dict[str, TargetResult] = {}
+
+        def done(r: TargetResult) -> None:
+            results[r.target] = r
+            progress(len(results), len(targets), r.target)
+
         progress(0, len(targets), "")
-        with ThreadPoolExecutor(max_workers=jobs) as pool:
-            futs = {pool.submit(build_target, spec, t): str(t) for t in targets}
-            for f in as_completed(futs):
-                results[futs[f]] = f.result()
-                progress(len(results), len(targets), futs[f])
+        # Checks (hashing, reading headers) run on a thread of their own, so a
+        # build worker starts its next go build the moment one ends.
+        with ThreadPoolExecutor(max_workers=jobs) as builds, \
+                ThreadPoolExecutor(max_workers=1) as checks:
+            checking = []
+            for f in as_completed([builds.submit(build_target, spec, t) for t in targets]):
+                got = f.result()
+                if isinstance(got, Built):
+                    checking.append(checks.submit(check_target, spec, got))
+                else:
+                    done(got)
+            for f in as_completed(checking):
+                done(f.result())
         ordered = tuple(results[str(t)] for t in targets)
         for r in ordered:
             if r.ok and r.artifact is not None:

@@ -17,6 +17,7 @@ from goarchlab import proc
 from goarchlab.binary import inspect
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.levels import level_var
+from goarchlab.targets import Target
 from goarchlab.xbuild import cgo as cgomod
 from goarchlab.xbuild.model import Artifact, Check, Reproducibility, TargetResult
 from goarchlab.xbuild.verify import expected_format, verify
@@ -99,11 +100,29 @@ def _result(target, status, reason="", error=(), cgo="", time_s=0.0, artifact=No
                         artifact, tuple(checks), repro)
 
 
-def build_target(spec: Spec, target) -> TargetResult:
-    """Build ``target`` into the staging directory, verify it, maybe rebuild it.
+@dataclass(frozen=True)
+class Built:
+    """A target whose ``go build`` succeeded, its checks still to come.
+
+    ``out``: the artifact in the staging directory; ``wall_s``: the build's
+    seconds; ``sha256``: its digest when already known (the reproducibility
+    rebuild needed it), else ""; ``repro``: that rebuild's comparison, or None.
+    """
+
+    target: Target
+    out: Path
+    dec: cgomod.CgoDecision
+    wall_s: float
+    sha256: str
+    repro: Reproducibility | None
+
+
+def build_target(spec: Spec, target: Target) -> TargetResult | Built:
+    """Build ``target`` into the staging directory (twice with ``spec.repro``);
+    :func:`check_target` then verifies it.
 
     Never raises for a problem of the target itself (a compiler error, an
-    invalid level): those become the result's status.
+    invalid level): those become a result with that status.
     """
     env = {**spec.env, **target.env()}
     if spec.cgo is not None:
@@ -132,17 +151,24 @@ def build_target(spec: Spec, target) -> TargetResult:
                 reason = (f"{own[0]} uses cgo, which is off for this build (CGO_ENABLED=0); "
                           "use --cgo 1 with a C compiler for the target in CC")
         return _result(target, "build-failed", reason, lines, dec.enabled, r.wall_s)
-    artifact, checks, status, reason = _inspect(spec, target, out, dec)
-    repro = None
-    if spec.repro is not None and status == "ok":
-        repro = _rebuild(spec, target, env, out, artifact.sha256)
-        if not repro.ok:
-            status, reason = "not-reproducible", repro.detail
-    return _result(target, status, reason, (), dec.enabled, r.wall_s, artifact, checks, repro)
-
-
-def _inspect(spec: Spec, target, out: Path, dec: cgomod.CgoDecision):
+    if spec.repro is None:
+        return Built(target, out, dec, r.wall_s, "", None)
     digest = sha256_file(out)
+    return Built(target, out, dec, r.wall_s, digest, _rebuild(spec, target, env, out, digest))
+
+
+def check_target(spec: Spec, b: Built) -> TargetResult:
+    """Hash and verify a built artifact (no go command runs here): ``ok``,
+    ``verify-failed`` or ``not-reproducible``."""
+    artifact, checks, status, reason = _inspect(spec, b.target, b.out, b.dec,
+                                                b.sha256 or sha256_file(b.out))
+    if status == "ok" and b.repro is not None and not b.repro.ok:
+        status, reason = "not-reproducible", b.repro.detail
+    return _result(b.target, status, reason, (), b.dec.enabled, b.wall_s, artifact, checks,
+                   b.repro)
+
+
+def _inspect(spec: Spec, target: Target, out: Path, dec: cgomod.CgoDecision, digest: str):
     size = out.stat().st_size
     final = str(Path(spec.stage).parent / out.name)
     try:
