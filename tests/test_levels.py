@@ -63,6 +63,7 @@ def test_version_gates_and_messages():
     assert "not read by go1.22.10" in validate_level("GOARM64", "v8.2", OLD)
     assert "needs go1.25" in validate_level("GORISCV64", "rva23u64", GoVersion.parse("1.24.5"))
     assert validate_level("GORISCV64", "rva22u64", GoVersion.parse("1.23.0")) is None
+    assert "needs go1.20" in validate_level("GOPPC64", "power10", GoVersion.parse("1.19.13"))
     assert "need go1.22" in validate_level("GOARM", "7,softfloat", GoVersion.parse("1.21.13"))
     assert "removed in Go 1.16" in validate_level("GO386", "387", NEW)
     assert "not a Go level variable" in validate_level("GOARM8", "1", NEW)

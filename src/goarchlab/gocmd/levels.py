@@ -6,9 +6,10 @@ Every fact here was checked against the toolchains' own source,
 ``cmd/compile/internal/x86/galign.go`` for GO386), against ``go help
 environment``, and by building with both toolchains (tests/test_levels.py).
 Versions where a variable or value first appeared come from the release
-notes (go.dev/doc/go1.N): GOAMD64 1.18, GOARM's ``,softfloat``/``,hardfloat``
-1.22, GOARM64 and GORISCV64 1.23, ``rva23u64`` 1.25. Facts older than Go 1.18
-are not modelled: such a toolchain is judged by its 1.18 rules.
+notes (go.dev/doc/go1.N): GOAMD64 1.18, ``GOPPC64=power10`` 1.20, GOARM's
+``,softfloat``/``,hardfloat`` 1.22, GOARM64 and GORISCV64 1.23, ``rva23u64`` 1.25.
+Facts older than Go 1.18 are not modelled: such a toolchain is judged by its 1.18
+rules.
 
 Two behaviours of real toolchains matter to a caller:
 
@@ -73,8 +74,8 @@ VARS: dict[str, LevelVar] = {
                  {"hardfloat": _GO118, "softfloat": _GO118}, "hardfloat",
                  "hardfloat (default), softfloat"),
         LevelVar("GOPPC64", ("ppc64", "ppc64le"), _GO118,
-                 {"power8": _GO118, "power9": _GO118, "power10": _GO118}, "power8",
-                 "power8 (default), power9, power10"),
+                 {"power8": _GO118, "power9": _GO118, "power10": _v("1.20")}, "power8",
+                 "power8 (default), power9, power10 (Go 1.20+)"),
         LevelVar("GORISCV64", ("riscv64",), _v("1.23"),
                  {"rva20u64": _v("1.23"), "rva22u64": _v("1.23"), "rva23u64": _v("1.25")},
                  "rva20u64", "rva20u64 (default), rva22u64, rva23u64 (Go 1.25+)"),
