@@ -7,6 +7,7 @@ import threading
 import pytest
 from doctor_cli import doctor, use_env
 
+from goarchlab import proc
 from goarchlab.doctor import fixes, runner
 from goarchlab.doctor.checks_gopaths import QuoteError, split_quoted
 from goarchlab.doctor.context import Context
@@ -134,6 +135,18 @@ def test_env_file_rules() -> None:
     assert parse_env_file(text) == {"GOARCH": "amd64", "GOFLAGS": "-a=b"}
     assert env_file_path({"GOENV": "off"}) is None
     assert str(env_file_path({"GOENV": "/x/env"})) == "/x/env"
+
+
+def test_env_file_path_agrees_with_go_env(go_new, go_env, tmp_path) -> None:
+    """Where the real go command says its env file is (``go env GOENV``), including a
+    relative XDG_CONFIG_HOME, which makes go read no env file at all."""
+    for xdg in (str(tmp_path / "cfg"), "", "relative/cfg"):
+        env = {**go_env, "HOME": str(tmp_path), "XDG_CONFIG_HOME": xdg}
+        env.pop("GOENV", None)
+        r = proc.run([str(go_new.go), "env", "GOENV"], env=env, timeout=60)
+        assert r.ok, r.stderr
+        mine = env_file_path(env)
+        assert (str(mine) if mine else "") == r.stdout.strip()
 
 
 @pytest.mark.parametrize("recording", ["macos-m1-rosetta", "macos-m1-native"])

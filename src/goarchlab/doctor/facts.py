@@ -285,8 +285,12 @@ def env_file_path(env: dict[str, str]) -> Path | None:
         base = env.get("AppData", "")
     else:
         xdg = env.get("XDG_CONFIG_HOME", "")
-        base = xdg if os.path.isabs(xdg) else (env.get("HOME", "") and
-                                              str(Path(env["HOME"], ".config")))
+        if xdg:
+            # os.UserConfigDir fails on a relative XDG_CONFIG_HOME (no HOME fallback),
+            # and the go command then reads no env file at all.
+            base = xdg if os.path.isabs(xdg) else ""
+        else:
+            base = env.get("HOME", "") and str(Path(env["HOME"], ".config"))
     return Path(base, "go", "env") if base else None
 
 
