@@ -78,6 +78,14 @@ def test_unit_tidying_matches_benchstat() -> None:
     assert benchfmt.tidy_unit("ns/GC") == ("sec/GC", 1e-9)
     assert benchfmt.tidy_unit("op/ns") == ("op/ns", 1.0)  # denominators are left alone
     assert benchfmt.tidy_unit("writes/op") == ("writes/op", 1.0)
+    # benchunit's TestTidy cases: '-' separates tokens, '*' returns to the numerator.
+    assert benchfmt.tidy_unit("x-ns/op") == ("x-sec/op", 1e-9)
+    assert benchfmt.tidy_unit("x-MB/s") == ("x-B/s", 1e6)
+    assert benchfmt.tidy_unit("x-B/op") == ("x-B/op", 1.0)
+    assert benchfmt.tidy_unit("x-allocs/op") == ("x-allocs/op", 1.0)
+    assert benchfmt.tidy_unit("MB*MB/s") == ("B*B/s", 1e6 * 1e6)
+    assert benchfmt.tidy_unit("MB/MB") == ("B/MB", 1e6)
+    assert benchfmt.tidy_unit("op/ns*ns") == ("op/ns*sec", 1e-9)
 
 
 def test_writer_groups_units_per_line_and_sets_config_once() -> None:

@@ -29,6 +29,7 @@ RUNNER_KEY = "runner"
 #: Config key naming the variant, so ``benchstat -col variant`` compares variants.
 VARIANT_KEY = "variant"
 
+_UNIT_TOKEN = re.compile(r"[^*/\-\s]+")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Inf|inf|NaN)$")
 
 
@@ -93,9 +94,10 @@ class ParsedFile:
 
 
 def tidy_unit(unit: str) -> tuple[str, float]:
-    """benchstat's unit normalisation: ``(tidied_unit, factor)`` with value*factor in the
-    tidied unit. ``ns`` becomes ``sec`` (factor 1e-9) and ``MB`` becomes ``B`` (1e6) in
-    the numerator only: ``ns/op`` -> ``sec/op``, ``MB/s`` -> ``B/s``, ``B/op`` unchanged."""
+    """benchstat's unit normalisation (benchunit.Tidy): ``(tidied_unit, factor)`` with
+    value*factor in the tidied unit. Every ``ns`` token becomes ``sec`` (factor 1e-9)
+    and every ``MB`` token ``B`` (1e6), in the numerator only: ``ns/op`` -> ``sec/op``,
+    ``x-ns/op`` -> ``x-sec/op``, ``MB/s`` -> ``B/s``, ``op/ns`` and ``B/op`` unchanged."""
     if unit == "ns/op":
         return "sec/op", 1e-9
     if unit == "MB/s":
@@ -105,16 +107,24 @@ def tidy_unit(unit: str) -> tuple[str, float]:
     factor = 1.0
     out: list[str] = []
     denom = False
-    # benchunit's tokenizer: operators '/' and '*' separate tokens; after '/' every
-    # token is in the denominator.
-    for tok in re.split(r"([/*])", unit):
-        if tok == "/":
-            denom = True
-        elif not denom and tok == "ns":
+    pos = 0
+    # benchunit's tokenizer: '*', '/', '-' and white space separate tokens; a '/'
+    # puts the following tokens in the denominator, a '*' back in the numerator.
+    for m in _UNIT_TOKEN.finditer(unit):
+        seps = unit[pos : m.start()]
+        for ch in seps:
+            if ch == "*":
+                denom = False
+            elif ch == "/":
+                denom = True
+        tok = m.group()
+        if not denom and tok == "ns":
             tok, factor = "sec", factor / 1e9
         elif not denom and tok == "MB":
             tok, factor = "B", factor * 1e6
-        out.append(tok)
+        out += (seps, tok)
+        pos = m.end()
+    out.append(unit[pos:])
     return "".join(out), factor
 
 
