@@ -111,6 +111,23 @@ def test_godebug_removed_old_value_is_fatal(go_env, go_new, monkeypatch, tmp_pat
     assert "removed in Go 1.24" in f["title"]
 
 
+def test_godebug_removed_lists_with_and_without_old(go_new, tmp_path) -> None:
+    """The real go1.27.3 Removed list (Old predicates) and the earlier shape without Old
+    (go1.24..go1.26: ``{Name: "x509sha1", Removed: 24}``), where no value is fatal."""
+    from goarchlab.doctor.checks_godebug import parse_known
+
+    real = parse_known(go_new.goroot / "src", "amd64").removed
+    assert real["x509sha1"] == (24, ("1",)) and real["tlskyber"] == (24, ("0",))
+    assert real["asynctimerchan"] == (27, ("1", "2"))
+    table = tmp_path / "internal" / "godebugs" / "table.go"
+    table.parent.mkdir(parents=True)
+    table.write_text('var All = []Info{\n\t{Name: "http2client", Package: "net/http"},\n}\n\n'
+                     'var Removed = []RemovedInfo{\n\t{Name: "x509sha1", Removed: 24},\n}\n')
+    old = parse_known(tmp_path, "amd64")
+    assert old.removed == {"x509sha1": (24, ())}
+    assert old.documented == {"http2client": "net/http"}
+
+
 def test_godebug_on_older_toolchain(go_env, go_old, monkeypatch, tmp_path, capsys) -> None:
     env = {**go_env, "PATH": os.pathsep.join([str(go_old.goroot / "bin"), os.environ["PATH"]]),
            "GODEBUG": "mmap=1,gctrace=0,tlssecpmlkem=0"}

@@ -4,9 +4,11 @@ A key is known to a Go release when one of these reads it (go1.27.3 sources):
 
 * ``src/internal/godebugs/table.go`` ``All``: the documented settings
   (``{Name: "http2client", Package: "net/http"}``), since Go 1.21;
-* the same file's ``Removed`` list (Go 1.27+): removed settings; an *old*
-  value makes every program built with that release, the go command included,
-  stop at start (``runtime/proc.go``: ``removed GODEBUG ... set to old value``);
+* the same file's ``Removed`` list: removed settings, which have no effect; from
+  the release whose entries carry an ``Old`` predicate (go1.27.3 has it, earlier
+  lists such as ``{Name: "x509sha1", Removed: 24}`` do not) an *old* value makes
+  every program built with that release, the go command included, stop at start
+  (``runtime/proc.go``: ``removed GODEBUG ... set to old value``);
 * ``src/runtime/runtime1.go`` ``dbgvars`` and ``memprofilerate``: the runtime's
   debugging variables (``gctrace``, ``madvdontneed``), integer values;
 * ``src/internal/cpu``: ``cpu.<feature>=on|off`` and ``cpu.all`` for the target arch;
@@ -33,7 +35,7 @@ REF_TABLE = "$GOROOT/src/internal/godebugs/table.go"
 REF_RUNTIME = "$GOROOT/src/runtime/runtime1.go (dbgvars)"
 
 _ALL = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Package:\s*"([^"]+)"', re.M)
-_REMOVED = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Removed:\s*(\d+),\s*Old:\s*(.*)$', re.M)
+_REMOVED = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Removed:\s*(\d+)(.*)$', re.M)
 _DBGVAR = re.compile(r'^\s*\{name:\s*"([^"]+)"', re.M)
 _CPU_OPT = re.compile(r'\{Name:\s*"([a-z0-9_]+)"')
 _HASH_NEW = re.compile(rb'godebug\.New\("#([^"]+)"\)')
@@ -67,16 +69,20 @@ def _read(p: Path) -> str:
         return ""
 
 
-def _old_values(expr: str) -> tuple[str, ...]:
+def _old_values(rest: str) -> tuple[str, ...]:
     """The old values of a Removed entry's ``Old`` predicate (``one``, ``zero``, or a
-    func literal comparing ``s == "1" || s == "2"``)."""
+    func literal comparing ``s == "1" || s == "2"``), given the entry's text after its
+    ``Removed: N``; () for an entry without ``Old`` (no value is fatal)."""
+    code = rest.split("//")[0]
+    if "Old:" not in code:
+        return ()
+    expr = code.split("Old:", 1)[1]
     head = expr.split(",")[0].split("}")[0].strip()
     if head == "one":
         return ("1",)
     if head == "zero":
         return ("0",)
-    code = expr.split("//")[0]
-    return tuple(re.findall(r'==\s*"([^"]*)"', code))
+    return tuple(re.findall(r'==\s*"([^"]*)"', expr))
 
 
 def parse_known(src: Path, goarch: str) -> Known:
