@@ -56,8 +56,8 @@ CLAIMS: dict[str, Claim] = {c.id: c for c in (
         "Go 1.22 defaults CGO_ENABLED to false",
         "CGO_ENABLED=0 set explicitly while a C compiler is on PATH (check cgo.enabled)",
         "since Go 1.20 the go command defaults CGO_ENABLED to 0 only when the default C "
-        "compiler (CC, else gcc or clang) is not found on PATH, and for cross-compiles; "
-        "otherwise the default is 1",
+        "compiler (gcc; clang on darwin, ios, freebsd, openbsd) is not found on PATH and CC "
+        "is unset, and for cross-compiles; otherwise the default is 1",
         ("$GOROOT/src/cmd/go/internal/cfg/cfg.go (defaultContext)",
          "https://go.dev/doc/go1.20#cgo"),
     ),
