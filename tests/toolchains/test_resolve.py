@@ -143,3 +143,20 @@ def test_shim_hands_over_when_the_version_is_missing(shim_home, tree):
     assert "hint: goarchlab toolchain install 1.40" in " ".join(r.stderr.split())
     assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
         "go1.22.10", "go1.27.3"]
+
+
+def test_a_version_file_naming_no_go_version_is_refused_not_installed_as_latest(
+        shim_home, tmp_path):
+    """A typo in .go-version used to send the shim's hand-over into installing
+    the latest Go; it must stop with a usage error that names the file."""
+    _w(tmp_path / "typo" / ".go-version", "1.22.x\n")
+    env = {"PATH": os.pathsep.join([str(shim_home / "shims"), os.environ["PATH"]]),
+           "HOME": str(tmp_path), "GOARCHLAB_GO_MIRROR": "http://127.0.0.1:9/dl/",
+           "GOARCHLAB_PYPI_URL": "http://127.0.0.1:9"}
+    r = proc.run(["go", "version"], env=env, timeout=120, cwd=tmp_path / "typo")
+    assert r.returncode == 2, r.stderr
+    msg = " ".join(r.stderr.split())
+    assert f"'1.22.x' (asked by {tmp_path / 'typo' / '.go-version'}:1) is not a Go version" in msg
+    assert "latest" not in msg.split("hint:")[0]
+    assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
+        "go1.22.10", "go1.27.3"]

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from goarchlab.errors import GoarchlabError
+from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains import hostplat, resolve
 from goarchlab.toolchains.model import Toolchain, goarchlab_home
@@ -41,7 +41,8 @@ def ensure(
 
     A toolchain that is not installed is installed (with a message through
     ``notify``) unless ``install_missing`` is false; then, or when the install
-    fails, GoarchlabError says which command installs it.
+    fails, GoarchlabError says which command installs it. A request that names
+    no Go version (``1.22.x`` in a .go-version) raises UsageError.
     """
     env = os.environ if env is None else env
     home = home or goarchlab_home(env)
@@ -56,6 +57,13 @@ def ensure(
         choice, tc = resolve.resolve(cwd, env, home, installed)
     if tc is not None:
         return tc
+    if choice.version is None and choice.value.lower() != "latest":
+        # Without this, install_spec would turn a typo (".go-version: 1.22.x") into
+        # an install of the latest Go.
+        raise UsageError(
+            f"{choice.value!r} (asked by {choice.where}) is not a Go version",
+            "write it like 1.22, 1.22.10, go1.22.10 or latest",
+        )
     target = install_spec(choice)
     why = "" if choice.origin in ("argument", "newest installed") else f" (asked by {choice.where})"
     if not install_missing:
