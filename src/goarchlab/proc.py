@@ -169,18 +169,20 @@ def spawn(
     *,
     env: Mapping[str, str] | None,
     cwd: str | Path | None = None,
+    stdin: int | None = subprocess.DEVNULL,
     stdout: int | None = subprocess.DEVNULL,
     stderr: int | None = subprocess.PIPE,
     stop_timeout: float = 5.0,
 ) -> Iterator[subprocess.Popen]:
     """Start a long-running child (a server) and yield its Popen.
 
+    ``stdin``/``stdout``/``stderr`` are Popen's (None: inherit goarchlab's).
     On leaving the block, for whatever reason, the child's process group gets
-    SIGTERM, then SIGKILL after ``stop_timeout`` seconds.
+    SIGTERM, then SIGKILL after ``stop_timeout`` seconds (> 0).
     """
     args = [os.fspath(a) for a in argv]
     log.debug("spawn %s (cwd %s)", args, cwd)
-    p = _popen(args, env, cwd, stdin=subprocess.DEVNULL, stdout=stdout, stderr=stderr)
+    p = _popen(args, env, cwd, stdin=stdin, stdout=stdout, stderr=stderr)
     try:
         yield p
     finally:

@@ -68,3 +68,15 @@ def test_exec_without_a_command_is_a_usage_error(project):
     home, mod = project
     r = _exec(home, mod)
     assert r.returncode == 2 and "nothing to run" in r.stderr
+
+
+def test_exec_passes_stdin_and_reports_a_signal_like_a_shell(project):
+    """`go run .` reading its input, through exec (or a shim's first-use hand-over):
+    stdin reaches the command, and death by SIGTERM exits 143, not 241."""
+    home, mod = project
+    e = {"PATH": os.environ["PATH"], "HOME": str(mod), "GOARCHLAB_HOME": str(home)}
+    r = proc.run([sys.executable, "-m", "goarchlab", "toolchain", "exec", "--", "sh", "-c",
+                  'read x; echo "got $x"; kill -TERM $$'],
+                 env=e, timeout=120, cwd=mod, input="hello\n")
+    assert r.stdout == "got hello\n", r.stderr
+    assert r.returncode == 128 + 15

@@ -125,6 +125,8 @@ def _exec(args) -> int:
     with render.progress("downloading") as prog:
         argv, env, _tc = commands.exec_plan(argv, _home(), Path.cwd(), os.environ,
                                             render.note, prog)
-    # Output goes straight to the terminal: this is the user's command, not a result.
-    with proc.spawn(argv, env=env, stdout=None, stderr=None) as p:
-        return p.wait()
+    # The user's command, not a result: it gets goarchlab's stdin, stdout and stderr,
+    # and its exit status is passed on (128+N, as a shell reports it, for signal N).
+    with proc.spawn(argv, env=env, stdin=None, stdout=None, stderr=None) as p:
+        rc = p.wait()
+    return 128 - rc if rc < 0 else rc
