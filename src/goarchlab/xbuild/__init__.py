@@ -83,19 +83,17 @@ def run(
     # The user's GOTOOLCHAIN here, so a go.mod toolchain switch is honoured once.
     go, version, host, host_cgo = plan.toolchain_of(go, {**env, **force}, cwd)
     # Independent go queries side by side (each is ~50 ms of go startup, all before
-    # the first build can start): the ports, the package, cgo for cross builds.
-    classes = _cgo_classes(opts, host)
-    with ThreadPoolExecutor(max_workers=2 + len(classes)) as pool:
+    # the first build can start): the ports, the package, cgo for cross builds
+    # (not asked when --cgo forces it or no foreign target is named).
+    ask_cross = opts.cgo is None and _names_foreign(opts, host)
+    with ThreadPoolExecutor(max_workers=3) as pool:
         f_dist = pool.submit(dist_list, go, base)
         f_pkg = pool.submit(plan.load_main_package, go, base, cwd, opts.pattern)
-        f_cgo = {c: pool.submit(cgomod.cross_default, go, base, c, host, cwd) for c in classes}
+        f_cross = pool.submit(cgomod.cross_default, go, base, host, cwd) if ask_cross else None
         dist = f_dist.result()
         targets = plan.select_targets(dist, version, opts.targets, opts.first_class, opts.all)
         pkg = f_pkg.result()
-        cross = {c: f.result() for c, f in f_cgo.items()}
-    cgo_by_platform = {(t.goos, t.goarch): cross[cgomod.clang_class(t.goos)]
-                       for t in targets if (t.goos, t.goarch) != host}
-    cgo_by_platform[host] = host_cgo
+        cross_cgo = f_cross.result() if f_cross is not None else (opts.cgo or "0")
     name = opts.name or pkg.exec_name
     out_dir = (cwd / opts.out_dir).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,8 +105,8 @@ def run(
         if opts.reproducible:
             repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
         spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
-                    opts.trimpath, opts.tags, opts.cgo, host, stage, repro, opts.timeout,
-                    cgo_by_platform)
+                    opts.trimpath, opts.tags, host, stage, repro, opts.timeout, host_cgo,
+                    cross_cgo)
         results: dict[str, TargetResult] = {}
 
         def done(r: TargetResult) -> None:
@@ -144,12 +142,12 @@ def run(
                         str(manifest))
 
 
-def _cgo_classes(opts: Options, host: tuple[str, str]) -> tuple[bool, ...]:
-    """The default-compiler classes (clang?) of the foreign targets the options name."""
+def _names_foreign(opts: Options, host: tuple[str, str]) -> bool:
+    """Whether the options may select a target other than the ``host`` platform."""
     if opts.first_class or opts.all or not opts.targets:
-        return (False, True)
+        return True
     plats = {tuple(t.strip().split("/")[:2]) for t in opts.targets.split(",") if "/" in t}
-    return tuple(sorted({cgomod.clang_class(p[0]) for p in plats if p != host}))
+    return any(p != host for p in plats)
 
 
 def _git_root(start: Path) -> Path | None:

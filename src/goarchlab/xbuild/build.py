@@ -34,11 +34,12 @@ class Spec:
     ``go``: the go binary; ``env``: the base environment (GOTOOLCHAIN=local);
     ``cwd``: where ``go build`` runs; ``pattern``: the package as given;
     ``module_dir``: the main module's root; ``name``: artifact base name;
-    ``cgo``: ``"0"``/``"1"`` to force CGO_ENABLED, or None for go's default;
     ``host``: the toolchain's GOHOSTOS/GOHOSTARCH; ``stage``: the staging dir;
     ``repro``: the second tree's package directory, its GOCACHE, how the tree
     was made and the cache kind, or None; ``timeout``: seconds for one
-    ``go build`` (> 0).
+    ``go build`` (> 0); ``host_cgo``/``cross_cgo``: CGO_ENABLED (``"0"``/``"1"``)
+    the go command uses under ``env`` for the host platform and for every other
+    one (a forced --cgo is already in ``env``).
     """
 
     go: Path
@@ -51,13 +52,12 @@ class Spec:
     ldflags: str
     trimpath: bool
     tags: str
-    cgo: str | None
     host: tuple[str, str]
     stage: Path
     repro: tuple[Path, Path, str, str] | None
     timeout: float
-    #: CGO_ENABLED the go command uses for each (goos, goarch) of the run.
-    cgo_by_platform: dict[tuple[str, str], str]
+    host_cgo: str
+    cross_cgo: str
 
 
 def artifact_name(name: str, target) -> str:
@@ -125,10 +125,8 @@ def build_target(spec: Spec, target: Target) -> TargetResult | Built:
     invalid level): those become a result with that status.
     """
     env = {**spec.env, **target.env()}
-    if spec.cgo is not None:
-        env["CGO_ENABLED"] = spec.cgo
     plat = (target.goos, target.goarch)
-    enabled = spec.cgo_by_platform.get(plat, "0")
+    enabled = spec.host_cgo if plat == spec.host else spec.cross_cgo
     try:
         dec = cgomod.decide(spec.go, env, plat, spec.host, spec.pattern, spec.cwd, enabled)
     except GoarchlabError as e:

@@ -1,14 +1,19 @@
 """cgo for cross builds: decide per target before building, never blindly.
 
-The go command enables cgo by default only for the host's own platform
-(go/build.defaultContext: "cgo must be explicitly enabled for cross
-compilation builds"), so a foreign target builds with cgo only when the user
-forces CGO_ENABLED=1. Then it needs a C compiler *for that target*
-(``go env CC``: the CC environment variable, else the default baked into the
-toolchain by cmd/dist, cmd/go/internal/cfg/zdefaultcc.go). When
-that compiler targets another platform and the package really pulls in cgo
-code for the target, the build cannot succeed: the target is reported as
-skipped with the reason instead of producing a C compiler's wall of errors.
+Whether the go command enables cgo for a cross build (cmd/go/internal/cfg,
+``ctxt.CgoEnabled``) never depends on the target's GOOS/GOARCH: CGO_ENABLED
+from the environment or the go env file wins; else go1.22.10 disables cgo
+for every cross build, and go1.27.3 enables it only when the toolchain was
+built with CGO_ENABLED=1 (``buildcfg.DefaultCGO_ENABLED``; the official
+downloads leave it unset, so cgo is off). The C-compiler lookup of Go 1.20+
+applies to the host's own platform only (both sources checked). So one ``go env`` of any foreign
+platform answers for all foreign targets. With cgo on, a foreign target needs
+a C compiler *for that target* (``go env CC``: the CC environment variable,
+else the default baked into the toolchain by cmd/dist,
+cmd/go/internal/cfg/zdefaultcc.go). When that compiler targets another
+platform and the package really pulls in cgo code for the target, the build
+cannot succeed: the target is reported as skipped with the reason instead of
+producing a C compiler's wall of errors.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from goarchlab.host.archmap import triple_platform
 
 #: Seconds allowed for ``go env`` / ``go list`` / ``cc -dumpmachine``.
 QUERY_TIMEOUT = 60.0
+
 
 def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path) -> dict[str, str]:
     """``go env -json KEY...`` under ``env``; raises GoarchlabError with go's message."""
@@ -85,30 +91,11 @@ class CgoDecision:
     skip: str | None
 
 
-# cmd/go/internal/cfg/zdefaultcc.go: the default C compiler of a GOOS; with a
-# toolchain built with CGO_ENABLED=1, cgo stays on for a target only when it exists.
-_CLANG_OSES = {"darwin", "ios", "freebsd", "openbsd"}
-
-
-def clang_class(goos: str) -> bool:
-    """True when cmd/go's default C compiler for ``goos`` is clang (else gcc)."""
-    return goos in _CLANG_OSES
-
-
-def cross_default(go: Path, env: Mapping[str, str], clang: bool, host: tuple[str, str],
-                  cwd: Path) -> str:
-    """CGO_ENABLED (``"0"``/``"1"``) the go command uses for cross builds of one
-    default-compiler class (``clang``: darwin/ios/freebsd/openbsd; else gcc).
-
-    go/build's rule: a cross build gets cgo only from an explicit CGO_ENABLED,
-    or from a toolchain built with CGO_ENABLED=1 when the GOOS's default C
-    compiler is found, so one ``go env`` of any foreign platform of the class
-    answers for all of them (a toolchain with per-platform compilers baked in
-    would still be caught: the artifact's recorded CGO_ENABLED is checked).
-    """
-    cands = (("darwin", "arm64"), ("darwin", "amd64")) if clang else (
-        ("linux", "amd64"), ("linux", "arm64"))
-    goos, goarch = next(c for c in cands if c != host)
+def cross_default(go: Path, env: Mapping[str, str], host: tuple[str, str], cwd: Path) -> str:
+    """CGO_ENABLED (``"0"``/``"1"``) the go command uses for every cross build under
+    ``env`` (the same for all foreign GOOS/GOARCH, see the module docstring),
+    asked of one platform other than ``host``."""
+    goos, goarch = ("linux", "arm64") if host == ("linux", "amd64") else ("linux", "amd64")
     vals = go_env_values(go, {**env, "GOOS": goos, "GOARCH": goarch}, ["CGO_ENABLED"], cwd)
     return vals.get("CGO_ENABLED", "0") or "0"
 
@@ -125,7 +112,7 @@ def decide(
     """Decide cgo for a build of ``pattern`` under ``env`` (the target's environment).
 
     ``enabled``: CGO_ENABLED the go command will use for the target (from
-    :func:`cross_defaults` or the host's ``go env``). Only a foreign target with
+    :func:`cross_default` or the host's ``go env``). Only a foreign target with
     cgo on costs queries: its ``go env CC``, that compiler's triple, and
     ``go list -deps`` to see whether cgo code is really pulled in.
     """
