@@ -14,7 +14,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from areas_support import build_go, linux_context
+from areas_support import apple_silicon_context, build_go, linux_context
 
 from goarchlab import proc
 from goarchlab.doctor import dotenv_lint, jsonc, toolchain_select
@@ -361,6 +361,29 @@ def test_launch_json_forcing_foreign_goarch_and_dlv(go_env, tmp_path, foreign_dl
         assert dlv.id == "project.vscode.tool-cannot-run"
     assert dlv.severity is Severity.ERROR
     assert str(p / "bin" / "dlv") in dlv.detail
+
+
+@pytest.mark.parametrize("where", ["linux", "apple-silicon"])
+def test_vscode_goarch_fate_follows_the_host_rules(go_env, tmp_path, where):
+    """The fate of a GOARCH in an env block is archfit's verdict: a 32-bit mode the CPU
+    runs itself is native (386 on amd64 Linux), Rosetta 2 runs amd64 on an M1."""
+    settings = {"go.toolsEnvVars": {"GOARCH": "PLACEHOLDER"}}
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n")
+    (p / ".vscode").mkdir()
+    make = linux_context if where == "linux" else apple_silicon_context
+    host = make(go_env, p, project=p).host
+    goarch = {"amd64": "386", "arm64": "amd64"}.get(host.native_arch, "s390x")
+    settings["go.toolsEnvVars"]["GOARCH"] = goarch
+    (p / ".vscode" / "settings.json").write_text(json.dumps(settings))
+    f = next(f for f in check_vscode(make(go_env, p, project=p))
+             if f.id == "project.vscode.goarch")
+    if host.runs_natively(goarch):
+        assert "so the program runs natively" in f.detail
+    elif where == "apple-silicon":
+        assert "so the program runs translated under Rosetta 2" in f.detail
+    else:
+        assert "so the program runs translated under" in f.detail or \
+            "so the program cannot run here" in f.detail
 
 
 @pytest.mark.parametrize(("name", "data"), [

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from goarchlab.doctor import archfit, jsonc
+from goarchlab.doctor import archfit, facts, jsonc
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
@@ -66,12 +66,8 @@ def _env_findings(ctx: Context, where: str, env: Any, what: str) -> Iterator[Fin
         return
     goarch, goos = env.get("GOARCH"), env.get("GOOS")
     if isinstance(goarch, str) and goarch and goarch != host.native_arch:
-        t = host.translator_for(goarch)
-        if t is not None and t.kind in ("binfmt", "rosetta"):
-            name = "Rosetta 2" if t.kind == "rosetta" else Path(t.source).name
-            fate = f"runs translated under {name}"
-        else:
-            fate = "cannot run on this machine (no translator applies on exec)"
+        # The arch alone (GOOS is judged below): native (a 32-bit mode), translated, or not.
+        _how, fate = facts.classify(ctx, host.os, goarch)
         yield Finding(
             "project.vscode.goarch", AREA, Severity.WARN,
             f"{where} sets GOARCH={goarch} for {what}",
