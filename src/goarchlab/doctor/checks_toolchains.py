@@ -27,13 +27,7 @@ AREA = "toolchains"
 
 
 def _store(ctx: Context) -> Store:
-    try:
-        native = (ctx.host.os, ctx.host.native_arch)
-    except GoarchlabError:
-        from goarchlab.toolchains import hostplat
-
-        native = hostplat.native()
-    return Store(goarchlab_home(ctx.env), native)
+    return Store(goarchlab_home(ctx.env), ctx.native_platform())
 
 
 @check("toolchains.active", AREA, "the managed toolchain this directory resolves to, and what "

@@ -128,6 +128,18 @@ class Context:
 
         return self.memo("host", lambda: detect(self.probe))
 
+    def native_platform(self) -> tuple[str, str]:
+        """(GOOS, native GOARCH) of the audited machine, e.g. ("darwin", "arm64"): the
+        host facts, else (detection failed) goarchlab.host.native_platform, which runs
+        no compiler; both read the same probe."""
+        try:
+            return self.host.os, self.host.native_arch
+        except GoarchlabError:
+            from goarchlab.host import native_platform
+
+            goos, arch, _ = native_platform(self.probe)
+            return goos, arch
+
     def inspect(self, path: Path):
         """The BinaryInfo of ``path`` (goarchlab.binary.inspect), computed once per path."""
         from goarchlab.binary import inspect
@@ -202,17 +214,12 @@ class Context:
         if exe is None or not shims.is_shim(exe, self.inspect):
             return None
         from goarchlab.toolchains import resolve
-        from goarchlab.toolchains.hostplat import native
         from goarchlab.toolchains.store import Store
 
         # The shim finds its home from its own location (home/shims/go), whatever
         # GOARCHLAB_HOME says, and resolves for its working directory.
         home = exe.parent.parent
-        try:
-            plat = (self.host.os, self.host.native_arch)
-        except GoarchlabError:
-            plat = native()
-        installed = Store(home, plat).native_installed()
+        installed = Store(home, self.native_platform()).native_installed()
         choice, tc = resolve.resolve(self.project or self.cwd, self.env, home, installed)
         return ShimTarget(g, home, choice, tc)
 
