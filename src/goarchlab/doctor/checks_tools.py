@@ -26,6 +26,7 @@ gets no version finding.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from xml.parsers.expat import ExpatError
@@ -77,7 +78,7 @@ def _install_dirs(lg: LocalGo | None, env: dict[str, str]) -> list[Path]:
     if lg is not None and lg.gobin:
         return [Path(lg.gobin)]
     gopath = (lg.gopath if lg is not None else "") or env.get("GOPATH", "")
-    first = gopath.split(":")[0] if gopath else ""
+    first = gopath.split(os.pathsep)[0] if gopath else ""
     if not first and env.get("HOME"):
         first = str(Path(env["HOME"]) / "go")
     return [Path(first) / "bin"] if first else []
