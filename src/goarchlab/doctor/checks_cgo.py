@@ -25,26 +25,9 @@ from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
+from goarchlab.host.archmap import triple_platform
 
 REF_CFG = "$GOROOT/src/cmd/go/internal/cfg/cfg.go (defaultContext)"
-
-_CPU = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64",
-        "i386": "386", "i486": "386", "i586": "386", "i686": "386", "riscv64": "riscv64",
-        "powerpc64le": "ppc64le", "powerpc64": "ppc64", "s390x": "s390x",
-        "loongarch64": "loong64", "mips64el": "mips64le", "mips64": "mips64",
-        "mipsel": "mipsle", "mips": "mips"}
-
-
-def triple_target(triple: str) -> tuple[str | None, str | None]:
-    """``(goos, goarch)`` of a ``cc -dumpmachine`` triple (``aarch64-linux-gnu`` ->
-    linux/arm64); None for a part that cannot be told."""
-    cpu = triple.split("-", 1)[0]
-    goarch = _CPU.get(cpu) or ("arm" if cpu.startswith("arm") else None)
-    t = triple.lower()
-    goos = ("linux" if "linux" in t else "darwin" if ("darwin" in t or "apple" in t)
-            else "windows" if ("mingw" in t or "windows" in t) else "freebsd"
-            if "freebsd" in t else None)
-    return goos, goarch
 
 
 def _compiler(ctx: Context, cc: str) -> tuple[str | None, str | None, str | None, str]:
@@ -63,7 +46,7 @@ def _compiler(ctx: Context, cc: str) -> tuple[str | None, str | None, str | None
     except GoarchlabError:
         return path, None, None, ""
     triple = r.stdout.strip() if r.ok else ""
-    goos, goarch = triple_target(triple) if triple else (None, None)
+    goos, goarch = triple_platform(triple) if triple else (None, None)
     return path, goos, goarch, triple
 
 
