@@ -202,3 +202,18 @@ def test_reproducible_from_a_git_checkout(tmp_path, xenv, go_new, module_writer)
     dirty = run(opts, go=go_new.go, env=env, cwd=mod).targets[0]
     assert dirty.status == "not-reproducible"
     assert dirty.reason == "build info differs: vcs.modified=true vs vcs.modified=false"
+
+
+def test_tags_and_linker_flags_are_judged_as_go_parses_them(tmp_path, xenv, go_new, module_writer):
+    # cmd/go records '-tags "x y"' as x,y (work.tagsFlag), and cmd/link keeps DWARF
+    # for '-s -w=false' (-s implies -w only when -w is not given).
+    mod = _hello(tmp_path / "hello", module_writer)
+    res = run(Options(targets="linux/amd64", tags="x y", ldflags="-s -w=false", trimpath=True,
+                      out_dir=tmp_path / "dist"), go=go_new.go, env=xenv, cwd=mod)
+    t = res.targets[0]
+    assert t.ok, (t.reason, t.checks)
+    checks = {c.name: c for c in t.checks}
+    assert checks["-tags"].ok and checks["-tags"].expected == "x,y"
+    assert t.artifact.settings["-tags"] == "x,y"
+    assert t.artifact.stripped and t.artifact.dwarf
+    assert "dwarf" not in checks

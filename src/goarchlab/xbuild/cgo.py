@@ -19,7 +19,6 @@ producing a C compiler's wall of errors.
 from __future__ import annotations
 
 import json
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
 from goarchlab.host.archmap import triple_platform
+from goarchlab.targets import split_exec
 
 #: Seconds allowed for ``go env`` / ``go list`` / ``cc -dumpmachine``.
 QUERY_TIMEOUT = 60.0
@@ -43,14 +43,15 @@ def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path) 
 
 
 def cc_platform(cc: str, env: Mapping[str, str]) -> tuple[str, tuple[str | None, str | None]]:
-    """Ask the C compiler ``cc`` (a command line) for its triple: (triple, (goos, goarch)).
+    """Ask the C compiler ``cc`` (a command line, split as cmd/go splits CC:
+    cmd/internal/quoted.Split) for its triple: (triple, (goos, goarch)).
 
     Returns ("", (None, None)) when it is missing or does not answer.
     """
-    argv = shlex.split(cc)
-    if not argv:
-        return "", (None, None)
     try:
+        argv = split_exec(cc)
+        if not argv:
+            return "", (None, None)
         r = proc.run([*argv, "-dumpmachine"], env=env, timeout=QUERY_TIMEOUT)
     except GoarchlabError:
         return "", (None, None)

@@ -17,10 +17,11 @@ the module directory in the file.
 from __future__ import annotations
 
 import mmap
-import shlex
 from pathlib import Path
 
 from goarchlab.binary.model import BinaryInfo
+from goarchlab.errors import UsageError
+from goarchlab.targets import split_exec
 from goarchlab.xbuild.model import Check
 
 # The executable format each GOOS produces (cmd/link); others are not checked.
@@ -37,11 +38,43 @@ def expected_format(goos: str) -> str | None:
 
 
 def ldflag_tokens(ldflags: str) -> list[str]:
-    """Split ``-ldflags`` as the go command does (spaces, with quoting)."""
+    """Split ``-ldflags`` as cmd/go does (load.PerPackageFlag.set): an optional
+    ``pattern=`` prefix dropped, the rest split by cmd/internal/quoted.Split
+    (spaces; ``'...'`` or ``"..."`` without escapes)."""
+    v = ldflags.strip()
+    if v and v[0] != "-" and "=" in v:
+        v = v.split("=", 1)[1]
     try:
-        return shlex.split(ldflags)
-    except ValueError:
-        return ldflags.split()
+        return split_exec(v)
+    except UsageError:
+        return v.split()
+
+
+_TRUE = {"1", "t", "T", "true", "TRUE", "True"}
+
+
+def link_bool(tokens: list[str], name: str) -> bool | None:
+    """The value cmd/link's flag package gives the boolean flag ``-name`` (``-s``,
+    ``--s``, ``-s=false``; the last one wins), or None when it is not given."""
+    val = None
+    for tok in tokens:
+        if tok in (f"-{name}", f"--{name}"):
+            val = True
+        elif tok.startswith((f"-{name}=", f"--{name}=")):
+            val = tok.split("=", 1)[1] in _TRUE
+    return val
+
+
+def go_tags(tags: str) -> str:
+    """``-tags`` as cmd/go records it in build info (work.tagsFlag.Set): a value with a
+    space or a ``'`` is split like a command line, else on commas with empty fields
+    dropped; the tags joined with commas ("" when there are none)."""
+    if " " in tags or "'" in tags:
+        try:
+            return ",".join(split_exec(tags))
+        except UsageError:
+            return tags
+    return ",".join(t for t in tags.split(",") if t)
 
 
 def x_values(tokens: list[str]) -> list[tuple[str, str]]:
@@ -102,14 +135,16 @@ def verify(
         return tuple(checks)
     add("arch", sl.goarch == goarch, goarch, sl.goarch, "header")
     tokens = ldflag_tokens(ldflags)
+    want_stripped = bool(link_bool(tokens, "s"))
     if fmt in ("elf", "pe", "macho"):
         # goarchlab.binary calls a Mach-O stripped when it has no local symbols
         # (its LC_SYMTAB keeps the dylib imports even with -s); wasm has no
         # symbol table at all, so it is not checked.
-        want_stripped = "-s" in tokens
         add("stripped", sl.stripped == want_stripped, want_stripped, sl.stripped, "header")
-    if "-w" in tokens or "-s" in tokens:
-        # cmd/link: -w omits DWARF, and -s implies -w.
+    no_dwarf = link_bool(tokens, "w")
+    if no_dwarf is None:
+        no_dwarf = want_stripped  # cmd/link: -s implies -w unless -w is given
+    if no_dwarf:
         add("dwarf", not sl.dwarf, False, sl.dwarf, "header")
     if goos == "linux" and cgo == "0" and "-linkmode=external" not in tokens:
         # Without cgo, cmd/link's internal linker writes a static ELF on linux.
@@ -130,8 +165,9 @@ def verify(
     add("CGO_ENABLED", s.get("CGO_ENABLED") == cgo, cgo, s.get("CGO_ENABLED", "-"), "buildinfo")
     add("-trimpath", (s.get("-trimpath") == "true") == trimpath, str(trimpath).lower(),
         s.get("-trimpath", "false"), "buildinfo")
-    if tags:
-        add("-tags", s.get("-tags") == tags, tags, s.get("-tags", "-"), "buildinfo")
+    want_tags = go_tags(tags)
+    if want_tags:
+        add("-tags", s.get("-tags") == want_tags, want_tags, s.get("-tags", "-"), "buildinfo")
     if ldflags and not trimpath:
         add("-ldflags", s.get("-ldflags") == ldflags, ldflags, s.get("-ldflags", "-"),
             "buildinfo")
