@@ -1,10 +1,13 @@
 """What other goarchlab commands call to get and run a Go toolchain.
 
 ``ensure`` resolves (and, if needed, installs) the toolchain for a directory;
-``go_environ`` builds the environment to run it in. Every command that runs
-``go`` goes through these two, so all of them pin ``GOTOOLCHAIN=local``: with
-``auto`` the go command would silently download another toolchain when
-go.mod asks for a newer one, and the measured Go would not be the chosen one.
+``go_environ`` builds the environment to run it in; ``go_for_command`` does both
+for a command's ``--go``. A managed toolchain always runs with
+``GOTOOLCHAIN=local`` unless the user set GOTOOLCHAIN: with ``auto`` (the
+default in the toolchains' go.env) the go command would download another
+toolchain when go.mod asks for a newer one, and the measured Go would not be
+the chosen one. Only ``go_for_command``'s last resort, the go on the user's
+PATH, runs with the user's environment unchanged.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.errors import EXIT_USAGE, GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains import envfile, hostplat, resolve, sources
 from goarchlab.toolchains.api import ensure, go_environ
@@ -145,7 +145,7 @@ def uninstall(spec: str, home: Path, arch: str | None = None) -> UninstallResult
             raise GoarchlabError(
                 f"{v} for {goos}/{goarch} is not installed" if not matches
                 else f"{v} matches {len(matches)} toolchains; name one exactly",
-                "goarchlab toolchain list shows what is installed", 2)
+                "goarchlab toolchain list shows what is installed", EXIT_USAGE)
         tc = matches[0]
     store.remove(tc)
     return UninstallResult(tc)

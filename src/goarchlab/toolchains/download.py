@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from goarchlab.errors import EXIT_TIMEOUT, GoarchlabError
+from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT, GoarchlabError
 
 #: Seconds a connect or a single read may take before the attempt counts as failed.
 TIMEOUT = 30.0
@@ -126,7 +126,7 @@ def fetch(
     raise GoarchlabError(
         f"download of {url} failed after {attempts} attempts: {last}",
         "check the network or the mirror; an interrupted download resumes on the next try",
-        EXIT_TIMEOUT if timed_out else 3,
+        EXIT_TIMEOUT if timed_out else EXIT_FAILED,
     )
 
 

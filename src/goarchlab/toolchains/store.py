@@ -113,7 +113,8 @@ class Store:
             return Toolchain(ver, goroot, meta["goos"], meta["goarch"], meta.get("source", "?"))
         except (OSError, ValueError, KeyError, GoarchlabError):
             pass
-        # A GOROOT placed here by hand: trust its name and VERSION file.
+        # A GOROOT placed here by hand (or linked): trust its name; no platform suffix
+        # means native.
         ver = GoVersion.try_parse(version_from_name(goroot.name))
         if ver is None:
             return None
