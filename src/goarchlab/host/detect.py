@@ -68,8 +68,7 @@ def native_platform(probe: Probe | None = None) -> tuple[str, str, str]:
         return "darwin", native, source
     if s == "linux":
         return ("linux", *_linux_native(p, machine))
-    return {"windows": "windows", "freebsd": "freebsd"}.get(s, s), \
-        archmap.goarch_of_machine(machine) or machine, "uname"
+    return s, archmap.goarch_of_machine(machine) or machine, "uname"
 
 
 def _linux_native(p: Probe, machine: str) -> tuple[str, str]:
@@ -159,7 +158,6 @@ def _darwin(p: Probe, release: str, machine: str) -> Host:
 
 def _other(p: Probe, goos: str, release: str, machine: str) -> Host:
     arch = archmap.goarch_of_machine(machine) or machine
-    goos = {"windows": "windows", "freebsd": "freebsd"}.get(goos, goos)
     return Host(goos, "", release, arch, arch, False, "", p.cpu_count() or 1, (),
                 _compilers(p, goos), native_source="uname")
 
