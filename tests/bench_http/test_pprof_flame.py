@@ -33,11 +33,12 @@ def profiles(built, native_plan, http_sctx, tmp_path_factory):
 _VALUE = re.compile(r"^\s*(\S+)\s{2,}(\S.*)$")
 
 
-def _traces(go_tool, env, path, sample_index: str) -> Counter:
+def _traces(go_tool, env, path, sample_index: str, unit: str = "") -> Counter:
     """Stacks (leaf first) -> summed values, as ``go tool pprof -traces`` prints them
-    (raw units: -unit=ns / -unit=B)."""
-    unit = {"cpu": "ns", "alloc_space": "B"}.get(sample_index, "")
-    r = proc.run([go_tool, "tool", "pprof", "-traces", f"-sample_index={sample_index}",
+    (raw units: -unit=ns / -unit=B); ``sample_index`` "": pprof's default."""
+    unit = unit or {"cpu": "ns", "alloc_space": "B"}.get(sample_index, "")
+    r = proc.run([go_tool, "tool", "pprof", "-traces",
+                  *([f"-sample_index={sample_index}"] if sample_index else []),
                   *([f"-unit={unit}"] if unit else []), str(path)], env=env, timeout=120)
     assert r.ok, r.stderr
     out: Counter = Counter()
@@ -86,9 +87,32 @@ def test_decoder_reads_header_fields(profiles):
     assert pprof.decode(gzip.decompress(profiles[1].read_bytes())) == heap
 
 
+def test_default_sample_type_is_the_one_go_tool_pprof_shows(profiles, go_tool,
+                                                             session_go_env):
+    """Without a sample type, folded() sums what go tool pprof shows by default: the
+    server's heap file is Go's allocs profile, which names alloc_space as its default
+    (runtime/pprof writeAlloc), not the last type inuse_space; a CPU profile names none."""
+    cpu, heap = pprof.load(profiles[0]), pprof.load(profiles[1])
+    assert heap.default_sample_type == "alloc_space" and cpu.default_sample_type == ""
+    assert cpu.default_index() == cpu.index_of("cpu") == len(cpu.sample_types) - 1
+    mine = Counter({tuple(reversed(k)): v for k, v in flame.folded(heap).items()})
+    assert mine == _traces(go_tool, session_go_env, profiles[1], "", unit="B")
+    assert mine == Counter({tuple(reversed(k)): v
+                            for k, v in flame.folded(heap, "alloc_space").items()})
+
+
 def test_decoder_rejects_garbage(tmp_path):
     bad = tmp_path / "x.pb.gz"
     bad.write_bytes(gzip.compress(b"\x0a\xff\xff\xff\xff\x0f"))  # a field longer than the data
+    with pytest.raises(GoarchlabError, match="not a readable pprof profile"):
+        pprof.load(bad)
+    # a 64-bit field cut short, and a damaged deflate stream (zlib.error, not an OSError)
+    bad.write_bytes(b"\x49\x01\x02")
+    with pytest.raises(GoarchlabError, match="not a readable pprof profile"):
+        pprof.load(bad)
+    z = bytearray(gzip.compress(bytes(range(256)) * 40, mtime=0))
+    z[10] ^= 0xFF  # the first byte of the deflate stream (after the 10-byte header)
+    bad.write_bytes(bytes(z))
     with pytest.raises(GoarchlabError, match="not a readable pprof profile"):
         pprof.load(bad)
 

@@ -23,9 +23,11 @@ Folded = dict[tuple[str, ...], int]
 
 
 def folded(profile: Profile, sample_type: str = "") -> Folded:
-    """Root-first stacks -> summed values of ``sample_type`` (default: the last type,
-    pprof's default: ``cpu`` for CPU profiles, ``inuse_space`` for heap)."""
-    idx = profile.index_of(sample_type) if sample_type else len(profile.sample_types) - 1
+    """Root-first stacks -> summed values of ``sample_type`` (default: the type
+    ``go tool pprof`` shows by default, :meth:`Profile.default_index`: ``cpu`` for a
+    CPU profile, ``alloc_space`` for Go's ``allocs`` profile, ``inuse_space`` for
+    ``heap``)."""
+    idx = profile.index_of(sample_type) if sample_type else profile.default_index()
     out: Folded = {}
     for s in profile.samples:
         if idx < len(s.values) and s.values[idx]:

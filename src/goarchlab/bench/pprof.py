@@ -9,7 +9,9 @@ varints) and 32-bit (5). Unknown fields are skipped, so newer producers still
 decode. Field numbers used (profile.proto):
 
 - Profile: 1 sample_type (ValueType), 2 sample, 4 location, 5 function,
-  6 string_table, 9 time_nanos, 10 duration_nanos, 11 period_type, 12 period
+  6 string_table, 9 time_nanos, 10 duration_nanos, 11 period_type, 12 period,
+  14 default_sample_type (string table index; Go's ``allocs`` profile names
+  ``alloc_space``, runtime/pprof/protomem.go)
 - ValueType: 1 type, 2 unit (string table indices)
 - Sample: 1 location_id (repeated, packed or not; [0] is the leaf), 2 value
 - Location: 1 id, 3 address, 4 line (repeated Line; [0] is the innermost
@@ -23,6 +25,7 @@ Checked against ``go tool pprof -traces`` on real profiles (tests/bench_http).
 from __future__ import annotations
 
 import gzip
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,7 +45,9 @@ class Sample:
 class Profile:
     """A decoded profile. ``sample_types``: (type, unit) pairs such as ("cpu",
     "nanoseconds") or ("alloc_space", "bytes"); ``period``/``period_type`` as
-    recorded; ``duration_ns``: the profile's span (0 when absent)."""
+    recorded; ``duration_ns``: the profile's span (0 when absent); ``time_ns``: when
+    it was taken (Unix ns, 0 when absent); ``default_sample_type``: the type the
+    producer chose as the default ("" when it named none)."""
 
     sample_types: tuple[tuple[str, str], ...]
     samples: tuple[Sample, ...]
@@ -50,12 +55,21 @@ class Profile:
     period_type: tuple[str, str]
     duration_ns: int
     time_ns: int
+    default_sample_type: str = ""
 
     def index_of(self, type_name: str) -> int:
         """The value index of sample type ``type_name``; the last one if absent."""
         for i, (t, _) in enumerate(self.sample_types):
             if t == type_name:
                 return i
+        return len(self.sample_types) - 1
+
+    def default_index(self) -> int:
+        """The value index ``go tool pprof`` shows without ``-sample_index``: the
+        ``default_sample_type`` when the profile names one, else the last type
+        (google/pprof profile.SampleIndexByName)."""
+        if self.default_sample_type:
+            return self.index_of(self.default_sample_type)
         return len(self.sample_types) - 1
 
 
@@ -94,6 +108,8 @@ def fields(b: bytes) -> Iterator[tuple[int, int, int | bytes]]:
             v, i = int.from_bytes(b[i:i + 4], "little"), i + 4
         else:
             raise ValueError(f"unsupported wire type {wt}")
+        if i > n:
+            raise ValueError("truncated field")
         yield num, wt, v
 
 
@@ -122,7 +138,7 @@ def decode(data: bytes) -> Profile:
     samples_raw: list[tuple[list[int], list[int]]] = []
     locs: dict[int, list[int]] = {}
     funcs: dict[int, int] = {}
-    period = duration = tnow = 0
+    period = duration = tnow = dflt = 0
     ptype = (0, 0)
     for num, _wt, v in fields(data):
         if num == 6:
@@ -159,6 +175,8 @@ def decode(data: bytes) -> Profile:
             duration = _signed(v)
         elif num == 9:
             tnow = _signed(v)
+        elif num == 14:
+            dflt = v
 
     def s(i: int) -> str:
         return strings[i] if 0 <= i < len(strings) else ""
@@ -170,13 +188,15 @@ def decode(data: bytes) -> Profile:
         Sample(tuple(n for lid in ids for n in names.get(lid, (f"0x{lid:x}",))), tuple(vals))
         for ids, vals in samples_raw)
     return Profile(tuple((s(a), s(b)) for a, b in st_raw), samples, period,
-                   (s(ptype[0]), s(ptype[1])), duration, tnow)
+                   (s(ptype[0]), s(ptype[1])), duration, tnow, s(dflt))
 
 
 def load(path: Path) -> Profile:
     """Read and decode a ``.pb.gz`` file; GoarchlabError when it is not a profile."""
     try:
         return decode(Path(path).read_bytes())
-    except (OSError, ValueError, EOFError, gzip.BadGzipFile) as e:
+    # gzip raises BadGzipFile (an OSError), EOFError when cut short, zlib.error when
+    # the compressed stream itself is damaged.
+    except (OSError, ValueError, EOFError, zlib.error) as e:
         raise GoarchlabError(f"{path}: not a readable pprof profile ({e})",
                              "check it with: go tool pprof -top FILE") from e
