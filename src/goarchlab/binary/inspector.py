@@ -141,7 +141,6 @@ def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
             fmt = "elf"
             if size < (64 if head[4] == 2 else 52):
                 raise Truncated("ELF header is cut short")
-            fmt = "elf"
             from goarchlab.binary.elf import read_elf
 
             with os.fdopen(os.dup(fd), "rb", buffering=0) as f:

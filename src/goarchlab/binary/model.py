@@ -90,7 +90,7 @@ class Slice:
 class BinaryInfo:
     """An inspected executable.
 
-    ``format``: ``elf``, ``macho``, ``macho-universal`` or ``pe``. ``slices``:
+    ``format``: ``elf``, ``macho``, ``macho-universal``, ``pe`` or ``wasm``. ``slices``:
     one per architecture (more than one only for a universal Mach-O).
     ``size``: the file size in bytes.
     """
