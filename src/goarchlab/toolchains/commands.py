@@ -9,7 +9,7 @@ from pathlib import Path
 
 from goarchlab.errors import EXIT_USAGE, GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
-from goarchlab.toolchains import envfile, hostplat, resolve, sources
+from goarchlab.toolchains import envfile, hostplat, resolve
 from goarchlab.toolchains.api import ensure, go_environ
 from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.store import Store
@@ -98,6 +98,10 @@ def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
     )
     rem = None
     if remote:
+        # Imported here: the sources pull in urllib/http.client/ssl, which exec,
+        # which and use (every go call through a script shim) never need.
+        from goarchlab.toolchains import sources
+
         goos, goarch = store.native
         arts = sources.first_listing(env, notify)
         have = {t.version for t in native}
