@@ -172,3 +172,20 @@ def test_port_known_to_one_version_only(tmp_path, menv):
     assert cells[("go1.27.3", "build")]["status"] == "pass"
     assert cells[("go1.27.3", "vet")]["status"] == "pass"
     assert cells[("go1.27.3", "test")]["status"] == "skip"
+
+
+def test_level_known_to_one_version_only(tmp_path, menv):
+    # GOARM64 arrived in go1.23: go1.22.10 would ignore it and build plain arm64.
+    mod = tmp_path / "tiny"
+    mod.mkdir()
+    (mod / "go.mod").write_text("module example.com/tiny\n\ngo 1.22\n")
+    (mod / "tiny.go").write_text("package tiny\n\n// One is 1.\nfunc One() int { return 1 }\n")
+    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.22.10,1.27.3",
+                  "--targets", "linux/arm64/v8.0", "--json"], env=menv, timeout=600, cwd=mod)
+    assert r.returncode == 0, r.stderr
+    cells = {(c["go"], c["step"]): c for c in json.loads(r.stdout)["cells"]}
+    for step in ("build", "vet", "test"):
+        old = cells[("go1.22.10", step)]
+        assert old["status"] == "skip" and "GOARM64 is not read by go1.22.10" in old["detail"]
+    assert cells[("go1.27.3", "build")]["status"] == "pass"
+    assert cells[("go1.27.3", "vet")]["status"] == "pass"

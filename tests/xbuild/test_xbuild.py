@@ -217,3 +217,13 @@ def test_tags_and_linker_flags_are_judged_as_go_parses_them(tmp_path, xenv, go_n
     assert t.artifact.settings["-tags"] == "x,y"
     assert t.artifact.stripped and t.artifact.dwarf
     assert "dwarf" not in checks
+
+
+def test_level_is_checked_against_the_toolchain_in_use(go_new, xenv):
+    # go1.22.10 does not read GOARM64 (new in 1.23): it would build plain arm64.
+    ports = dist_list(go_new.go, xenv)
+    with pytest.raises(UsageError) as e:
+        select_targets(ports, "go1.22.10", "linux/arm64/v8.2", False, False)
+    assert "GOARM64 is not read by go1.22.10" in e.value.message
+    got = select_targets(ports, "go1.27.3", "linux/arm64/v8.2", False, False)
+    assert [str(t) for t in got] == ["linux/arm64/v8.2"]

@@ -22,8 +22,10 @@ from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
 from goarchlab.gocmd.jsonstream import iter_objects
+from goarchlab.gocmd.levels import validate_level
+from goarchlab.gocmd.version import GoVersion
 from goarchlab.host.model import Host
-from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.matrix.model import STEPS, Cell, MatrixResult
 from goarchlab.targets import Target, runner_for
 
 _FILE_LINE = re.compile(r"^\s*(\S+\.go:\d+(?::\d+)?:.*)$")
@@ -147,12 +149,11 @@ def run(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futs = {}
         for s, t in pairs:
-            if t.platform not in known[s.version]:
-                # A port that arrived (or left) between the versions of the matrix.
-                why = f"{s.version} does not know the port {t.platform}"
+            why = _unsupported(s.version, t, known[s.version])
+            if why:
                 done[(s.version, str(t))] = [
                     Cell(s.version, str(t), step, "skip", why, 0.0, "", host.platform)
-                    for step in ("build", "vet", "test")]
+                    for step in STEPS]
                 continue
             futs[pool.submit(run_pair, s, t, host, packages, test_args, cwd, timeout,
                              custom_runner)] = (s.version, str(t))
@@ -163,6 +164,16 @@ def run(
     return MatrixResult((host.platform,), tuple(s.version for s in setups),
                         tuple(str(t) for t in targets), tuple(packages), tuple(test_args),
                         cells, round(time.perf_counter() - t0, 3))
+
+
+def _unsupported(version: str, target: Target, ports: set[str]) -> str | None:
+    """Why Go ``version`` cannot build ``target`` as asked, or None: a port or a level
+    that arrived (or left) between the versions of the matrix."""
+    if target.platform not in ports:
+        return f"{version} does not know the port {target.platform}"
+    if target.level and target.level_var:
+        return validate_level(target.level_var, target.level, GoVersion.try_parse(version))
+    return None
 
 
 def env_for(base: Mapping[str, str]) -> dict[str, str]:

@@ -13,7 +13,8 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import DistTarget
-from goarchlab.gocmd.levels import level_var
+from goarchlab.gocmd.levels import validate_level
+from goarchlab.gocmd.version import GoVersion
 from goarchlab.targets import Target
 
 #: Seconds allowed for ``go list`` of the main package (may download modules).
@@ -103,9 +104,12 @@ def select_targets(
                 hint = (f"did you mean {', '.join(close)}? " if close else "") + (
                     "'go tool dist list' shows every port it knows")
                 raise UsageError(f"{go_version} does not know the target {plat}", hint)
-            if t.level and level_var(t.goarch) is None:
-                raise UsageError(f"{text}: GOARCH {t.goarch} has no level variable",
-                                 "write the target without its level")
+            # Target.parse checked the level against every release; this one may be older.
+            problem = t.level and validate_level(t.level_var, t.level,
+                                                 GoVersion.try_parse(go_version))
+            if problem:
+                raise UsageError(f"{text}: {problem}",
+                                 f"see 'go help environment' for {t.level_var}")
             out.append(t)
     if first_class or all_ or not spec:
         for d in dist:
