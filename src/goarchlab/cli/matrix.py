@@ -63,10 +63,11 @@ def _setups(spec: str | None, cwd: Path, env: dict[str, str]):
     from goarchlab.matrix.run import GoSetup, env_for
     from goarchlab.toolchains.api import go_for_command
 
-    base = env_for(env)
+    # Each cell is labelled with its Go version: GOTOOLCHAIN=local even when the user
+    # set GOTOOLCHAIN, which would otherwise run one other Go in every cell.
+    base = {**env_for(env), "GOTOOLCHAIN": "local"}
     if not spec:
         go, genv = go_for_command(None, cwd, base, notify=render.note)
-        genv = {**genv, "GOTOOLCHAIN": "local"}
         v = go_version(go, genv)
         return [GoSetup(str(v.version) if v.version else v.raw, go, genv)]
     setups = []
