@@ -126,11 +126,15 @@ class Runner:
         return quote_exec((wrapper,)) or wrapper
 
 
-def split_exec(text: str) -> list[str]:
-    """Split a command as cmd/go splits ``-exec`` (cmd/internal/quoted.Split).
+class QuoteError(ValueError):
+    """An unterminated quote in a cmd/internal/quoted list; the message is cmd/go's own
+    (``unterminated ' string``)."""
 
-    Raises UsageError on an unterminated quote.
-    """
+
+def split_quoted(text: str) -> list[str]:
+    """Port of cmd/internal/quoted.Split, how cmd/go splits ``-exec``, GOFLAGS and CC:
+    fields separated by spaces, each optionally wrapped whole in '...' or "..." with
+    no escapes. Raises QuoteError on an unterminated quote."""
     out: list[str] = []
     s = text
     while s:
@@ -141,8 +145,7 @@ def split_exec(text: str) -> list[str]:
             q = s[0]
             end = s.find(q, 1)
             if end < 0:
-                raise UsageError(f"unterminated {q} string in {text!r}",
-                                 "close the quote; quotes do not nest and nothing is escaped")
+                raise QuoteError(f"unterminated {q} string")
             out.append(s[1:end])
             s = s[end + 1:]
             continue
@@ -150,6 +153,18 @@ def split_exec(text: str) -> list[str]:
         out.append(m.group(0))
         s = s[m.end():]
     return out
+
+
+def split_exec(text: str) -> list[str]:
+    """Split a command as cmd/go splits ``-exec`` (:func:`split_quoted`).
+
+    Raises UsageError on an unterminated quote.
+    """
+    try:
+        return split_quoted(text)
+    except QuoteError as e:
+        raise UsageError(f"{e} in {text!r}",
+                         "close the quote; quotes do not nest and nothing is escaped") from None
 
 
 def quote_exec(argv: tuple[str, ...] | list[str]) -> str | None:
@@ -233,5 +248,5 @@ def translator_hint(host: Host, goarch: str) -> str:
     return "no translator is known for this operating system"
 
 
-__all__ = ["RUNNER_KINDS", "Runner", "Target", "quote_exec", "runner_for", "split_exec",
-           "translator_hint"]
+__all__ = ["RUNNER_KINDS", "QuoteError", "Runner", "Target", "quote_exec", "runner_for",
+           "split_exec", "split_quoted", "translator_hint"]

@@ -20,12 +20,12 @@ from collections.abc import Iterator
 
 from goarchlab.doctor import facts
 from goarchlab.doctor.checks_goenv import shell_and_file, unset_fix
-from goarchlab.doctor.checks_gopaths import QuoteError, split_quoted
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
 from goarchlab.host.archmap import triple_platform
+from goarchlab.targets import QuoteError, split_quoted
 
 REF_CFG = "$GOROOT/src/cmd/go/internal/cfg/cfg.go (defaultContext)"
 

@@ -18,36 +18,7 @@ from goarchlab.doctor.checks_goenv import REF_ENV, shell_and_file, unset_fix
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
-
-
-class QuoteError(ValueError):
-    """An unterminated quote in a GOFLAGS-style list."""
-
-
-def split_quoted(s: str) -> list[str]:
-    """Port of ``cmd/internal/quoted.Split``: fields split at spaces, a field may be
-    wrapped whole in '' or "" (no escapes). Raises QuoteError when a quote is open."""
-    out: list[str] = []
-    i, n = 0, len(s)
-    while i < n:
-        while i < n and s[i] in " \t\n\r":
-            i += 1
-        if i >= n:
-            break
-        if s[i] in "'\"":
-            q = s[i]
-            j = s.find(q, i + 1)
-            if j < 0:
-                raise QuoteError(f"unterminated {q} string")
-            out.append(s[i + 1:j])
-            i = j + 1
-            continue
-        j = i
-        while j < n and s[j] not in " \t\n\r":
-            j += 1
-        out.append(s[i:j])
-        i = j
-    return out
+from goarchlab.targets import QuoteError, split_quoted
 
 
 def flag_name(field: str) -> str | None:
