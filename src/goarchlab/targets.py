@@ -226,11 +226,8 @@ def runner_for(target: Target, host: Host, custom: str | None = None) -> Runner:
             f"build only, or run them on a {target.goos} machine (a VM or CI runner)")
     if host.runs_natively(target.goarch):
         return Runner("native", (), target)
-    order = {"binfmt": 0, "rosetta": 0, "qemu": 1}
-    found = sorted((t for t in host.translators if t.arch == target.goarch),
-                   key=lambda t: order.get(t.kind, 9))
-    if found:
-        t = found[0]
+    t = host.translator_for(target.goarch)
+    if t is not None:
         return Runner(t.kind, t.command, target)
     raise GoarchlabError(f"{target.platform} binaries cannot run on this {host.platform} machine",
                          translator_hint(host, target.goarch))
