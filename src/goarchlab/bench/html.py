@@ -19,7 +19,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from goarchlab.bench import flame, pprof, svgcharts
+from goarchlab.bench import benchmath, flame, pprof, svgcharts
 from goarchlab.bench.report import fmt_value
 from goarchlab.errors import GoarchlabError
 
@@ -121,9 +121,7 @@ def _table_html(t) -> str:
 
 
 def _median(xs: Sequence[float]) -> float:
-    s = sorted(xs)
-    n = len(s)
-    return (s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2) if n else 0.0
+    return benchmath.median(sorted(xs))
 
 
 def _http_section(arts) -> str:

@@ -82,12 +82,9 @@ def _time_pairs(samples: Sequence[Sample], a: str, b: str) -> dict[str, list[tup
     return groups
 
 
-def _gm(xs: Sequence[float]) -> float:
-    return math.exp(sum(math.log(x) for x in xs) / len(xs))
-
-
 def _stat(groups: Sequence[Sequence[tuple]]) -> float:
-    return _gm([_gm([benchmath.median(y) / benchmath.median(x) for x, y in g]) for g in groups])
+    gm = benchmath.geomean
+    return gm([gm([benchmath.median(y) / benchmath.median(x) for x, y in g]) for g in groups])
 
 
 def ratio_interval(groups: Sequence[Sequence[tuple]]) -> tuple[float, float, float]:
