@@ -41,16 +41,27 @@ def folded_text(stacks: Mapping[tuple[str, ...], int]) -> str:
     return "".join(f"{';'.join(k)} {v}\n" for k, v in sorted(stacks.items()))
 
 
+def _add(top: dict[str, Any], stack: tuple[str, ...], v: float) -> dict[str, Any]:
+    """Add ``v`` to ``top`` and to every node down ``stack`` (created as needed, with a
+    ``delta`` of 0 when ``top`` has one); returns the stack's last node."""
+    node = top
+    node["value"] += v
+    for frame in stack:
+        kids = node["children"]
+        if frame not in kids:
+            kids[frame] = {"name": frame, "value": 0, "children": {}}
+            if "delta" in top:
+                kids[frame]["delta"] = 0.0
+        node = kids[frame]
+        node["value"] += v
+    return node
+
+
 def tree(stacks: Mapping[tuple[str, ...], float], root: str = "all") -> dict[str, Any]:
     """The d3-flame-graph tree of folded stacks; each node's value is inclusive."""
     top: dict[str, Any] = {"name": root, "value": 0, "children": {}}
     for stack, v in stacks.items():
-        node = top
-        node["value"] += v
-        for frame in stack:
-            node = node["children"].setdefault(frame, {"name": frame, "value": 0,
-                                                       "children": {}})
-            node["value"] += v
+        _add(top, stack, v)
     return _listify(top)
 
 
@@ -70,24 +81,10 @@ def diff_tree(base: Mapping[tuple[str, ...], int], new: Mapping[tuple[str, ...],
     tb, tn = sum(base.values()), sum(new.values())
     scale = tn / tb if tb else 0.0
     top: dict[str, Any] = {"name": root, "value": 0, "children": {}, "delta": 0.0}
-
-    def walk(stack: tuple[str, ...]) -> dict[str, Any]:
-        node = top
-        for frame in stack:
-            node = node["children"].setdefault(
-                frame, {"name": frame, "value": 0, "children": {}, "delta": 0.0})
-        return node
-
     for stack, v in new.items():
-        node = top
-        node["value"] += v
-        for frame in stack:
-            node = node["children"].setdefault(
-                frame, {"name": frame, "value": 0, "children": {}, "delta": 0.0})
-            node["value"] += v
-        node["delta"] += v
+        _add(top, stack, v)["delta"] += v
     for stack, v in base.items():
-        walk(stack)["delta"] -= v * scale
+        _add(top, stack, 0)["delta"] -= v * scale
     return _listify(top)
 
 
