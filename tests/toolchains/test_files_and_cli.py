@@ -156,3 +156,15 @@ def test_uninstall_of_a_linked_goroot_keeps_the_target(home, cli, go_old):
     assert r.returncode == 0, r.stderr
     assert toolchain_dirs(home) == []
     assert go_old.go.is_file()
+
+
+def test_shim_build_uses_its_own_toolchain_whatever_gotoolchain_says(home, go_new, go_caches):
+    """A user's GOTOOLCHAIN naming another Go must not send the shim build to fetch
+    it (here it could not: GOPROXY=off), leaving slow script shims behind."""
+    (home / "toolchains").mkdir()
+    (home / "toolchains" / go_new.goroot.name).symlink_to(go_new.goroot)
+    env = {"PATH": os.environ["PATH"], "HOME": str(home), **go_caches,
+           "GOTOOLCHAIN": "go1.99.0", "GOPROXY": "off"}
+    notes: list[str] = []
+    state = shims.ensure(Store(home, NATIVE), env, notes.append)
+    assert state.kind == "compiled", notes

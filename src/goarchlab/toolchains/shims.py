@@ -146,17 +146,19 @@ def _build(store: Store, tc: Toolchain, argv: list[str], env: Mapping[str, str],
            stamp: str) -> None:
     from goarchlab.toolchains.api import go_environ
 
+    if " " in argv[0]:
+        raise GoarchlabError(f"the goarchlab path {argv[0]!r} has a space")
     store.shims.mkdir(parents=True, exist_ok=True)
     tmp = store.shims / f".go.{os.getpid()}.tmp"
     ldflags = f"-s -w -X main.goarchlab={argv[0]}"
     if len(argv) == 3:
         ldflags += f" -X main.pyModule={argv[2]}"
+    # The shim is built by ``tc`` itself, for this machine, offline: a user's
+    # GOTOOLCHAIN naming another version would make go fetch that one first.
     benv = go_environ(tc, env)
-    benv.update({"CGO_ENABLED": "0", "GOFLAGS": "", "GOWORK": "off"})
+    benv.update({"CGO_ENABLED": "0", "GOFLAGS": "", "GOWORK": "off", "GOTOOLCHAIN": "local"})
     benv.pop("GOOS", None)
     benv.pop("GOARCH", None)
-    if " " in argv[0]:
-        raise GoarchlabError(f"the goarchlab path {argv[0]!r} has a space")
     r = proc.run(
         [str(tc.go), "build", "-trimpath", "-ldflags", ldflags, "-o", str(tmp), "."],
         env=benv, timeout=BUILD_TIMEOUT, cwd=_SRC,
