@@ -22,7 +22,7 @@ from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
 from goarchlab.gocmd.jsonstream import iter_objects
-from goarchlab.gocmd.levels import validate_level
+from goarchlab.gocmd.levels import VARS, validate_level
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.host.model import Host
 from goarchlab.matrix.model import STEPS, Cell, MatrixResult
@@ -177,6 +177,6 @@ def _unsupported(version: str, target: Target, ports: set[str]) -> str | None:
 
 
 def env_for(base: Mapping[str, str]) -> dict[str, str]:
-    """A copy of ``base`` without the variables that would override a target's."""
-    drop = {"GOOS", "GOARCH", "GOAMD64", "GOARM64", "GOARM", "GO386"}
-    return {k: v for k, v in base.items() if k not in drop}
+    """A copy of ``base`` without the variables that would override a target's
+    (GOOS, GOARCH and every level variable: GOAMD64, GOMIPS, GORISCV64, ...)."""
+    return {k: v for k, v in base.items() if k not in ("GOOS", "GOARCH") and k not in VARS}

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from goarchlab import render
+from goarchlab.gocmd.levels import level_var
 from goarchlab.xbuild.model import TargetResult, XbuildResult
 
 _STYLE = {"ok": "green", "skipped": "yellow"}
@@ -24,11 +25,9 @@ def _facts(t: TargetResult) -> str:
         bits.append("static" if a.static else "dynamic")
     if a.stripped:
         bits.append("stripped")
-    level = next((f"{k}={v}" for k, v in a.settings.items()
-                  if k in ("GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64", "GORISCV64",
-                           "GOMIPS", "GOMIPS64", "GOWASM")), "")
-    if level:
-        bits.append(level)
+    var = level_var(a.arch)
+    if var and a.settings.get(var):
+        bits.append(f"{var}={a.settings[var]}")
     bits.append(f"cgo={t.cgo}")
     return " ".join(bits)
 
