@@ -95,3 +95,30 @@ def test_parser_on_recorded_output():
     }]
     # module- and package-level findings (not called) are in the stream but not violations
     assert text.count('"finding"') == 3
+
+
+def test_workspace_root_and_call_through_a_helper(goarchlab, proxy_env, govulncheck, tmp_path):
+    # At a go.work root './...' matches nothing and govulncheck refuses to run ("no
+    # go.mod file"): it is asked about the packages go list -deps was, from a
+    # workspace module. The finding is placed where the code leaves its own module
+    # (the helper's call of client.Do), as govulncheck's text mode places it, not
+    # at the entry point's call of the helper.
+    env = proxy_env("vulnws")
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "GO-2099-0001.json").write_text(json.dumps(OSV))
+    ws = write(tmp_path / "ws", {
+        "app/go.mod": CLEAN["go.mod"],
+        "app/main.go": "package main\n\nimport (\n\t\"fmt\"\n\n"
+                       "\t\"example.com/vendorx/client\"\n)\n\n"
+                       "func main() {\n\tfmt.Println(helper())\n}\n\n"
+                       "func helper() string {\n\treturn client.Do()\n}\n",
+        "goarchlab.toml": _policy(db, govulncheck),
+    })
+    assert proc.run(["go", "mod", "tidy"], env=env, timeout=300, cwd=ws / "app").ok
+    (ws / "go.work").write_text("go 1.22\n\nuse ./app\n")
+    r = goarchlab(ws, env, "deps", "--json", "--offline")
+    assert r.returncode == 1, r.stderr
+    [v] = json.loads(r.stdout)["violations"]
+    assert (v["rule"], v["file"], v["line"]) == ("vuln", "app/main.go",
+                                                 line_of(ws / "app/main.go", "client.Do()"))

@@ -107,9 +107,9 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
 
         mods, dt_mods, net_checks = f_mods.result()
         main = [m for m in mods if m.main]
+        listed = patterns or tuple(f"{m.path}/..." for m in main)
         if f_pkgs is None:
-            f_pkgs = pool.submit(golist.list_deps, go, env, cwd,
-                                 tuple(f"{m.path}/..." for m in main))
+            f_pkgs = pool.submit(golist.list_deps, go, env, cwd, listed)
         progress(1, 5, "go list -deps")
         modfiles = list(dict.fromkeys(modfiles + [Path(m.gomod) for m in main if m.gomod]))
         files = [gomod.read(f) for f in modfiles]
@@ -149,7 +149,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
         from goarchlab.deps import vulns
 
         progress(4, 5, "govulncheck")
-        found, check, dt = vulns.run(pol, go, env, cwd, g)
+        found, check, dt = vulns.run(pol, go, env, cwd, g, listed)
         go_s += dt
         viol += found
         checks.append(check)

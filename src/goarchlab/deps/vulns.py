@@ -1,17 +1,19 @@
 """Known vulnerabilities through govulncheck (golang.org/x/vuln/cmd/govulncheck).
 
 ``govulncheck -format json`` prints a stream of concatenated JSON messages
-(``config``, ``progress``, ``osv``, ``finding``) and exits 0 even when it finds
-vulnerabilities, so the exit code says nothing: the findings are parsed. A
-finding whose first trace frame names a function is one the code calls
-(govulncheck's default "symbol" level, the ones its text mode reports as
-affecting you); package- and module-level findings are not violations.
+(``config``, ``progress``, ``SBOM``, ``osv``, ``finding``) and exits 0 even when
+it finds vulnerabilities (only its text mode exits 3), so the exit code says
+nothing: the findings are parsed. A finding whose first trace frame names a
+function is one the code calls (govulncheck's default "symbol" level, the ones
+its text mode reports as affecting you); package- and module-level findings are
+not violations. It is asked about the same packages as ``go list -deps``.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from goarchlab import proc
@@ -59,8 +61,7 @@ def parse(text: str, module_dirs: Mapping[str, str]) -> list[dict]:
         top = f["trace"][0]
         if not top.get("function"):
             continue  # imported or required only: not reached
-        site = next((fr for fr in reversed(f["trace"])
-                     if fr.get("position") and fr.get("module") in module_dirs), None)
+        site = _exit_point(f["trace"], module_dirs)
         file, line, col = "", 1, 1
         if site:
             pos = site["position"]
@@ -80,8 +81,41 @@ def parse(text: str, module_dirs: Mapping[str, str]) -> list[dict]:
     return out
 
 
-def run(pol, go, env: Mapping[str, str], cwd: Path, g) -> tuple[list[Violation], Check, float]:
-    """Run govulncheck if installed; (violations, the check's status, seconds spent).
+def _exit_point(trace: list[dict], module_dirs: Mapping[str, str]) -> dict | None:
+    """The frame that places a finding: where the code leaves the entry point's
+    module for other code, as govulncheck's text mode shows it (x/vuln
+    internal/traces.Compact; the entry point itself when the vulnerable symbol is
+    in that module). Frames run from the vulnerable symbol to the entry point, and
+    each one's position is its call to the frame before it. Falls back to the
+    first frame of a main module with a position; None when there is none.
+    """
+    top = trace[-1].get("module")
+    i = next((i for i, fr in enumerate(trace) if fr.get("module") == top), 0)
+    fr = trace[i or -1]
+    if fr.get("position") and fr.get("module") in module_dirs:
+        return fr
+    return next((fr for fr in trace if fr.get("position") and fr.get("module") in module_dirs),
+                None)
+
+
+def _where_to_run(cwd: Path, patterns: Sequence[str], g) -> tuple[Path, tuple[str, ...]]:
+    """The directory and patterns for govulncheck. It refuses a directory outside
+    every module ("no go.mod file": it asks ``go env GOMOD``), such as a go.work
+    root, so there it runs in a workspace module, relative patterns made absolute
+    (the go command reads an absolute directory pattern as it reads ``./``)."""
+    if any((d / "go.mod").is_file() for d in (cwd, *cwd.parents)):
+        return cwd, tuple(patterns)
+    mod_dir = next((m.dir for m in g.mods if m.main and m.dir), None)
+    if mod_dir is None:
+        return cwd, tuple(patterns)
+    return Path(mod_dir), tuple(os.path.normpath(cwd / p) if p.startswith(".") else p
+                                for p in patterns)
+
+
+def run(pol, go, env: Mapping[str, str], cwd: Path, g,
+        patterns: Sequence[str] = ("./...",)) -> tuple[list[Violation], Check, float]:
+    """Run govulncheck on ``patterns`` if installed; (violations, the check's
+    status, seconds spent).
 
     Raises GoarchlabError when govulncheck is installed but fails (a gate must
     not pass because its scanner broke).
@@ -92,12 +126,13 @@ def run(pol, go, env: Mapping[str, str], cwd: Path, g) -> tuple[list[Violation],
                          "golang.org/x/vuln/cmd/govulncheck@latest)"), 0.0
     if env.get("GOPROXY") == "off" and not pol.vuln_db.startswith("file:"):
         return [], Check("vuln", "skipped", "--offline and no file:// [vulns] db"), 0.0
-    argv = [exe, "-format", "json", *(["-db", pol.vuln_db] if pol.vuln_db else []), "./..."]
-    r = proc.run(argv, env=env, timeout=TIMEOUT, cwd=cwd)
+    where, patterns = _where_to_run(cwd, patterns, g)
+    argv = [exe, "-format", "json", *(["-db", pol.vuln_db] if pol.vuln_db else []), *patterns]
+    r = proc.run(argv, env=env, timeout=TIMEOUT, cwd=where)
     if not r.ok:
         raise GoarchlabError(f"govulncheck failed (exit {r.returncode}): "
                              f"{first_error_line(r.stderr or r.stdout)}",
-                             "run 'govulncheck ./...' to see the whole message")
+                             f"run 'govulncheck {' '.join(patterns)}' to see the whole message")
     dirs = {m.path: m.dir for m in g.mods if m.main and m.dir}
     out = []
     for f in parse(r.stdout, dirs):
