@@ -51,7 +51,9 @@ def mirror(env: dict[str, str] | os._Environ | None = None) -> str:
 def list_archives(base: str | None = None, timeout: float = INDEX_TIMEOUT) -> list[Artifact]:
     """Every binary archive in the index (kind ``archive``), newest version first.
 
-    Raises GoarchlabError when the index cannot be fetched or parsed.
+    ``base``: the mirror URL (default :func:`mirror`); ``timeout``: seconds for the
+    connect and each read. Raises GoarchlabError when the index cannot be fetched
+    or parsed.
     """
     base = base or mirror()
     url = base + "?mode=json&include=all"

