@@ -134,10 +134,9 @@ def run(old: str, new: str, *, cwd: Path, go: Path, env: Mapping[str, str], apid
 
 
 def _apidiff(exe: Path, args: list[str], cwd: Path, env: Mapping[str, str], what: str) -> str:
-    e = tool_env(env)
-    e.pop("GOWORK", None)  # the side's own go.work, if any, is not in the copy anyway
-    e["GOWORK"] = "off"
-    r = proc.run([str(exe), *args], env=e, timeout=APIDIFF_TIMEOUT, cwd=cwd)
+    # GOWORK=off (tool_env): each side is loaded as its own module, whatever
+    # go.work surrounds it.
+    r = proc.run([str(exe), *args], env=tool_env(env), timeout=APIDIFF_TIMEOUT, cwd=cwd)
     if not r.ok:
         lines = [ln.strip() for ln in (r.stderr or r.stdout).splitlines()
                  if ln.strip() and not ln.startswith("Ignoring internal package")]
