@@ -14,6 +14,7 @@ import pytest
 
 from goarchlab import proc
 from goarchlab.api import diff, tool
+from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
 
 # The file:// module proxy writer is shared with the deps tests.
@@ -36,15 +37,11 @@ FUNC_REMOVED = V1.replace("func Unit() int { return 1 }\n", "")
 
 
 @pytest.fixture(scope="session")
-def api_env(go_new, go_caches, session_home, tmp_path_factory):
-    """Env with GOARCHLAB_HOME = the session home, where apidiff is built once."""
-    h = tmp_path_factory.mktemp("api-home")
-    env = {
-        "PATH": os.pathsep.join([str(go_new.goroot / "bin"), os.environ["PATH"]]),
-        "HOME": str(h), "XDG_CONFIG_HOME": str(h / ".config"), "GOTOOLCHAIN": "local",
-        "GOFLAGS": "-modcacherw", "GOARCHLAB_HOME": str(session_home),
-        "GIT_CONFIG_NOSYSTEM": "1", **go_caches,
-    }
+def api_env(go_new, make_go_env, session_home, tmp_path_factory):
+    """The shared go_new environment (tests/conftest.py) with GOARCHLAB_HOME = the
+    session home, where apidiff is built once."""
+    env = {**make_go_env(go_new, tmp_path_factory.mktemp("api-home")),
+           "GOARCHLAB_HOME": str(session_home), "GIT_CONFIG_NOSYSTEM": "1"}
     tool.ensure_apidiff(go_new.go, go_new.version, env, session_home, lambda m: None)
     return env
 
@@ -158,7 +155,7 @@ def test_verdict_rules(inc, com, old, new, want):
 
 
 def test_old_toolchain_cannot_build_apidiff(tmp_path):
-    with pytest.raises(Exception) as e:
+    with pytest.raises(GoarchlabError) as e:
         tool.ensure_apidiff(Path("/nonexistent/go"), GoVersion.parse("1.22.10"), {}, tmp_path,
                             lambda m: None)
     assert "needs Go 1.26 or newer" in str(e.value)
