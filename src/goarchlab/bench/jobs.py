@@ -10,7 +10,6 @@ with a timeout, which kills the whole process group on timeout or Ctrl-C.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 import time
@@ -191,26 +190,14 @@ class BuildJob:
             size = exe.stat().st_size
         finally:
             if tmp_cache is not None:
-                _rmtree(tmp_cache)
+                shutil.rmtree(tmp_cache, ignore_errors=True)
             exe.unlink(missing_ok=True)
         return [Measurement(f"{self.suite}/{self.name}", "ns/op", r.wall_s * 1e9),
                 Measurement(f"{self.suite}/{self.name}", "binary-B", float(size))]
 
     def close(self) -> None:
         """Remove the output directory."""
-        _rmtree(self._out)
-
-
-def _rmtree(p: Path) -> None:
-    # GOCACHE files are read-only; make them writable so rmtree can delete them.
-    def onerror(func, path, _exc):
-        try:
-            os.chmod(path, 0o700)
-            func(path)
-        except OSError:
-            pass
-
-    shutil.rmtree(p, onerror=onerror)
+        shutil.rmtree(self._out, ignore_errors=True)
 
 
 Job = GoBenchJob | StartupJob | BuildJob
