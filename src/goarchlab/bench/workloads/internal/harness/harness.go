@@ -102,17 +102,22 @@ func measure(bench Bench, target time.Duration, fixed int) *B {
 		if b.elapsed >= target || n >= 1e9 {
 			return b
 		}
-		prev := n
-		per := b.elapsed.Nanoseconds() / int64(n)
-		if per <= 0 {
-			per = 1
+		// testing's predictN: multiply before dividing (a fast benchmark's
+		// ns per op truncated to an integer would hide an order of magnitude),
+		// aim 1.2x over the goal, grow at most 100x, at least by one, cap at 1e9.
+		last := int64(n)
+		prevns := b.elapsed.Nanoseconds()
+		if prevns <= 0 {
+			prevns = 1
 		}
-		next := int64(1.2 * float64(target.Nanoseconds()) / float64(per))
-		if next > int64(100*prev) {
-			next = int64(100 * prev)
+		next := target.Nanoseconds() * last / prevns
+		next += next / 5
+		// (spelled out: go.mod says go 1.20, before the min and max builtins)
+		if next > 100*last {
+			next = 100 * last
 		}
-		if next <= int64(prev) {
-			next = int64(prev) + 1
+		if next < last+1 {
+			next = last + 1
 		}
 		if next > 1e9 {
 			next = 1e9
@@ -183,20 +188,28 @@ func Main(pkg string, benches []Bench) {
 	}
 }
 
-// fmtFloat prints like testing's prettyPrint: more decimals for smaller values.
+// fmtFloat prints like testing's prettyPrint without its padding: no decimals
+// from 999.95 up, then more decimals for smaller values (about four digits).
 func fmtFloat(v float64) string {
 	y := math.Abs(v)
+	prec := 7
 	switch {
 	case y == 0 || y >= 999.95:
-		return strconv.FormatFloat(v, 'f', 0, 64)
+		prec = 0
 	case y >= 99.995:
-		return strconv.FormatFloat(v, 'f', 1, 64)
+		prec = 1
 	case y >= 9.9995:
-		return strconv.FormatFloat(v, 'f', 2, 64)
+		prec = 2
 	case y >= 0.99995:
-		return strconv.FormatFloat(v, 'f', 3, 64)
+		prec = 3
+	case y >= 0.099995:
+		prec = 4
+	case y >= 0.0099995:
+		prec = 5
+	case y >= 0.00099995:
+		prec = 6
 	}
-	return strconv.FormatFloat(v, 'g', 4, 64)
+	return strconv.FormatFloat(v, 'f', prec, 64)
 }
 
 // Metrics reads runtime/metrics samples by name; names this Go does not
