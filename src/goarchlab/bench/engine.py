@@ -54,7 +54,8 @@ class Request:
 @dataclass(frozen=True)
 class SuiteStatus:
     """How a suite went for one variant: ``ok``, ``skipped`` (``reason`` says why),
-    ``failed`` or ``interrupted``."""
+    ``failed`` or ``interrupted`` (the job that stopped the run, ``reason`` is the
+    error), or ``partial`` (the run stopped early at another job)."""
 
     suite: str
     variant: str

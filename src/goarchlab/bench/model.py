@@ -170,12 +170,12 @@ class Table:
     """A benchstat-like table for one unit: rows of benchmarks, columns of variants.
 
     ``unit``: the tidied unit (``sec/op``, ``B/op``, ...). ``columns``: variant names,
-    the first is the baseline. ``geomean``: one :class:`GeomeanCell` per column, or
-    ``None`` when the table has a single row (benchstat prints no geomean then, but its
-    CSV does; :func:`goarchlab.bench.stats.build_tables` always computes it when it is
-    defined, see ``geomean_shown``). ``footnotes``: the distinct warnings in the order
-    benchstat numbers them. ``notes``: goarchlab's own remarks that benchstat does not
-    make (a cell whose interval is wider than ±10%), each naming benchmark and variant.
+    the first is the baseline. ``geomean``: one :class:`GeomeanCell` per column, always
+    computed (its value or ratio is ``None`` where undefined); benchstat's text output
+    shows the geomean row only for more than one row, see ``geomean_shown``.
+    ``footnotes``: the distinct warnings in the order benchstat numbers them.
+    ``notes``: goarchlab's own remarks that benchstat does not make (a cell whose
+    interval is wider than ±10%), each naming benchmark and variant.
     """
 
     unit: str

@@ -59,7 +59,8 @@ class Context:
     def go_env(self, tc: Toolchain, plan: Plan, **extra: str) -> dict[str, str]:
         """The environment for running ``tc``'s go for ``plan``: the base env without any
         GOROOT (the go binary finds its own), GOTOOLCHAIN=local so no other Go is
-        downloaded or switched to, GOWORK=off so a user's go.work is not applied."""
+        downloaded or switched to, GOWORK=off so a user's go.work is not applied,
+        CGO_ENABLED=0 unless ``extra`` or the variant's build env says otherwise."""
         env = {k: v for k, v in self.env.items() if k not in ("GOROOT", "GOOS", "GOARCH")}
         env.update(GOTOOLCHAIN="local", GOWORK="off", CGO_ENABLED="0")
         env["PATH"] = os.pathsep.join([str(tc.goroot / "bin"), env.get("PATH", "")])

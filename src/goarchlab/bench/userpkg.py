@@ -3,7 +3,8 @@
 ``goarchlab bench ./internal/codec --bench Encode`` builds the package's test
 binary with ``go test -c`` for each variant (its toolchain, target, env and
 flags), then the engine runs that binary under the variant's runner with
-``-test.bench``, ``-test.run '^$'``, ``-test.count 1`` and ``-test.benchtime``:
+``-test.bench``, ``-test.run '^$'``, ``-test.count 1``, ``-test.benchtime`` and
+``-test.benchmem``:
 one process = one sample per benchmark, N processes interleaved across
 variants. The binary runs in the package's directory, as ``go test`` does.
 """
