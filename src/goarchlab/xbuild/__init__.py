@@ -190,7 +190,5 @@ def _second_tree(pkg: plan.MainPackage, out_dir: Path, cache: str, go: Path,
         gocache = tmp / "gocache"
         gocache.mkdir()
     else:
-        from goarchlab.xbuild.cgo import go_env_values
-
-        gocache = Path(go_env_values(go, env, ["GOCACHE"], cwd)["GOCACHE"])
+        gocache = Path(cgomod.go_env_values(go, env, ["GOCACHE"], cwd)["GOCACHE"])
     return pkg_dir, gocache, how, cache

@@ -32,12 +32,15 @@ from goarchlab.targets import split_exec
 QUERY_TIMEOUT = 60.0
 
 
-def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path) -> dict[str, str]:
-    """``go env -json KEY...`` under ``env``; raises GoarchlabError with go's message."""
-    r = proc.run([str(go), "env", "-json", *keys], env=env, timeout=QUERY_TIMEOUT, cwd=cwd)
+def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path,
+                  timeout: float = QUERY_TIMEOUT) -> dict[str, str]:
+    """``go env -json KEY...`` under ``env`` (``timeout`` in seconds); raises
+    GoarchlabError with go's message."""
+    r = proc.run([str(go), "env", "-json", *keys], env=env, timeout=timeout, cwd=cwd)
     if not r.ok:
         msg = (r.stderr or r.stdout).strip().splitlines()
-        raise GoarchlabError(msg[0] if msg else f"go env failed (exit {r.returncode})")
+        raise GoarchlabError(f"{go} env failed: {msg[0] if msg else r.returncode}",
+                             "run 'go env' by hand")
     data = json.loads(r.stdout or "{}")
     return {k: str(v) for k, v in data.items()}
 

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
-import os
-import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +13,7 @@ from goarchlab.gocmd.distlist import DistTarget
 from goarchlab.gocmd.levels import validate_level
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.targets import Target
+from goarchlab.xbuild.cgo import go_env_values
 
 #: Seconds allowed for ``go list`` of the main package (may download modules).
 LIST_TIMEOUT = 300.0
@@ -124,12 +122,6 @@ def select_targets(
     return uniq
 
 
-def find_go(env: Mapping[str, str]) -> Path | None:
-    """The ``go`` the environment's PATH would run, or None."""
-    found = shutil.which("go", path=env.get("PATH", os.defpath))
-    return Path(found) if found else None
-
-
 def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path
                  ) -> tuple[Path, str, tuple[str, str], str]:
     """(go binary of the toolchain in use, its version, its GOHOSTOS/GOHOSTARCH,
@@ -138,14 +130,8 @@ def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path
     Asks ``go env`` so that a GOTOOLCHAIN switch (go.mod's toolchain line) is
     honoured once; later calls use that GOROOT's go with GOTOOLCHAIN=local.
     """
-    r = proc.run([str(go), "env", "-json", "GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH",
-                  "CGO_ENABLED"],
-                 env=env, timeout=LIST_TIMEOUT, cwd=cwd)
-    if not r.ok:
-        msg = (r.stderr or r.stdout).strip().splitlines()
-        raise GoarchlabError(f"{go} env failed: {msg[0] if msg else r.returncode}",
-                             "run 'go env' by hand")
-    v = json.loads(r.stdout)
+    v = go_env_values(go, env, ["GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH", "CGO_ENABLED"],
+                      cwd, timeout=LIST_TIMEOUT)
     root = Path(v["GOROOT"])
     return (root / "bin" / go.name, v["GOVERSION"], (v["GOHOSTOS"], v["GOHOSTARCH"]),
             v.get("CGO_ENABLED", "0") or "0")
