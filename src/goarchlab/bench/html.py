@@ -5,8 +5,9 @@ Everything is inlined: CSS, the bundled d3-flame-graph and d3-selection
 as SVG drawn here (``svgcharts``). Sections: summary verdict, variants,
 per-suite slowdown, HTTP throughput / latency percentiles / GC view, the
 benchstat-like comparison tables, and flame graphs (CPU per variant, heap
-allocations, and a differential native against translated) with search and
-click-to-zoom; ``report.html#search=REGEXP`` opens with that search applied.
+allocations, and a differential of the second variant against the baseline)
+with search and click-to-zoom; ``report.html#search=REGEXP`` opens with that
+search applied.
 """
 
 from __future__ import annotations

@@ -37,8 +37,9 @@ class LoadResult:
 
     ``requests``: answered requests (any status); ``seconds``: measured duration;
     ``rps``: requests / seconds; ``errors``: connection/read/write/timeout failures;
-    ``non2xx``: answers outside 200..299; ``latency_us``: ``p50``, ``p90``, ``p99``,
-    ``p99.9``, ``max`` (and ``mean`` when known) in microseconds; ``percentiles``:
+    ``non2xx``: answers outside 200..299 (wrk: status > 399 only); ``latency_us``:
+    ``p50``, ``p90``, ``p99``, ``p99.9``, ``max`` (and ``mean`` when known) in
+    microseconds; ``percentiles``:
     (percent, µs) pairs for a latency chart; ``mode``: ``closed`` or ``open``;
     ``server_gone``: the generator stopped early because nothing answered.
     """

@@ -6,8 +6,9 @@ writes a CPU and a heap profile; every run writes the GC view. A run yields:
 
 ==================  ========================================================
 ``req/s``           answered requests per second (higher is better)
-``ns/op``           closed loop only: 1e9 / req/s, the wall time per request
-                    (so the translation report's slowdown covers http too)
+``ns/op``           closed loop only: 1e9 / req/s, wall time per answered
+                    request across all connections (so the translation
+                    report's slowdown covers http too)
 ``p50-us`` ...      latency percentiles p50, p90, p99, p99.9 and max in µs
 ``errors``          failed connections/reads/writes (only when > 0)
 ``non2xx``          answers outside 200..299 (only when > 0)
