@@ -88,6 +88,25 @@ def test_go_line_too_new_with_gotoolchain_local_matches_real_go(go_env, tmp_path
     assert quoted == "go: go.mod requires go >= 1.99 (running go 1.27.3; GOTOOLCHAIN=local)"
 
 
+def test_effective_gotoolchain_is_what_go_env_says(go_env, tmp_path):
+    """The GOTOOLCHAIN the project checks model, read from the shell, the go env file and
+    $GOROOT/go.env without running go, is the one 'go env GOTOOLCHAIN' prints."""
+    from goarchlab.doctor.localgo import local_go
+
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n")
+    base = {k: v for k, v in go_env.items() if k != "GOTOOLCHAIN"}
+    for shell, file in (("go1.27.3+path", ""), ("", "path"), ("", "")):
+        env = {**base, "GOTOOLCHAIN": shell} if shell else dict(base)
+        if file:
+            assert proc.run(["go", "env", "-w", f"GOTOOLCHAIN={file}"], env=env, cwd=p,
+                            timeout=60).ok
+        real = proc.run(["go", "env", "GOTOOLCHAIN"], env=env, cwd=p, timeout=60)
+        assert real.ok, real.stderr
+        assert local_go(_ctx(env, p)).gotoolchain == real.stdout.strip()
+        if file:
+            assert proc.run(["go", "env", "-u", "GOTOOLCHAIN"], env=env, cwd=p, timeout=60).ok
+
+
 def test_go_line_too_new_with_gotoolchain_auto_names_the_download(go_env, tmp_path):
     p = _project(tmp_path, "module example.com/x\n\ngo 1.99\n", {"main.go": "package main\n"})
     env = {k: v for k, v in go_env.items() if k != "GOTOOLCHAIN"}  # go.env default: auto

@@ -3,9 +3,9 @@ version-manager pins and ``.env``; the VS Code files are in :mod:`checks_vscode`
 
 Every go command here runs with ``GOTOOLCHAIN=local``: asking a go command in
 a module whose go line is newer than itself would otherwise make it download
-another toolchain. The effective GOTOOLCHAIN is read with ``go env
-GOTOOLCHAIN``, which select.go lets the local go answer without switching;
-what the switch would then do is modelled by :mod:`toolchain_select`.
+another toolchain. The effective GOTOOLCHAIN is read where the go command
+reads it (:mod:`localgo`); what the switch would then do is modelled by
+:mod:`toolchain_select`.
 """
 
 from __future__ import annotations

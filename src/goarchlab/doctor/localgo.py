@@ -3,9 +3,10 @@
 The tools and project checks compare against "the active toolchain": the go
 that wins on PATH. Asking it with the audited environment could make it switch
 to (and download) another toolchain when a go.mod asks for a newer Go, so it
-is asked with GOTOOLCHAIN=local; the effective GOTOOLCHAIN is read separately
-with ``go env GOTOOLCHAIN``, a command line select.go always lets the local go
-answer itself.
+is asked with GOTOOLCHAIN=local; the effective GOTOOLCHAIN is read from where
+the go command reads it (goarchlab.doctor.facts.setting: the shell, the go env
+file, ``$GOROOT/go.env``), as the goenv.toolchain check does, without another
+go command.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from goarchlab.doctor import facts
 from goarchlab.doctor.context import Context
+from goarchlab.doctor.model import CheckSkipped
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
 
@@ -42,18 +45,16 @@ def local_go(ctx: Context) -> LocalGo | None:
     g = ctx.active_go()
     if g is None:
         return None
-    where = ctx.project or ctx.cwd
     try:
         # Context.go_env runs 'go env -json' with GOTOOLCHAIN=local, shared with doctor-core.
         e = ctx.go_env()
-        t = ctx.run((str(g.path), "env", "GOTOOLCHAIN"), cwd=where)
-    except GoarchlabError:
-        return None
-    if not t.ok:
+        # Unset or empty, select.go runs the local go: the same as "local".
+        gotoolchain = facts.setting(ctx, "GOTOOLCHAIN", default_from_go_env=False).value
+    except (GoarchlabError, CheckSkipped):
         return None
     v = GoVersion.try_parse(str(e.get("GOVERSION", "")).split(" ")[0])
     if v is None:
         return None
     return LocalGo(g.path, v, e.get("GOHOSTOS", ""), e.get("GOHOSTARCH", ""),
-                   e.get("GOMOD", ""), e.get("GOWORK", ""), t.stdout.strip(),
+                   e.get("GOMOD", ""), e.get("GOWORK", ""), gotoolchain or "local",
                    e.get("GOBIN", ""), e.get("GOPATH", ""))
