@@ -121,6 +121,9 @@ def _read_ptr_string(m: AddressMap, ptr_size: int, order: str, addr: int) -> byt
 def read_raw(m: AddressMap, start: int, size: int) -> tuple[bytes, bytes] | None:
     """(version, modinfo) bytes of the blob in [start, start+size), or None when absent.
 
+    ``start`` is a virtual address of the image (the data region's), ``size`` its length
+    in bytes (<= 0: no region, None).
+
     modinfo is b"" for a binary built outside module mode; framing is stripped.
     """
     if size <= 0:

@@ -52,7 +52,8 @@ _KIND = {
 
 
 def fat_slices(mm, size: int) -> list[tuple[int, int]]:
-    """(offset, size) of every slice of a universal file, in header order.
+    """(offset, size) in bytes of every slice of a universal file of ``size`` bytes, in
+    header order.
 
     Raises :class:`Malformed` for a slice count that is 0 or looks like a Java
     class file, :class:`Truncated` for a slice past the end of the file.

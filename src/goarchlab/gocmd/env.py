@@ -51,7 +51,8 @@ def go_version(
     timeout: float = GO_QUERY_TIMEOUT,
     runner: tuple[str, ...] = (),
 ) -> GoVersionOutput:
-    """Run ``go version`` (optionally under ``runner``, e.g. ``("qemu-aarch64",)``)."""
+    """Run ``go version`` (optionally under ``runner``, e.g. ``("qemu-aarch64",)``), allowing
+    ``timeout`` seconds. Raises GoarchlabError when it fails or prints something else."""
     r = proc.run([*runner, str(go), "version"], env=env, timeout=timeout)
     if not r.ok:
         raise GoarchlabError(
