@@ -206,3 +206,25 @@ def test_golden_tables(case: str, request: pytest.FixtureRequest) -> None:
         path.write_text(got)
     assert path.exists(), f"missing golden file {path}"
     assert got == path.read_text()
+
+
+def test_custom_units_are_tidied_as_benchstat(benchstat: Path, tmp_path: Path) -> None:
+    """Units with ``ns``/``MB`` tokens after a '-' (the alloc and sched workloads'
+    ``gc-pause-p50-ns``) land in benchstat's tables under benchstat's tidied names."""
+    rnd = random.Random(11)
+    units = ("ns/op", "gc-pause-p50-ns", "peak-MB", "op/ns", "MB*MB/s")
+    samples = [
+        Sample(v, "Alloc-2", u, tuple(float(rnd.randint(100, 120) + shift) for _ in range(8)))
+        for v, shift in (("old", 0), ("new", 30))
+        for u in units
+    ]
+    files = []
+    for v in ("old", "new"):
+        p = tmp_path / f"{v}.txt"
+        p.write_text(benchfmt.format_results([s for s in samples if s.variant == v],
+                                             {"goos": "linux"}, variant_key=None))
+        files.append(p)
+    bs = benchstat_csv(benchstat, files)
+    mine = stats.build_tables(samples, ["old", "new"])
+    assert {t.unit for t in mine} == {"sec/op", "gc-pause-p50-sec", "peak-B", "op/ns", "B*B/s"}
+    assert_agree(bs, mine)
