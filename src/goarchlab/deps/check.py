@@ -91,7 +91,8 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
     checks: list[Check] = []
     need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
-    patterns = opts.patterns or _default_patterns(go, env, cwd, root, modfiles)
+    go_version = _go_version(go, env)
+    patterns = opts.patterns or _default_patterns(go_version, cwd, root, modfiles)
     progress(0, 5, "go list")
     # The go commands do not need each other's output (only go list -deps before
     # Go 1.25 at a go.work root: it waits for the main modules), so they run side
@@ -127,6 +128,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
             f"cannot load {first.message}" + (f" (and {len(errors) - 1} more)"
                                               if len(errors) > 1 else ""),
             "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
+    progress(2, 5, "rules")
     viol: list[Violation] = list(import_violations(pol, g))
     checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
                                              ("public", pol.public)) if on]
@@ -157,7 +159,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     viol.sort(key=lambda v: (v.file, v.line, v.column, v.rule, v.message))
     return DepsReport(
         root=str(root), policy=str(ppath) if ppath else None,
-        go_version=_go_version(go, env), main_modules=tuple(m.path for m in main),
+        go_version=go_version, main_modules=tuple(m.path for m in main),
         packages=len(pkgs), modules=len(mods), checks=tuple(checks),
         violations=tuple(viol), edges=edges,
         timing=Timing(go_s, time.perf_counter() - t0))
@@ -188,7 +190,7 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
     return mods, dt, [Check(r, "skipped", why_not) for r in wanted]
 
 
-def _default_patterns(go: Path | str, env: Mapping[str, str], cwd: Path, root: Path,
+def _default_patterns(go_version: str, cwd: Path, root: Path,
                       modfiles: list[Path]) -> tuple[str, ...] | None:
     """``./...``, except at a go.work root outside every module, where ``./...``
     matches nothing: there the ``work`` pattern (every workspace module's
@@ -197,7 +199,7 @@ def _default_patterns(go: Path | str, env: Mapping[str, str], cwd: Path, root: P
     if modfiles[0].name == "go.work" and cwd.resolve() == root.resolve() and \
             not (root / "go.mod").is_file():
         try:
-            known = GoVersion.parse(_go_version(go, env)) >= _WORK_PATTERN
+            known = GoVersion.parse(go_version) >= _WORK_PATTERN
         except UsageError:  # "devel ...", or no VERSION file: ask the old way
             known = False
         return ("work",) if known else None

@@ -56,8 +56,10 @@ class Check:
 
 @dataclass(frozen=True)
 class Timing:
-    """Seconds: ``go_s`` in go/govulncheck subprocesses (wall), ``total_s`` of the
-    whole check, ``own_s`` = total - go (goarchlab's own work)."""
+    """Wall seconds (>= 0): ``go_s`` the check waited on subprocesses (the longest
+    of the go commands run side by side, go list -deps counted after go list -m
+    when it had to wait for it, plus govulncheck), ``total_s`` the whole check,
+    ``own_s`` = total - go (goarchlab's own work)."""
 
     go_s: float
     total_s: float
