@@ -93,8 +93,14 @@ def emit(result: Any, *, as_json: bool = False) -> None:
     schema = getattr(result, "SCHEMA", "")
     command = schema.removeprefix("goarchlab.").split("/")[0].split(".")[0]
     if command:
-        with contextlib.suppress(ModuleNotFoundError):
-            importlib.import_module(f"goarchlab.render.{command}")
+        module = f"goarchlab.render.{command}"
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            # No renderer module for this command is fine (JSON below); a renderer
+            # whose own imports are broken is a bug, not a reason to print JSON.
+            if e.name != module:
+                raise
     for cls in type(result).__mro__:
         if cls in _HUMAN:
             _HUMAN[cls](result, console())
