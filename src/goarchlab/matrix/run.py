@@ -138,7 +138,10 @@ def run(
     """Run every (version, target) pair, ``jobs`` at a time (>= 1); ``timeout`` in
     seconds for each go command. Cells come back in version, target, step order."""
     t0 = time.perf_counter()
-    known = {s.version: {d.platform for d in dist_list(s.go, s.env)} for s in setups}
+    # One go tool dist list per version, side by side (each is a go startup).
+    with ThreadPoolExecutor(max_workers=max(1, len(setups))) as pool:
+        ports = list(pool.map(lambda s: {d.platform for d in dist_list(s.go, s.env)}, setups))
+    known = {s.version: p for s, p in zip(setups, ports, strict=True)}
     for t in targets:
         if not any(t.platform in k for k in known.values()):
             raise UsageError(f"no Go version of the matrix knows the target {t.platform}",
