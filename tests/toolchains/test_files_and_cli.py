@@ -168,3 +168,15 @@ def test_shim_build_uses_its_own_toolchain_whatever_gotoolchain_says(home, go_ne
     notes: list[str] = []
     state = shims.ensure(Store(home, NATIVE), env, notes.append)
     assert state.kind == "compiled", notes
+
+
+def test_human_output_prints_paths_with_brackets_as_written(home, go_new, tmp_path, cli):
+    """'[b]' in a path is text, not rich's bold tag (which used to swallow it)."""
+    (home / "toolchains").mkdir()
+    (home / "toolchains" / go_new.goroot.name).symlink_to(go_new.goroot)
+    d = tmp_path / "[b]"
+    d.mkdir()
+    (d / ".go-version").write_text("1.27.3\n")
+    r = cli("toolchain", "which", cwd=d)
+    assert r.returncode == 0, r.stderr
+    assert f"chosen by {d / '.go-version'}:1 (.go-version: 1.27.3)" in " ".join(r.stdout.split())

@@ -5,12 +5,18 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
 from goarchlab.toolchains.commands import ListResult, UninstallResult, UseResult, WhichResult
 from goarchlab.toolchains.install import InstallResult
 from goarchlab.toolchains.shims import ShellInit
+
+
+def _e(x: object) -> str:
+    """``x`` as literal text in markup: a path such as /src/[x]/go is not a style tag."""
+    return escape(str(x))
 
 
 def _mb(n: int) -> str:
@@ -20,7 +26,7 @@ def _mb(n: int) -> str:
 @render.human(ListResult)
 def _list(r: ListResult, c: Console) -> None:
     if not r.installed:
-        c.print(f"no toolchains installed in {r.home}/toolchains")
+        c.print(f"no toolchains installed in {_e(r.home)}/toolchains")
         c.print("[dim]install one: goarchlab toolchain install latest[/]")
     else:
         t = Table(box=None, pad_edge=False)
@@ -29,7 +35,7 @@ def _list(r: ListResult, c: Console) -> None:
         for x in r.installed:
             plat = x.toolchain.platform + ("" if x.native else " [yellow](not native)[/]")
             t.add_row("*" if x.active else "", str(x.toolchain.version), plat,
-                      x.toolchain.source, str(x.toolchain.goroot))
+                      _e(x.toolchain.source), _e(x.toolchain.goroot))
         c.print(t)
     if r.remote is not None:
         t = Table(title=f"available for {r.platform}", box=None, pad_edge=False)
@@ -44,28 +50,28 @@ def _list(r: ListResult, c: Console) -> None:
 def _install(r: InstallResult, c: Console) -> None:
     tc = r.toolchain
     if r.already:
-        c.print(f"{tc.version} ({tc.platform}) is already installed in {tc.goroot}")
+        c.print(f"{tc.version} ({tc.platform}) is already installed in {_e(tc.goroot)}")
         return
     c.print(f"installed {tc.version} ({tc.platform}) from {tc.source} in {r.seconds:.1f} s")
-    c.print(f"  GOROOT  {tc.goroot}")
-    c.print(f"  file    {r.filename}  sha256 {r.sha256}")
+    c.print(f"  GOROOT  {_e(tc.goroot)}")
+    c.print(f"  file    {_e(r.filename)}  sha256 {r.sha256}")
 
 
 @render.human(WhichResult)
 def _which(r: WhichResult, c: Console) -> None:
     ch = r.choice
-    asked = f"{ch.value}{' or newer' if ch.minimum else ''}"
+    asked = _e(f"{ch.value}{' or newer' if ch.minimum else ''}")
     if r.toolchain is None:
-        c.print(f"[red]Go {asked} is not installed[/] (asked by {ch.where})")
-        c.print(f"[dim]hint:[/] goarchlab toolchain install {ch.value}")
+        c.print(f"[red]Go {asked} is not installed[/] (asked by {_e(ch.where)})")
+        c.print(f"[dim]hint:[/] goarchlab toolchain install {_e(ch.value)}")
         return
-    c.print(f"{r.toolchain.version}  {r.toolchain.goroot}")
-    c.print(f"  chosen by {ch.where} ({ch.origin}: {asked})")
+    c.print(f"{r.toolchain.version}  {_e(r.toolchain.goroot)}")
+    c.print(f"  chosen by {_e(ch.where)} ({ch.origin}: {asked})")
 
 
 @render.human(UseResult)
 def _use(r: UseResult, c: Console) -> None:
-    c.print(f"wrote {r.version} to {r.file} ({r.scope})")
+    c.print(f"wrote {r.version} to {_e(r.file)} ({r.scope})")
     if not r.installed:
         c.print(f"[dim]not installed yet: goarchlab toolchain install "
                 f"{str(r.version).removeprefix('go')}[/]")
@@ -73,7 +79,8 @@ def _use(r: UseResult, c: Console) -> None:
 
 @render.human(UninstallResult)
 def _uninstall(r: UninstallResult, c: Console) -> None:
-    c.print(f"removed {r.toolchain.version} ({r.toolchain.platform}) from {r.toolchain.goroot}")
+    c.print(f"removed {r.toolchain.version} ({r.toolchain.platform}) from "
+            f"{_e(r.toolchain.goroot)}")
 
 
 @render.human(ShellInit)
