@@ -6,7 +6,7 @@ Go helper. The import declarations sit at the head of a file, after the package
 clause, with only comments around them, so a tokenizer that knows comments,
 string literals and identifiers finds them exactly (line and column, 1-based, of
 the path's opening quote, as go/build's ImportPos). It stops at the first
-declaration that is not an import, so it reads a few hundred bytes per file.
+declaration that is not an import, so it tokenizes a few hundred bytes per file.
 """
 
 from __future__ import annotations
@@ -112,8 +112,9 @@ def scan_source(text: str) -> tuple[ImportSite, ...]:
 def scan_file(path: str) -> tuple[ImportSite, ...]:
     """The import specs of the Go file at ``path`` (empty when it cannot be read).
 
-    Reads only up to the end of the import declarations' likely region: the
-    whole file, since a long license comment may precede the package clause.
+    The whole file is read (a long licence comment may precede the package
+    clause), but only its head is tokenized: :func:`scan_source` stops at the
+    first declaration that is not an import.
     """
     try:
         text = Path(path).read_text("utf-8", "replace")

@@ -26,7 +26,7 @@ LIST_TIMEOUT = 600.0
 FIELDS = (
     "ImportPath", "Name", "Dir", "Standard", "DepOnly", "Module", "GoFiles", "CgoFiles",
     "TestGoFiles", "XTestGoFiles", "Imports", "ImportMap", "TestImports", "XTestImports",
-    "Error", "Incomplete",
+    "Error",
 )
 
 
