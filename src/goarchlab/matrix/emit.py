@@ -2,9 +2,12 @@
 
 Each target is given to the hosted runner that executes it natively
 (ubuntu-latest for linux/amd64 and linux/386, ubuntu-24.04-arm for
-linux/arm64 and linux/arm, macos-15 for darwin/arm64, macos-15-intel for
-darwin/amd64; labels as listed by GitHub's runner documentation in 2026);
-every other target is built and vetted on ubuntu-latest. Each job installs
+linux/arm64, macos-15 for darwin/arm64, macos-15-intel for darwin/amd64;
+labels as listed by GitHub's runner documentation in 2026, all known to
+actionlint v1.7.12); linux/arm goes to ubuntu-24.04-arm too, but goarchlab
+does not assume an arm64 CPU runs AArch32 code (host.archmap.COMPAT), so
+there, with no qemu installed, its tests are skipped. Every other target is
+built and vetted on ubuntu-latest. Each job installs
 goarchlab with pip, runs ``goarchlab matrix --json`` for its targets and
 uploads the JSON; a last job downloads them all and merges them
 (``goarchlab matrix --merge``) into one grid in the job summary.
