@@ -223,7 +223,7 @@ def test_go_version_file_mismatch_and_match(go_env, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def godotenv_reader(go_new, go_caches, session_home):
+def godotenv_reader(go_new, make_go_env, session_home):
     """A tiny Go program that loads a .env file with the real godotenv (pinned)."""
     src = session_home / "godotenv-reader"
     exe = src / "reader"
@@ -250,9 +250,7 @@ def godotenv_reader(go_new, go_caches, session_home):
         }
         """))
     (src / "go.mod").write_text("module reader\n\ngo 1.22\n")
-    env = {"PATH": f"{go_new.goroot / 'bin'}{os.pathsep}{os.environ['PATH']}",
-           "HOME": str(session_home), "GOTOOLCHAIN": "local", "GOFLAGS": "-modcacherw",
-           **go_caches}
+    env = make_go_env(go_new, session_home)
     for argv in (["go", "get", GODOTENV], ["go", "build", "-o", str(exe), "."]):
         r = proc.run(argv, env=env, cwd=src, timeout=300)
         assert r.ok, r.stderr

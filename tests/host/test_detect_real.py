@@ -102,13 +102,13 @@ func main() {
 
 
 @pytest.fixture(scope="module")
-def arm64_probe_binary(tmp_path_factory, go_new, go_caches) -> Path:
+def arm64_probe_binary(tmp_path_factory, go_new, make_go_env) -> Path:
     """A linux/arm64 Go program that reports what a process sees of the machine."""
     d = tmp_path_factory.mktemp("archview")
     (d / "go.mod").write_text("module archview\ngo 1.22\n")
     (d / "main.go").write_text(PROBE_GO)
-    env = {"PATH": os.environ["PATH"], "HOME": str(d), "GOTOOLCHAIN": "local",
-           "GOOS": "linux", "GOARCH": "arm64", "CGO_ENABLED": "0", **go_caches}
+    env = {**make_go_env(go_new, d / "home"), "GOOS": "linux", "GOARCH": "arm64",
+           "CGO_ENABLED": "0"}
     r = proc.run([str(go_new.go), "build", "-o", "archview", "."], env=env, cwd=d, timeout=300)
     assert r.ok, r.stderr
     return d / "archview"
