@@ -1,4 +1,9 @@
-"""Human output of ``goarchlab bench``: rich tables in benchstat's layout."""
+"""Human output of ``goarchlab bench``: rich tables in benchstat's layout.
+
+Every name that comes from the user or the measured code (benchmark and variant
+names, env, flags, reasons) goes through ``escape``: rich would read a sub-benchmark
+such as ``Parse/[size=1]`` as a style tag and drop it, and ``[/usr]`` would raise.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from goarchlab import render
@@ -53,7 +59,7 @@ def _history(res: History, c: Console) -> None:
     for col in ("run", "started", "suites", "variants", "values", "status"):
         t.add_column(col)
     for r in res.runs:
-        t.add_row(r.run_id, r.started_at, " ".join(r.suites), " ".join(r.variants),
+        t.add_row(r.run_id, r.started_at, escape(" ".join(r.suites)), escape(" ".join(r.variants)),
                   str(r.n_samples), "complete" if r.complete else "[yellow]partial[/]")
     c.print(t)
 
@@ -64,7 +70,7 @@ def _suites(res: SuiteList, c: Console) -> None:
     for col in ("suite", "default", "measures"):
         t.add_column(col)
     for name, desc, default in res.suites:
-        t.add_row(name, "yes" if default else "", desc)
+        t.add_row(escape(name), "yes" if default else "", escape(desc))
     c.print(t)
 
 
@@ -83,26 +89,29 @@ def _result(res: BenchResult, c: Console) -> None:
     for col in ("variant", "go", "target", "runner", "env", "build flags"):
         vt.add_column(col)
     for v in run.variants:
-        vt.add_row(v.name, v.toolchain_version or "default", v.target, v.runner or v.runner_kind,
-                   " ".join(f"{k}={x}" for k, x in v.env), " ".join(v.build_flags))
+        vt.add_row(escape(v.name), v.toolchain_version or "default", v.target,
+                   escape(v.runner or v.runner_kind),
+                   escape(" ".join(f"{k}={x}" for k, x in v.env)), escape(" ".join(v.build_flags)))
     c.print(vt)
     for w in res.preflight:
-        c.print(f"[yellow]pre-flight:[/] {w.detail} — {w.fix}")
+        c.print(f"[yellow]pre-flight:[/] {escape(w.detail)} — {escape(w.fix)}")
     for s in res.statuses:
         if s.status == "skipped":
-            c.print(f"[dim]{s.suite} skipped for {s.variant}: {s.reason}[/]")
+            c.print(f"[dim]{escape(f'{s.suite} skipped for {s.variant}: {s.reason}')}[/]")
     for table in res.tables:
         _unit_table(table, c)
     tr = res.translation
     if tr is not None:
-        c.print(f"[bold]translation:[/] {tr.translated} ({tr.runner}) against {tr.native}")
+        against = f"{tr.translated} ({tr.runner}) against {tr.native}"
+        c.print(f"[bold]translation:[/] {escape(against)}")
         t = RichTable(header_style="bold")
         t.add_column("suite")
         t.add_column("slowdown", justify="right")
         t.add_column("95% interval", justify="right")
         t.add_column("benchmarks", justify="right")
         for s in tr.suites:
-            t.add_row(s.suite, f"{s.ratio:.2f}x", f"{s.lo:.2f}–{s.hi:.2f}", str(s.benchmarks))
+            t.add_row(escape(s.suite), f"{s.ratio:.2f}x", f"{s.lo:.2f}–{s.hi:.2f}",
+                      str(s.benchmarks))
         if tr.geomean:
             g = tr.geomean
             t.add_row("[bold]geomean[/]", f"[bold]{g.ratio:.2f}x[/]", f"{g.lo:.2f}–{g.hi:.2f}",
@@ -115,26 +124,26 @@ def _result(res: BenchResult, c: Console) -> None:
                 line += (f"; first run of a fresh binary: {tr.first_run_ms[0]:.2f} ms / "
                          f"{tr.first_run_ms[1]:.2f} ms")
             c.print(line)
-        c.print(f"[bold]→ {tr.advice}[/]")
+        c.print(f"[bold]→ {escape(tr.advice)}[/]")
     # Against a translated variant every slower benchmark is a "regression"; the
     # translation report already says it, so the list is shown for other comparisons.
     if res.regressions and tr is None:
         for r in res.regressions[:10]:
-            c.print(f"[red]regression:[/] {r}")
+            c.print(f"[red]regression:[/] {escape(r)}")
         if len(res.regressions) > 10:
             c.print(f"[red]… and {len(res.regressions) - 10} more[/]")
 
 
 def _unit_table(table, c: Console) -> None:
-    t = RichTable(title=table.unit, title_justify="left", header_style="bold")
+    t = RichTable(title=escape(table.unit), title_justify="left", header_style="bold")
     t.add_column("benchmark")
-    base = table.columns[0]
+    base = escape(table.columns[0])
     t.add_column(base, justify="right")
     for col in table.columns[1:]:
-        t.add_column(col, justify="right")
+        t.add_column(escape(col), justify="right")
         t.add_column(f"vs {base}", justify="right")
     for row in table.rows:
-        cells = [row.benchmark]
+        cells = [escape(row.benchmark)]
         for i, cell in enumerate(row.cells):
             cells.append(_cell(cell.summary, table.unit) if cell else "")
             if i > 0:
@@ -150,4 +159,4 @@ def _unit_table(table, c: Console) -> None:
         t.add_row(*cells)
     c.print(t)
     for i, note in enumerate(table.footnotes, 1):
-        c.print(f"[dim]{i}. {note}[/]")
+        c.print(f"[dim]{i}. {escape(note)}[/]")
