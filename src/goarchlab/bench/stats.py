@@ -3,9 +3,10 @@
 The rules are golang.org/x/perf/benchmath's ``AssumeNothing`` (the default for every
 unit): the centre is the median, its interval comes from order statistics, and two
 samples are compared with a two-sided Mann-Whitney U test; a difference is reported
-only when ``p <= alpha`` (benchstat prints ``~`` when ``p > alpha``). Units whose
-benchmark output declares ``assume=exact`` (binary sizes, for example) use
-``AssumeExact``: the mode, no test, and a warning when the values vary.
+only when ``p <= alpha`` (benchstat prints ``~`` when ``p > alpha``). Units the
+caller marks ``assume="exact"`` (benchstat takes that from a ``Unit <unit>
+assume=exact`` line; :func:`build_tables`'s ``assume``) use ``AssumeExact``: the
+mode, no test, and a warning when the values vary.
 
 Warnings carry benchstat's own wording so users can look them up. goarchlab adds one
 note benchstat does not print (benchstat v2 has no variance warning): see

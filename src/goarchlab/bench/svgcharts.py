@@ -1,6 +1,6 @@
 """Small inline-SVG charts for the HTML report (no charting library, no network).
 
-Three shapes cover the report: horizontal bars with an optional interval
+Two shapes cover the report: horizontal bars with an optional interval
 (throughput per variant, slowdown per suite), lines over a shared x axis
 (latency by percentile, heap over time). Every function returns an ``<svg>``
 string with escaped text; colours come from :data:`PALETTE` by series index.
