@@ -30,7 +30,9 @@ def register(subparsers) -> None:
     p.add_argument("--trimpath", action="store_true", help="go build -trimpath")
     p.add_argument("--tags", default="", help="go build -tags (comma-separated)")
     p.add_argument("--cgo", choices=("0", "1"),
-                   help="force CGO_ENABLED (default: go's own: on for the host only)")
+                   help="force CGO_ENABLED (default: go's own: on only for the go "
+                   "command's own GOOS/GOARCH, and since Go 1.20 only when CC or the "
+                   "default C compiler is found)")
     p.add_argument("-j", "--jobs", type=int, help="parallel builds (default: CPU count)")
     p.add_argument("--reproducible", action="store_true",
                    help="build each target again from another checkout and compare the bytes")
