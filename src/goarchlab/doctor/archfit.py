@@ -35,6 +35,16 @@ class Fit:
     reason: str
 
 
+def translator_name(t: Translator) -> str:
+    """A short name for a Translator: the binfmt entry (``qemu-aarch64``), ``Rosetta 2``, or
+    the emulator's file name."""
+    if t.kind == "rosetta":
+        return "Rosetta 2"
+    if "binfmt_misc" in t.source:
+        return Path(t.source).name
+    return Path(t.interpreter).name or t.kind
+
+
 def binary_os(info: BinaryInfo) -> str | None:
     """The OS a binary is for: its Go build info, the header, or the format (Mach-O, PE)."""
     for s in info.slices:
@@ -101,9 +111,8 @@ def fit(info: BinaryInfo, host: Host) -> Fit:
                    f"{host.native_arch} CPUs run {v.arch} code natively")
     t = v.translator
     if v.mode == "translated":
-        entry = Path(t.source).name if "binfmt_misc" in t.source else t.kind
         how = ("Rosetta 2" if t.kind == "rosetta"
-               else f"the binfmt_misc handler {entry} ({t.interpreter})")
+               else f"the binfmt_misc handler {translator_name(t)} ({t.interpreter})")
         return Fit("translated", v.arch, goos, t.kind,
                    f"it is {v.arch} only, so on this {host.native_arch} machine it runs "
                    f"under {how}")

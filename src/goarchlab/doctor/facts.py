@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab.doctor import archfit
+from goarchlab.doctor.archfit import translator_name
 from goarchlab.doctor.context import Context, GoOnPath
 from goarchlab.doctor.model import CheckSkipped
 from goarchlab.errors import GoarchlabError
@@ -88,16 +89,6 @@ def classify(ctx: Context, goos: str | None, goarch: str | None) -> tuple[str, s
         f"cannot run here: a {plat} binary on a {host.platform} machine with no "
         f"{'Rosetta 2' if host.os == 'darwin' else 'binfmt handler'} for {goarch}{extra}"
     )
-
-
-def translator_name(t) -> str:
-    """A short name for a Translator: the binfmt entry (``qemu-aarch64``), ``Rosetta 2``, or
-    the emulator's file name."""
-    if t.kind == "rosetta":
-        return "Rosetta 2"
-    if "binfmt_misc" in t.source:
-        return Path(t.source).name
-    return Path(t.interpreter).name or t.kind
 
 
 def _goroot_of(path: Path | None) -> Path | None:
