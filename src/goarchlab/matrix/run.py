@@ -89,7 +89,8 @@ def run_pair(
     setup: GoSetup, target: Target, host: Host, packages: Sequence[str],
     test_args: Sequence[str], cwd: Path, timeout: float, custom_runner: str | None = None,
 ) -> list[Cell]:
-    """The three cells of one Go version on one target."""
+    """The three cells (build, vet, test) of one Go version on one target;
+    ``timeout``: seconds for each go command."""
     env = {**setup.env, **target.env()}
     here = host.platform
     cells: list[Cell] = []
@@ -108,7 +109,7 @@ def run_pair(
     r = proc.run([str(setup.go), "vet", *packages], env=env, timeout=timeout, cwd=cwd)
     cell("vet", "pass" if r.ok else "fail", "" if r.ok else _first_error(r.stderr or r.stdout),
          r.wall_s)
-    native = target.goos == host.os and host.runs_natively(target.goarch)
+    native = host.can_run(target.goos, target.goarch) == "native"
     try:
         # --runner is for the targets this machine cannot execute itself.
         runner = runner_for(target, host, None if native else custom_runner)

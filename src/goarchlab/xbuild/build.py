@@ -20,7 +20,7 @@ from goarchlab.gocmd.levels import level_var
 from goarchlab.targets import Target
 from goarchlab.xbuild import cgo as cgomod
 from goarchlab.xbuild.model import Artifact, Check, Reproducibility, TargetResult
-from goarchlab.xbuild.verify import expected_format, verify
+from goarchlab.xbuild.verify import expected_format, file_contains, verify
 
 #: Lines of the go command's output kept for a failed build.
 ERROR_LINES = 12
@@ -223,12 +223,10 @@ def _difference(a: Path, b: Path, spec: Spec) -> str:
             va, vb = sa.settings.get(k, "-"), sb.settings.get(k, "-")
             if va != vb:
                 return f"build info differs: {k}={va} vs {k}={vb}"
-    if not spec.trimpath and spec.module_dir is not None:
-        from goarchlab.xbuild.verify import file_contains
-
-        if file_contains(a, [str(spec.module_dir).encode()])[0]:
-            return ("the binary embeds its build directory "
-                    f"({spec.module_dir}); build with --trimpath")
+    if (not spec.trimpath and spec.module_dir is not None
+            and file_contains(a, [str(spec.module_dir).encode()])[0]):
+        return ("the binary embeds its build directory "
+                f"({spec.module_dir}); build with --trimpath")
     with a.open("rb") as fa, b.open("rb") as fb:
         off = 0
         while True:
