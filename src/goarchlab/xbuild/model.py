@@ -16,9 +16,10 @@ STATUSES = ("ok", "build-failed", "verify-failed", "not-reproducible", "skipped"
 class Check:
     """One verification of an artifact against what the build asked for.
 
-    ``name``: what was checked (``format``, ``arch``, ``GOOS``, ``GOAMD64``,
-    ``CGO_ENABLED``, ``static``, ``stripped``, ``dwarf``, ``-trimpath``,
-    ``-ldflags``, ``-X main.version``, ``-tags``, ``go``). ``ok``: the artifact
+    ``name``: what was checked (``headers``, ``format``, ``arch``, ``stripped``,
+    ``dwarf``, ``static``, ``buildinfo``, ``go``, ``GOOS``, ``GOARCH``, a level
+    variable such as ``GOAMD64``, ``CGO_ENABLED``, ``-trimpath``, ``-tags``,
+    ``-ldflags``, ``-X main.version``, ``no build path``). ``ok``: the artifact
     matches. ``severity``: ``error`` (a mismatch fails the target) or ``warn``
     (reported only). ``source``: where the actual value was read (``header``,
     ``buildinfo``, ``bytes`` for a search of the file's contents).
@@ -102,7 +103,8 @@ class XbuildResult:
 
     ``package``: the main package's import path; ``name``: the artifact base
     name; ``go``: the toolchain version; ``goroot``; ``out_dir``; ``flags``: the
-    build flags given (``ldflags``, ``trimpath``, ``tags``); ``jobs``: parallel
+    build flags given (``ldflags``, ``trimpath``, ``tags``, ``cgo``: ``0``/``1``
+    forced or ``default``); ``jobs``: parallel
     builds (>= 1); ``wall_s``: wall time of the whole run in seconds.
     ``sha256sums``/``manifest``: the files written (None when no target succeeded).
     """
