@@ -180,3 +180,20 @@ def test_human_output_prints_paths_with_brackets_as_written(home, go_new, tmp_pa
     r = cli("toolchain", "which", cwd=d)
     assert r.returncode == 0, r.stderr
     assert f"chosen by {d / '.go-version'}:1 (.go-version: 1.27.3)" in " ".join(r.stdout.split())
+
+
+def test_uninstall_names_the_os_of_a_foreign_install(home, cli):
+    """Two arm64 installs for other systems: --os picks the one to remove."""
+    other = "darwin" if NATIVE[0] != "darwin" else "linux"
+    for goos in (other, "windows"):
+        d = home / "toolchains" / f"go1.27.3.{goos}-arm64"
+        (d / "bin").mkdir(parents=True)
+        (d / "bin" / ("go.exe" if goos == "windows" else "go")).write_bytes(b"")
+        (d / ".goarchlab.json").write_text(json.dumps(
+            {"version": "go1.27.3", "goos": goos, "goarch": "arm64", "source": "file"}))
+    r = cli("toolchain", "uninstall", "1.27.3", "--arch", "arm64")
+    assert r.returncode == 2 and "matches 2 toolchains" in r.stderr
+    r = cli("toolchain", "uninstall", "1.27.3", "--os", "windows", "--arch", "arm64", "--json")
+    assert r.returncode == 0, r.stderr
+    assert validate(json.loads(r.stdout))["toolchain"]["goos"] == "windows"
+    assert toolchain_dirs(home) == [f"go1.27.3.{other}-arm64"]

@@ -55,6 +55,7 @@ def register(subparsers) -> None:
     un = sub.add_parser("uninstall", help="remove an installed toolchain")
     un.add_argument("version")
     un.add_argument("--arch", help="GOARCH of a non-native install")
+    un.add_argument("--os", dest="goos", help="GOOS of a non-native install")
     un.add_argument("--json", action="store_true", help="print goarchlab.toolchain.uninstall/v1")
     un.set_defaults(handler=_uninstall)
 
@@ -108,7 +109,7 @@ def _which(args) -> int:
 def _uninstall(args) -> int:
     from goarchlab.toolchains import commands
 
-    res = commands.uninstall(args.version, _home(), args.arch)
+    res = commands.uninstall(args.version, _home(), args.arch, args.goos)
     render.emit(res, as_json=args.json)
     return 0
 

@@ -136,15 +136,18 @@ def use(spec: str, home: Path, cwd: Path, local: bool) -> UseResult:
     return UseResult(v, "local" if local else "global", path, installed is not None)
 
 
-def uninstall(spec: str, home: Path, arch: str | None = None) -> UninstallResult:
-    """Remove an installed toolchain (exact version; ``--arch`` for a non-native one)."""
+def uninstall(spec: str, home: Path, arch: str | None = None,
+              goos: str | None = None) -> UninstallResult:
+    """Remove an installed toolchain (exact version; ``--arch``/``--os`` for a
+    non-native one)."""
     store = _store(home)
     v = GoVersion.parse(spec)
-    goos, goarch = store.native[0], arch or store.native[1]
+    explicit_os = goos is not None
+    goos, goarch = goos or store.native[0], arch or store.native[1]
     tc = store.read(store.dir(v, goos, goarch)) if v.is_release else None
     if tc is None:
         matches = [t for t in store.installed() if t.version.matches(v)
-                   and t.goarch == goarch]
+                   and t.goarch == goarch and (t.goos == goos or not explicit_os)]
         if len(matches) != 1:
             raise GoarchlabError(
                 f"{v} for {goos}/{goarch} is not installed" if not matches
