@@ -55,7 +55,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         "--verbose",
         action="count",
         default=0,
-        help="log subprocess calls (-v) and more (-vv) to stderr",
+        help="log every subprocess call (argv, timeout, exit code, time) to stderr",
     )
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMANDS if only is None else (only,):
