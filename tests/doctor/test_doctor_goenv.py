@@ -155,6 +155,22 @@ def test_goflags_gcflags_claim(go_env, go_new, monkeypatch, tmp_path, capsys) ->
     assert "-l disables inlining" in claim["detail"]
 
 
+def test_goflags_quote_inside_a_known_flag_is_kept_not_rejected(go_env, go_new, monkeypatch,
+                                                               tmp_path, capsys) -> None:
+    """go accepts -tags='a' (quoted.Split leaves the quotes in the value): a warning, not
+    the error every go command would stop on."""
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    env = {**go_env, "GOFLAGS": "-tags='a' -modcacherw"}
+    real = _go(go_new, env, "list", "-m", cwd=tmp_path)
+    assert real.ok, real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goflags")
+    assert r.code == 0 and not r.errors()
+    f = r.one("goenv.goflags", "warn")
+    assert "quote inside" in f["title"] and "accepts it" in f["detail"]
+
+
 def test_goflags_file_fix_keeps_other_flags(go_env, go_new, monkeypatch, tmp_path,
                                             capsys) -> None:
     env = {k: v for k, v in go_env.items() if k != "GOFLAGS"}

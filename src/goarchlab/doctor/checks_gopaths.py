@@ -70,17 +70,23 @@ def check_goflags(ctx: Context) -> Iterator[Finding]:
                       f"go bug stops with 'go: parsing $GOFLAGS: {e}'", fix_all, (REF_ENV,))
         return
     bad = []
-    for f in fields:
-        name = flag_name(f)
+    flag_names = [flag_name(f) for f in fields]
+    # InitGOFLAGS stops on a non-flag or an unknown flag name; a name with a quote in it
+    # (the "-m'" of -gcflags='-l -m') is never a flag. A quote inside an entry whose name
+    # is a flag is not rejected: go keeps the quote as part of the value.
+    rejected = any(n is None or "'" in n or '"' in n for n in flag_names)
+    quoted = []
+    for f, name in zip(fields, flag_names, strict=True):
         if name is None:
             bad.append(f"'{f}' is not a flag: each entry must be -flag or -flag=value")
         elif "'" in f or '"' in f:
-            bad.append(f"'{f}' has a quote inside: quotes only group a whole entry "
-                       "(write '-gcflags=-l -m', not -gcflags='-l -m')")
+            why = (f"'{f}' has a quote inside: quotes only group a whole entry "
+                   "(write '-gcflags=-l -m', not -gcflags='-l -m')")
+            (bad if rejected else quoted).append(why)
     # What the user meant, read as a shell would, to recognise the guide's claim
     # even when its quoting broke GOFLAGS.
     try:
-        meant = shlex.split(s.value) if bad else fields
+        meant = shlex.split(s.value) if bad or quoted else fields
     except ValueError:
         meant = fields
     claimed = _gcflags_claim(meant)
@@ -99,6 +105,10 @@ def check_goflags(ctx: Context) -> Iterator[Finding]:
                       f"GOFLAGS={s.value!r} {s.origin()}; the go command stops with "
                       "'go: parsing $GOFLAGS: ...' for every command except go env and go bug",
                       fix_all, (REF_ENV,))
+    for why in quoted:
+        yield Finding("goenv.goflags", "goenv", Severity.WARN, f"GOFLAGS entry {why}",
+                      f"GOFLAGS={s.value!r} {s.origin()}; the go command accepts it but passes "
+                      "the quote characters on as part of the flag's value", fix_all, (REF_ENV,))
     unknown = []
     if not bad:
         known = _known_flags(ctx, "build")
@@ -117,7 +127,7 @@ def check_goflags(ctx: Context) -> Iterator[Finding]:
         yield Finding("goenv.goflags-gcflags", "goenv", Severity.WARN,
                       f"GOFLAGS applies {claimed} to every build: it does not vectorise",
                       f"{s.origin()}; {c.truth}", fix_all, c.refs)
-    elif not bad and not unknown:
+    elif not bad and not unknown and not quoted:
         yield Finding("goenv.goflags", "goenv", Severity.OK, f"GOFLAGS={s.value}", s.origin())
 
 
