@@ -146,8 +146,10 @@ def verify(
         no_dwarf = want_stripped  # cmd/link: -s implies -w unless -w is given
     if no_dwarf:
         add("dwarf", not sl.dwarf, False, sl.dwarf, "header")
-    if goos == "linux" and cgo == "0" and "-linkmode=external" not in tokens:
-        # Without cgo, cmd/link's internal linker writes a static ELF on linux.
+    if goos == "linux" and cgo == "0":
+        # Without cgo, cmd/link's internal linker writes a static ELF on linux (a
+        # request for external linking fails in cmd/go, load.LinkerDeps, so a built
+        # artifact was linked internally).
         add("static", sl.static, True, sl.static, "header")
     bi = sl.go
     if bi is None:
