@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from goarchlab.bench import benchfmt, engine, preflight, report, store, suites, variants
-from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT
+from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT, GoarchlabError
 from goarchlab.host import RecordedProbe
 
 QEMU = Path("/usr/bin/qemu-aarch64")
@@ -194,3 +194,14 @@ def test_os_env_untouched_by_engine(bench_ctx):
     before = dict(os.environ)
     variants.default_plans(bench_ctx.host)
     assert dict(os.environ) == before
+
+
+def test_a_runner_that_cannot_run_the_workload_fails_while_preparing(bench_ctx, tmp_path):
+    """Each variant's runner lists the workload's benchmarks before anything is
+    measured, also when another variant already listed the same suite."""
+    base = variants.base_plan(bench_ctx.host)
+    broken = variants.apply(base, "runner=/bin/false", bench_ctx.host)
+    req = engine.Request(("syscall",), (base, broken), runs=1, warmup=0)
+    with pytest.raises(GoarchlabError, match="does not run under runner=/bin/false"):
+        engine.run(req, bench_ctx, store_path=tmp_path / "r.db")
+    assert not (tmp_path / "r.db").exists()  # failed before measuring: nothing stored

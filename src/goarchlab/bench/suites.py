@@ -182,10 +182,13 @@ def _timeout(ctx: Context, default: float) -> float:
 
 
 def list_names(suite: str, binary: Path, plan: Plan, ctx: Context) -> list[str]:
-    """The benchmark names a workload binary has (``-list``), memoised per suite."""
-    key = ("list", suite)
+    """The benchmark names a workload binary has (``-list``), run under ``plan``'s
+    runner so a runner that cannot run it fails here, before any measuring.
+    Memoised per binary and runner (variants differing only in run env share it)."""
+    argv = plan.runner.argv(binary, "-list")
+    key = ("list", *argv)
     if key not in ctx._memo:
-        r = proc.run(plan.runner.argv(binary, "-list"), env=ctx.run_env(plan), timeout=120)
+        r = proc.run(argv, env=ctx.run_env(plan), timeout=120)
         if not r.ok:
             raise GoarchlabError(f"the {suite} workload does not run under {plan.name} "
                                  f"(exit {r.returncode}): {r.stderr.strip()[:200]}",
