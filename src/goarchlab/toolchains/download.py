@@ -50,7 +50,8 @@ def get_json(url: str, *, timeout: float, unreachable: str, hint: str, not_json:
         req = urllib.request.Request(url, headers={"User-Agent": "goarchlab"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.load(resp)
-    except (urllib.error.URLError, TimeoutError, OSError) as e:
+    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as e:
+        # HTTPException: the connection closed mid-body (IncompleteRead) and the like.
         raise GoarchlabError(f"{unreachable}: {getattr(e, 'reason', e)}", hint) from e
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise GoarchlabError(not_json) from e
