@@ -26,7 +26,8 @@ from goarchlab.bench.model import Sample
 
 #: Config key goarchlab adds to say how a variant ran (``native``, ``qemu-aarch64``, ...).
 RUNNER_KEY = "runner"
-#: Config key naming the variant, so ``benchstat -col variant`` compares variants.
+#: Config key naming the variant, so ``benchstat -col variant`` (with the ``-ignore``
+#: of :func:`benchstat_args`) compares variants.
 VARIANT_KEY = "variant"
 
 _UNIT_TOKEN = re.compile(r"[^*/\-\s]+")
@@ -248,7 +249,8 @@ def format_results(
     benchmark) share a line, as ``go test -bench`` prints them. ``config``: either one
     mapping for all lines, or ``{variant: {key: value}}`` per variant (e.g. goos, goarch,
     cpu, pkg, runner). Unless ``variant_key`` is None, each block also carries
-    ``variant: <name>`` so ``benchstat -col variant`` can compare variants in one file.
+    ``variant: <name>`` so benchstat can compare variants in one file (the flags are
+    :func:`benchstat_args`: keys that differ between variants must be ignored).
     ``unit_metadata``: ``{(unit, key): value}`` written as ``Unit`` lines first.
     Config values must be one line; names must not contain spaces.
     """
