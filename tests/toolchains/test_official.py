@@ -226,3 +226,28 @@ def test_index_cut_mid_body_is_an_error_not_a_traceback():
 
         official.list_archives(f"http://127.0.0.1:{srv.getsockname()[1]}/dl/", timeout=10)
     t.join(10)
+
+
+def test_garbled_download_answer_is_retried_then_a_clear_error(tmp_path):
+    """A server answering the archive request with no HTTP status line at all."""
+    import socket
+    import threading
+
+    srv = socket.create_server(("127.0.0.1", 0))
+    served = []
+
+    def serve() -> None:
+        for _ in range(2):
+            c, _ = srv.accept()
+            with c:
+                c.recv(65536)
+                c.sendall(b"garbage\r\n\r\n")
+                served.append(1)
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    url = f"http://127.0.0.1:{srv.getsockname()[1]}/go.tar.gz"
+    with srv, pytest.raises(GoarchlabError, match="failed after 2 attempts: garbage") as e:
+        download.fetch(url, tmp_path / "go.tar.gz", "0" * 64, attempts=2, backoff=0.01)
+    assert e.value.code == 3 and len(served) == 2
+    t.join(10)

@@ -151,7 +151,8 @@ def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn,
         if e.code >= 500 or e.code in (408, 429):
             raise _Transient(f"HTTP {e.code} {e.reason}") from e
         raise GoarchlabError(f"download of {url} failed: HTTP {e.code} {e.reason}") from e
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as e:
+    except (urllib.error.URLError, TimeoutError, ConnectionError,
+            http.client.HTTPException) as e:  # HTTPException: a garbled status line, say
         reason = getattr(e, "reason", e)
         raise _Transient(_why(reason)) from e
     with resp:
