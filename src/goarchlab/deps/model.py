@@ -14,7 +14,7 @@ RULES: dict[str, str] = {
     "go-max": "A main module's go directive is above the policy's cap.",
     "retracted": "A module version in the build is retracted by its authors.",
     "deprecated": "A module in the build is deprecated by its authors.",
-    "verify": "go mod verify found a module whose files differ from go.sum.",
+    "verify": "go mod verify found a module changed in the module cache since its download.",
     "vuln": "govulncheck found a known vulnerability that the code reaches.",
     "load": "A package could not be loaded.",
 }

@@ -264,6 +264,7 @@ class ModuleRules:
             mv = "@".join(mv.split()) if mv else ""
             file, line = self._where(path) if path else self._where("")
             yield Violation("verify", "modules.verify", text,
-                            "the module cache's copy differs from the hash in go.sum: "
-                            "it was edited or corrupted (go clean -modcache fixes the cache)",
+                            "the module cache's copy differs from the hash recorded when it was "
+                            "downloaded: it was edited or corrupted (go clean -modcache fixes "
+                            "the cache)",
                             file, line, module=mv)
