@@ -275,6 +275,12 @@ def _quote_value(v: str) -> bool:
     return any(c in v for c in ' \t\r\n"`')
 
 
+def setting_value(v: str) -> str:
+    """A build setting's value as ``BuildInfo.String`` (``go version -m``) writes it:
+    Go-quoted when it holds a blank or a quote (``"-s -w"``), else as is."""
+    return go_quote(v) if _quote_value(v) else v
+
+
 def _module(elem: list[str]) -> GoModule:
     if len(elem) not in (2, 3):
         raise ParseError(f"expected 2 or 3 columns; got {len(elem)}")
@@ -375,8 +381,7 @@ def go_string(bi: GoBuildInfo) -> str:
         fmt("dep", d)
     for k, v in bi.settings.items():
         k = go_quote(k) if _quote_key(k) else k
-        v = go_quote(v) if _quote_value(v) else v
-        out.append(f"build\t{k}={v}\n")
+        out.append(f"build\t{k}={setting_value(v)}\n")
     return "".join(out)
 
 

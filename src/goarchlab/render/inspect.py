@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
-from goarchlab.binary.buildinfo import go_quote
+from goarchlab.binary.buildinfo import setting_value
 from goarchlab.binary.model import BinaryInfo
 from goarchlab.binary.report import InspectReport
 
@@ -45,11 +45,6 @@ def _size(n: int) -> str:
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.1f} kB" if n >= 1e3 else f"{n} B"
 
 
-def _value(v: str) -> str:
-    # As go version -m shows it: quoted when it has blanks or quotes.
-    return go_quote(v) if any(ch in v for ch in ' \t\r\n"`') else v
-
-
 def _slices(b: BinaryInfo, c: Console) -> None:
     t = Table(box=None, pad_edge=False, padding=(0, 2, 0, 0))
     for col in ("arch", "os", "bits", "kind", "linkage", "stripped", "Go"):
@@ -74,7 +69,8 @@ def _slices(b: BinaryInfo, c: Console) -> None:
             c.print(f"  [dim]libraries{tag}[/] " + escape(", ".join(s.libraries)))
         if s.go is None:
             continue
-        shown = [f"{k}={_value(s.go.settings[k])}" for k in KEY_SETTINGS if k in s.go.settings]
+        shown = [f"{k}={setting_value(s.go.settings[k])}" for k in KEY_SETTINGS
+                 if k in s.go.settings]
         if shown:
             c.print(f"  [dim]build{tag}[/] " + escape(" ".join(shown)))
         if s.go.path:
