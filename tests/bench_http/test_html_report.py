@@ -104,3 +104,21 @@ def test_flame_graph_search_from_the_url(report_run, tmp_path):
     # a broken regexp marks the box instead of throwing
     assert bad.console == () and "outline: red" not in bad.dom
     assert "2px solid" in bad.dom
+
+
+def test_verdict_counts_regressions_only_without_a_translation_verdict():
+    """Against a translated variant every slower benchmark is a significant
+    "regression"; the summary gives the translation verdict instead, as the terminal
+    output does. Without one, the regressions are counted."""
+    from types import SimpleNamespace
+
+    from goarchlab.bench import html, report
+
+    tr = report.TranslationReport("native", "qemu-arm64", "qemu-aarch64", (), None, None,
+                                  None, "Translated linux/arm64 code runs 5.0x slower")
+    regs = ("cpu/SHA256/64B (sec/op, qemu-arm64) +400.00% (p=0.000 n=10)",)
+    translated = html._verdict(SimpleNamespace(translation=tr, regressions=regs, error=None),
+                               None)
+    plain = html._verdict(SimpleNamespace(translation=None, regressions=regs, error=None), None)
+    assert "5.0x slower" in translated and "regression" not in translated
+    assert "1 significant regression(s) against the baseline" in plain

@@ -206,7 +206,9 @@ def _verdict(result, arts) -> str:
         if ra and rb:
             out.append(f"<p>HTTP: {escape(b.variant)} serves {rb:,.0f} req/s, "
                        f"{rb / ra:.2f}x {escape(a.variant)}'s {ra:,.0f} req/s.</p>")
-    if result.regressions:
+    # Against a translated variant every slower benchmark is a "regression"; the
+    # translation verdict above already says it (as the terminal output does).
+    if result.regressions and tr is None:
         out.append(f"<p class='bad'>{len(result.regressions)} significant regression(s) against "
                    "the baseline.</p>")
     if result.error:
