@@ -94,7 +94,8 @@ def go_for_command(
     ``spec`` (a ``--go`` value) is resolved and installed if missing; without it,
     the toolchain ``cwd`` resolves to when installed, else the go on the user's
     PATH with the user's environment unchanged. Raises GoarchlabError, with
-    ``goarchlab toolchain install`` as the hint, when there is none.
+    ``goarchlab toolchain install`` as the hint, when there is none, and
+    UsageError when the directory asks for something that is not a Go version.
     """
     if spec:
         tc = ensure(spec, cwd=cwd, env=env, notify=notify)
@@ -102,6 +103,8 @@ def go_for_command(
     try:
         tc = ensure(None, cwd=cwd, env=env, install_missing=False)
         return tc.go, go_environ(tc, env)
+    except UsageError:
+        raise  # the directory asks for something that is not a Go version: say so
     except GoarchlabError:
         import shutil
 
