@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from goarchlab.bench import benchmath
+from goarchlab.bench.benchfmt import tidy_unit
 from goarchlab.bench.model import (
     Comparison,
     GeomeanCell,
@@ -231,8 +232,6 @@ def build_tables(
     Units are tidied as benchstat does (``ns/op`` values become ``sec/op`` seconds).
     ``assume``: per tidied unit, ``"exact"`` or ``"nothing"`` (default).
     """
-    from goarchlab.bench.benchfmt import tidy_unit  # benchfmt imports model only
-
     assume = assume or {}
     pooled: dict[str, dict[tuple[str, str], list[float]]] = {}
     seen_cols: list[str] = []
