@@ -128,6 +128,19 @@ def test_godebug_removed_lists_with_and_without_old(go_new, tmp_path) -> None:
     assert old.documented == {"http2client": "net/http"}
 
 
+def test_godebug_cpu_options_are_the_target_arch_own(go_new) -> None:
+    """internal/cpu options per GOARCH: cpu_arm.go's for arm (not cpu_arm64.go's), and
+    cpu_mips64x.go's msa only for mips64/mips64le."""
+    from goarchlab.doctor.checks_godebug import parse_known
+
+    src = go_new.goroot / "src"
+    cpu = {a: parse_known(src, a).cpu for a in ("arm", "arm64", "mips", "mips64", "amd64")}
+    assert "vfpv4" in cpu["arm"] and "aes" not in cpu["arm"]
+    assert "aes" in cpu["arm64"] and "vfpv4" not in cpu["arm64"]
+    assert "msa" in cpu["mips64"] and "msa" not in cpu["mips"]
+    assert {"avx2", "all"} <= cpu["amd64"]
+
+
 def test_godebug_on_older_toolchain(go_env, go_old, monkeypatch, tmp_path, capsys) -> None:
     env = {**go_env, "PATH": os.pathsep.join([str(go_old.goroot / "bin"), os.environ["PATH"]]),
            "GODEBUG": "mmap=1,gctrace=0,tlssecpmlkem=0"}

@@ -101,8 +101,10 @@ def parse_known(src: Path, goarch: str) -> Known:
     stem = _CPU_FILES.get(goarch)
     cdir = src / "internal" / "cpu"
     if stem and cdir.is_dir():
+        # cpu_arm.go and cpu_arm_*.go, not cpu_arm64.go (likewise mips and mips64x).
         for f in cdir.glob(f"cpu_{stem}*.go"):
-            if not f.name.endswith("_test.go"):
+            own = f.stem == f"cpu_{stem}" or f.stem.startswith(f"cpu_{stem}_")
+            if own and not f.name.endswith("_test.go"):
                 cpu.update(_CPU_OPT.findall(_read(f)))
         cpu.add("all")
     return Known(documented, removed, frozenset(runtime), frozenset(cpu), bool(table))
