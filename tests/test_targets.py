@@ -12,7 +12,14 @@ import pytest
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.host import RecordedProbe, detect
-from goarchlab.targets import Runner, Target, quote_exec, runner_for, split_exec
+from goarchlab.targets import (
+    Runner,
+    Target,
+    parse_list,
+    quote_exec,
+    runner_for,
+    split_exec,
+)
 
 GO_NEW = "1.27.3"
 RECORDED = Path(__file__).parent / "host" / "recorded"
@@ -39,6 +46,21 @@ def test_parse_print_env(text, env):
 def test_parse_rejects(text, why):
     with pytest.raises(UsageError, match=why):
         Target.parse(text)
+
+
+def test_target_list_keeps_commas_inside_levels():
+    """--targets is comma-separated, and so are GOARM64/GOARM levels: a piece
+    without a slash belongs to the level before it."""
+    got = parse_list(" linux/amd64 , linux/arm64/v8.2,lse,crypto,linux/arm/7,softfloat,,"
+                     "windows/amd64")
+    assert [str(t) for t in got] == ["linux/amd64", "linux/arm64/v8.2,lse,crypto",
+                                     "linux/arm/7,softfloat", "windows/amd64"]
+    assert got[1].env() == {"GOOS": "linux", "GOARCH": "arm64", "GOARM64": "v8.2,lse,crypto"}
+    assert parse_list("") == []
+    with pytest.raises(UsageError, match="'lse' is not a target"):
+        parse_list("lse,linux/amd64")
+    with pytest.raises(UsageError, match="invalid GOARM64"):
+        parse_list("linux/arm64/v8.2,nonsense")
 
 
 def test_exec_quoting_round_trips_like_cmd_go():

@@ -77,6 +77,25 @@ class Target:
         return f"{self.platform}/{self.level}" if self.level is not None else self.platform
 
 
+def parse_list(spec: str) -> list[Target]:
+    """Parse a comma-separated ``--targets`` value: ``linux/amd64,linux/arm64/v8.2,lse``.
+
+    A level may itself hold commas (GOARM64=v8.2,lse, GOARM=7,softfloat), so a
+    piece without a ``/`` continues the level of the target before it. Empty
+    pieces are ignored; an empty list is returned for an empty ``spec``. Raises
+    UsageError as :meth:`Target.parse` does.
+    """
+    texts: list[str] = []
+    for piece in (x.strip() for x in spec.split(",")):
+        if not piece:
+            continue
+        if "/" not in piece and texts:
+            texts[-1] += "," + piece
+        else:
+            texts.append(piece)
+    return [Target.parse(t) for t in texts]
+
+
 @dataclass(frozen=True)
 class Runner:
     """How binaries of ``target`` execute on this host.

@@ -47,11 +47,11 @@ def register(subparsers) -> None:
 
 
 def _targets(spec: str | None, host) -> list:
-    from goarchlab.targets import Target
+    from goarchlab.targets import Target, parse_list
 
     if not spec:
         return [Target(host.os, host.native_arch)]
-    out = [Target.parse(s) for s in spec.split(",") if s.strip()]
+    out = parse_list(spec)
     if not out:
         raise UsageError("--targets is empty", "e.g. --targets linux/amd64,linux/arm64")
     return out
@@ -102,9 +102,9 @@ def _run(args) -> int:
     if args.emit:
         if not args.go:
             raise UsageError("--emit needs --go", "name the versions, e.g. --go 1.22,1.27")
-        from goarchlab.targets import Target
+        from goarchlab.targets import parse_list
 
-        targets = [str(Target.parse(t)) for t in (args.targets or "").split(",") if t.strip()]
+        targets = [str(t) for t in parse_list(args.targets or "")]
         if not targets:
             raise UsageError("--emit needs --targets", "e.g. --targets linux/amd64,linux/arm64")
         text = emit.github_actions(args.go.split(","), targets, packages, args.gotest_args,

@@ -23,6 +23,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
+from goarchlab.targets import parse_list
 from goarchlab.xbuild import cgo as cgomod
 from goarchlab.xbuild import output, plan
 from goarchlab.xbuild.build import Built, Spec, build_target, check_target
@@ -146,8 +147,7 @@ def _names_foreign(opts: Options, host: tuple[str, str]) -> bool:
     """Whether the options may select a target other than the ``host`` platform."""
     if opts.first_class or opts.all or not opts.targets:
         return True
-    plats = {tuple(t.strip().split("/")[:2]) for t in opts.targets.split(",") if "/" in t}
-    return any(p != host for p in plats)
+    return any((t.goos, t.goarch) != host for t in parse_list(opts.targets))
 
 
 def _git_root(start: Path) -> Path | None:

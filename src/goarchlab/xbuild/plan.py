@@ -12,7 +12,7 @@ from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import DistTarget
 from goarchlab.gocmd.levels import validate_level
 from goarchlab.gocmd.version import GoVersion
-from goarchlab.targets import Target
+from goarchlab.targets import Target, parse_list
 from goarchlab.xbuild.cgo import go_env_values
 
 #: Seconds allowed for ``go list`` of the main package (may download modules).
@@ -92,10 +92,7 @@ def select_targets(
     known = {d.platform: d for d in dist}
     out: list[Target] = []
     if spec:
-        for text in (s.strip() for s in spec.split(",")):
-            if not text:
-                continue
-            t = Target.parse(text)
+        for t in parse_list(spec):
             plat = f"{t.goos}/{t.goarch}"
             if plat not in known:
                 close = difflib.get_close_matches(plat, list(known), n=3, cutoff=0.6)
@@ -106,7 +103,7 @@ def select_targets(
             problem = t.level and validate_level(t.level_var, t.level,
                                                  GoVersion.try_parse(go_version))
             if problem:
-                raise UsageError(f"{text}: {problem}",
+                raise UsageError(f"{t}: {problem}",
                                  f"see 'go help environment' for {t.level_var}")
             out.append(t)
     if first_class or all_ or not spec:
