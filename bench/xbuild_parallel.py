@@ -24,6 +24,7 @@ hits all of them alike. Goal (issue 6): xbuild <= 1.15 x ideal, and xbuild < loo
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import resource
@@ -87,8 +88,12 @@ def main() -> None:
     ap.add_argument("--go", default=None, help="Go version (default: the newest installed)")
     ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     tc = toolchains.ensure(args.go or "latest", install_missing=True)
     work = Path(tempfile.mkdtemp(prefix="xbuild-bench-"))
+    # Also on sys.exit from a failed build (_timed): no work tree left behind.
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     mod = work / "server"
     mod.mkdir()
     (mod / "go.mod").write_text("module example.com/server\n\ngo 1.22\n")
@@ -161,7 +166,6 @@ def main() -> None:
     print(f"CPU seconds (user+sys, medians): single-sum {med(cpu_single):.2f}, loop "
           f"{med(cpu_loop):.2f}, xbuild {med(cpu_xbuild):.2f} "
           f"(xbuild's own work: {med(cpu_xbuild) / med(cpu_single):.3f} x the go builds)")
-    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
