@@ -141,6 +141,22 @@ def test_godebug_cpu_options_are_the_target_arch_own(go_new) -> None:
     assert {"avx2", "all"} <= cpu["amd64"]
 
 
+def test_godebug_runtime_value_that_throws(go_env, go_new, monkeypatch, tmp_path,
+                                           capsys) -> None:
+    """cgocheck=2 is a known runtime variable whose value parsedebugvars throws on."""
+    env = {**go_env, "GODEBUG": "cgocheck=2,gctrace=0"}
+    real = _go(go_new, env, "version")
+    assert real.returncode != 0 and "cgocheck > 1 mode is no longer supported" in real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.godebug")
+    assert r.code == 1
+    f = r.one("goenv.godebug-fatal", "error")
+    assert "cgocheck > 1 mode is no longer supported" in f["detail"]
+    assert f["fix"]["text"] == "set GODEBUG=gctrace=0 in your shell profile"
+    assert "cgocheck" not in r.one("goenv.godebug", "ok")["title"]
+
+
 def test_godebug_on_older_toolchain(go_env, go_old, monkeypatch, tmp_path, capsys) -> None:
     env = {**go_env, "PATH": os.pathsep.join([str(go_old.goroot / "bin"), os.environ["PATH"]]),
            "GODEBUG": "mmap=1,gctrace=0,tlssecpmlkem=0"}

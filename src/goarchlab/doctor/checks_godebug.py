@@ -10,7 +10,9 @@ A key is known to a Go release when one of these reads it (go1.27.3 sources):
   every program built with that release, the go command included, stop at start
   (``runtime/proc.go``: ``removed GODEBUG ... set to old value``);
 * ``src/runtime/runtime1.go`` ``dbgvars`` and ``memprofilerate``: the runtime's
-  debugging variables (``gctrace``, ``madvdontneed``), integer values;
+  debugging variables (``gctrace``, ``madvdontneed``), integer values; a value
+  above the limit of a ``if debug.X > N { throw(...) }`` in ``parsedebugvars``
+  (``cgocheck=2`` in go1.22.10 and go1.27.3) stops every program at start;
 * ``src/internal/cpu``: ``cpu.<feature>=on|off`` and ``cpu.all`` for the target arch;
 * ``godebug.New("#name")`` anywhere in ``src``: undocumented settings (searched
   only when a key is not found above, because that walk reads every source file).
@@ -20,6 +22,7 @@ Anything else is ignored by the runtime and the standard library, silently.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Iterator
@@ -37,6 +40,8 @@ REF_RUNTIME = "$GOROOT/src/runtime/runtime1.go (dbgvars)"
 _ALL = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Package:\s*"([^"]+)"', re.M)
 _REMOVED = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Removed:\s*(\d+)(.*)$', re.M)
 _DBGVAR = re.compile(r'^\s*\{name:\s*"([^"]+)"', re.M)
+_DBGFIELD = re.compile(r'\{name:\s*"([^"]+)",\s*(?:value|atomic):\s*&debug\.(\w+)')
+_THROW = re.compile(r'if debug\.(\w+) > (\d+) \{\s*throw\("([^"]*)"\)')
 _CPU_OPT = re.compile(r'\{Name:\s*"([a-z0-9_]+)"')
 _HASH_NEW = re.compile(rb'godebug\.New\("#([^"]+)"\)')
 #: internal/cpu file stems per GOARCH.
@@ -53,6 +58,8 @@ class Known:
     ``documented``: name -> package; ``removed``: name -> (Go 1.N minor it was
     removed in, the old values that are fatal); ``runtime``: runtime variables;
     ``cpu``: cpu option names for the target arch; ``has_table``: False before Go 1.21.
+    ``fatal``: runtime variable -> (largest value the runtime accepts, the message it
+    throws above it).
     """
 
     documented: dict[str, str]
@@ -60,6 +67,7 @@ class Known:
     runtime: frozenset[str]
     cpu: frozenset[str]
     has_table: bool
+    fatal: dict[str, tuple[int, str]] = dataclasses.field(default_factory=dict)
 
 
 def _read(p: Path) -> str:
@@ -97,6 +105,8 @@ def parse_known(src: Path, goarch: str) -> Known:
     runtime = set(_DBGVAR.findall(block))
     if '"memprofilerate"' in rt:
         runtime.add("memprofilerate")
+    key_of = {f: n for n, f in _DBGFIELD.findall(block)}
+    fatal = {key_of[f]: (int(limit), msg) for f, limit, msg in _THROW.findall(rt) if f in key_of}
     cpu: set[str] = set()
     stem = _CPU_FILES.get(goarch)
     cdir = src / "internal" / "cpu"
@@ -107,7 +117,7 @@ def parse_known(src: Path, goarch: str) -> Known:
             if own and not f.name.endswith("_test.go"):
                 cpu.update(_CPU_OPT.findall(_read(f)))
         cpu.add("all")
-    return Known(documented, removed, frozenset(runtime), frozenset(cpu), bool(table))
+    return Known(documented, removed, frozenset(runtime), frozenset(cpu), bool(table), fatal)
 
 
 def undocumented(src: Path) -> dict[str, str]:
@@ -185,6 +195,13 @@ def check_godebug(ctx: Context) -> Iterator[Finding]:
                                    refs=(REF_TABLE,)))
             continue
         if key in known.documented or key in known.runtime:
+            if key in known.fatal and _int32(val) and int(val) > known.fatal[key][0]:
+                out.append(Finding(
+                    "goenv.godebug-fatal", "goenv", Severity.ERROR,
+                    f"GODEBUG {field}: above {known.fatal[key][0]}, every program stops at start",
+                    f"every program built with {name}, the go command included, stops with "
+                    f"'fatal error: {known.fatal[key][1]}'", refs=(REF_RUNTIME,)))
+                continue
             if key in known.runtime and key not in known.documented and not _int32(val):
                 out.append(Finding("goenv.godebug", "goenv", Severity.WARN,
                                    f"GODEBUG {field}: the runtime ignores non-integer values",
