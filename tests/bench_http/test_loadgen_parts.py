@@ -1,5 +1,5 @@
-"""The load generator's histogram (its own go test, run with the session's Go) and
-the oha result parser."""
+"""The load generator's histogram (its own go test, run with the session's Go), the
+oha result parser and the build cache key."""
 
 from __future__ import annotations
 
@@ -52,3 +52,22 @@ def test_oha_recorded_real_output():
     assert r.bytes_read == doc["summary"]["totalData"]
     assert math.isclose(r.latency_us["p99"], doc["latencyPercentiles"]["p99"] * 1e6)
     assert r.latency_us["p50"] <= r.latency_us["p99"] <= r.latency_us["max"]
+
+
+def test_http_build_key_covers_the_workloads_go_mod(tmp_path, monkeypatch):
+    """nethttp and the load generator build in the workloads module, whose go.mod
+    (its go directive sets their language version) is part of their cache key."""
+    import shutil
+
+    from goarchlab.bench.http import build
+
+    w = tmp_path / "workloads"
+    shutil.copytree(build.HTTP_DIR, w / "http")
+    shutil.copy(build.WORKLOADS / "go.mod", w / "go.mod")
+    monkeypatch.setattr(build, "WORKLOADS", w)
+    monkeypatch.setattr(build, "HTTP_DIR", w / "http")
+    before = build._sources_hash()
+    gomod = (w / "go.mod").read_text()
+    assert "\ngo 1.20\n" in gomod
+    (w / "go.mod").write_text(gomod.replace("\ngo 1.20\n", "\ngo 1.22\n"))
+    assert build._sources_hash() != before

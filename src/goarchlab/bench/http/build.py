@@ -32,11 +32,15 @@ _FETCH_WORDS = ("dial tcp", "proxy.golang.org", "GOPROXY", "module lookup disabl
 
 
 def _sources_hash() -> str:
+    # The http sources, and the workloads module's go.mod: nethttp and the load
+    # generator build in that module (its go directive sets their language version)
+    # and Gin's go.mod replaces goarchlab.local/workloads with it.
+    files = [p for p in sorted(HTTP_DIR.rglob("*"))
+             if p.is_file() and p.suffix in (".go", ".mod", ".sum")]
     h = hashlib.sha256()
-    for p in sorted(HTTP_DIR.rglob("*")):
-        if p.is_file() and p.suffix in (".go", ".mod", ".sum"):
-            h.update(str(p.relative_to(HTTP_DIR)).encode())
-            h.update(p.read_bytes())
+    for p in (WORKLOADS / "go.mod", *files):
+        h.update(str(p.relative_to(WORKLOADS)).encode())
+        h.update(p.read_bytes())
     return h.hexdigest()
 
 
