@@ -169,3 +169,17 @@ def test_unreachable_proxy_makes_network_checks_incomplete(goarchlab, planted):
     r = goarchlab(d, {**env, "GOPROXY": "off"}, "deps", "--json")
     st = {c["rule"]: c for c in json.loads(r.stdout)["checks"]}
     assert (st["retracted"]["status"], st["retracted"]["detail"]) == ("skipped", "GOPROXY=off")
+
+
+
+def test_goproxy_off_in_the_go_env_file_skips_network_checks(goarchlab, planted, tmp_path):
+    # `go env -w GOPROXY=off` lives in the go env file, not the environment; go
+    # list -m -u is then a silent no-op, so the checks must not say "ran".
+    d, env = planted
+    env = {k: v for k, v in env.items() if k != "GOPROXY"}
+    env["GOENV"] = str(tmp_path / "go.env")
+    (tmp_path / "go.env").write_text("GOPROXY=off\n")
+    r = goarchlab(d, env, "deps", "--json")
+    st = {c["rule"]: c for c in json.loads(r.stdout)["checks"]}
+    assert (st["retracted"]["status"], st["retracted"]["detail"]) == ("skipped", "GOPROXY=off")
+    assert (st["deprecated"]["status"], st["deprecated"]["detail"]) == ("skipped", "GOPROXY=off")

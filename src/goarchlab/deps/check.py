@@ -21,6 +21,7 @@ from goarchlab.deps import policy as policy_mod
 from goarchlab.deps.model import Check, DepsReport, Timing, Violation
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd import golist, modgraph
+from goarchlab.gocmd.env import go_env
 from goarchlab.gocmd.version import GoVersion
 
 if TYPE_CHECKING:  # imported in run() while the go commands work
@@ -171,10 +172,14 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
 
     With ``-e`` an unreachable proxy does not fail the command: the modules come
     back with an Error each, so those checks are then ``incomplete``, never
-    silently ``ran``. GOPROXY=off makes ``-u`` a silent no-op: ``skipped``.
+    silently ``ran``. GOPROXY=off makes ``-u`` a silent no-op: ``skipped``; the
+    value go uses is asked, since it may come from the go env file.
     """
     wanted = [r for r in ("retracted", "deprecated") if getattr(pol, r)]
-    why_not = "--offline" if offline else "GOPROXY=off" if env.get("GOPROXY") == "off" else ""
+    why_not = "--offline" if offline else ""
+    if wanted and not why_not and \
+            go_env(go, env, cwd=cwd, keys=("GOPROXY",)).get("GOPROXY") == "off":
+        why_not = "GOPROXY=off"
     if wanted and not why_not:
         try:
             mods, dt = modgraph.list_modules(go, env, cwd, updates=True)

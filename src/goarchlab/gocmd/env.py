@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,13 +67,15 @@ def go_env(
     timeout: float = GO_QUERY_TIMEOUT,
     cwd: Path | None = None,
     runner: tuple[str, ...] = (),
+    keys: Sequence[str] = (),
 ) -> dict[str, str]:
-    """Run ``go env -json`` and return its mapping of variable to value.
+    """Run ``go env -json [KEY...]`` and return its mapping of variable to value
+    (only ``keys`` when given: go then skips the rest, the C compiler probe included).
 
     Raises GoarchlabError when go fails or prints something that is not a JSON
     object of strings; ProcTimeout when it hangs past ``timeout`` seconds.
     """
-    r = proc.run([*runner, str(go), "env", "-json"], env=env, timeout=timeout, cwd=cwd)
+    r = proc.run([*runner, str(go), "env", "-json", *keys], env=env, timeout=timeout, cwd=cwd)
     if not r.ok:
         first = (r.stderr or r.stdout).strip().splitlines()
         raise GoarchlabError(
