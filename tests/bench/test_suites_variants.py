@@ -193,3 +193,16 @@ def test_user_package_without_benchmarks_is_a_clear_error(bench_ctx, tmp_path):
     with pytest.raises(UsageError, match=r"go list \./nope"):
         engine.run(engine.Request(("./nope",), (variants.base_plan(ctx.host),), runs=1), ctx,
                    store_path=tmp_path / "r.db")
+
+
+def test_build_time_env_reaches_go_build(bench_ctx, go_env):
+    """A --vs GOFIPS140=latest variant is built in FIPS mode, not only run with the
+    variable set (go version -m shows the build setting)."""
+    from goarchlab.proc import run
+
+    plan = variants.apply(variants.base_plan(bench_ctx.host), "GOFIPS140=latest", bench_ctx.host)
+    assert plan.build_env()["GOFIPS140"] == "latest"
+    binary = suites.build_workload("startup", plan, bench_ctx)
+    info = run(["go", "version", "-m", str(binary)], env=go_env, timeout=60)
+    assert info.ok, info.stderr
+    assert "\tbuild\tGOFIPS140=latest\n" in info.stdout

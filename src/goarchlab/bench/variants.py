@@ -33,10 +33,14 @@ from goarchlab.gocmd.version import GoVersion
 from goarchlab.host.model import Host
 from goarchlab.targets import Runner, Target
 
-#: Environment variables that change what ``go build`` produces (go help environment).
-BUILD_ENV = frozenset({"CGO_ENABLED", "GOEXPERIMENT", "GOFLAGS", "GODEBUG", "CC", "CGO_CFLAGS",
-                       "CGO_LDFLAGS", "GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64",
-                       "GORISCV64", "GOMIPS", "GOMIPS64", "GOWASM"})
+#: Environment variables that change what ``go build`` produces (go help environment
+#: of go1.27.3: GOFIPS140 selects the FIPS 140 crypto sources and its GODEBUG default;
+#: a variable unknown to an older go is ignored by it).
+BUILD_ENV = frozenset({"CGO_ENABLED", "GOEXPERIMENT", "GOFLAGS", "GODEBUG", "GOFIPS140",
+                       "CC", "CXX", "FC", "PKG_CONFIG", "CGO_CFLAGS", "CGO_CPPFLAGS",
+                       "CGO_CXXFLAGS", "CGO_FFLAGS", "CGO_LDFLAGS", "GO_EXTLINK_ENABLED",
+                       "GOAMD64", "GOARM64", "GOARM", "GO386", "GOPPC64", "GORISCV64",
+                       "GOMIPS", "GOMIPS64", "GOWASM"})
 _FLAG_KEYS = ("ldflags", "gcflags", "asmflags", "tags", "pgo")
 _ENV_RX = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$", re.S)
 
