@@ -7,6 +7,7 @@ import io
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
@@ -24,7 +25,7 @@ def _cell_text(c: Cell | None) -> str:
 
 @render.human(MatrixResult)
 def _matrix(r: MatrixResult, c: Console) -> None:
-    c.print(f"matrix on {', '.join(r.hosts)}: {len(r.go_versions)} Go x {len(r.targets)} "
+    c.print(f"matrix on {escape(', '.join(r.hosts))}: {len(r.go_versions)} Go x {len(r.targets)} "
             f"targets, {r.wall_s:.1f} s")
     t = Table(box=None, pad_edge=False)
     for col in ("go", "target", *STEPS, "runner"):
@@ -34,15 +35,15 @@ def _matrix(r: MatrixResult, c: Console) -> None:
             cells = [r.cell(g, tg, s) for s in STEPS]
             test = cells[-1]
             t.add_row(g, tg, *(_cell_text(x) for x in cells),
-                      test.runner if test and test.runner else "")
+                      escape(test.runner) if test and test.runner else "")
     c.print(t)
     for x in r.cells:
         if x.status == "fail":
-            c.print(f"[red]{x.go} {x.target} {x.step}[/]: {x.detail}", markup=True)
+            c.print(f"[red]{x.go} {x.target} {x.step}[/]: {escape(x.detail)}", markup=True)
     skipped = {(x.target, x.detail) for x in r.cells if x.status == "skip" and x.step == "test"
                and x.detail != "build failed"}
     for target, why in sorted(skipped):
-        c.print(f"[yellow]{target}[/]: built and vetted only; {why}", markup=True)
+        c.print(f"[yellow]{target}[/]: built and vetted only; {escape(why)}", markup=True)
 
 
 def csv_text(r: MatrixResult) -> str:

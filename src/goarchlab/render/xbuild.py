@@ -1,8 +1,12 @@
-"""Human output of ``goarchlab xbuild``: one row per target, then the problems."""
+"""Human output of ``goarchlab xbuild``: one row per target, then the problems.
+
+Text from outside (the go command's messages, paths) goes through ``escape``:
+rich would read ``map[string]int`` as a style tag and print ``mapint``."""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
@@ -34,8 +38,8 @@ def _facts(t: TargetResult) -> str:
 
 @render.human(XbuildResult)
 def _xbuild(r: XbuildResult, c: Console) -> None:
-    c.print(f"{r.package} with {r.go}, {len(r.targets)} targets, {r.jobs} jobs, "
-            f"{r.wall_s:.1f} s -> {r.out_dir}")
+    c.print(f"{escape(r.package)} with {r.go}, {len(r.targets)} targets, {r.jobs} jobs, "
+            f"{r.wall_s:.1f} s -> {escape(r.out_dir)}")
     t = Table(box=None, pad_edge=False)
     for col, just in (("target", "left"), ("status", "left"), ("time", "right"),
                       ("size", "right"), ("artifact", "left"), ("checks", "left")):
@@ -55,11 +59,11 @@ def _xbuild(r: XbuildResult, c: Console) -> None:
         if x.ok:
             for ch in x.checks:
                 if not ch.ok:
-                    c.print(f"[yellow]{x.target}[/]: {ch.name}: expected {ch.expected}, "
-                            f"found {ch.actual}", markup=True)
+                    c.print(f"[yellow]{x.target}[/]: {ch.name}: expected "
+                            f"{escape(ch.expected)}, found {escape(ch.actual)}", markup=True)
             continue
-        c.print(f"[bold red]{x.target}[/] {x.status}: {x.reason}", markup=True)
+        c.print(f"[bold red]{x.target}[/] {x.status}: {escape(x.reason)}", markup=True)
         for line in x.error:
             c.print(f"    {line}", markup=False)
     if r.sha256sums:
-        c.print(f"[dim]{r.sha256sums}, {r.manifest}[/]")
+        c.print(f"[dim]{escape(r.sha256sums)}, {escape(r.manifest)}[/]")

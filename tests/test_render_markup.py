@@ -1,0 +1,29 @@
+"""Text from the go command reaches the terminal as written: rich markup in a Go
+message (``map[string]int``, ``[/x]``) is escaped, not read as a style tag."""
+
+from __future__ import annotations
+
+from goarchlab import render
+from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.xbuild.model import TargetResult, XbuildResult
+
+GO_ERROR = "./m.go:3:6: cannot use x (variable of type map[string]int) as [/x] value"
+#: Rich would print "map[string]int" as "mapint"; "[/x]" raises MarkupError.
+
+
+def test_xbuild_failure_reason_is_printed_verbatim(capsys):
+    t = TargetResult("linux/arm64", "build-failed", GO_ERROR, (GO_ERROR,), "0", 0.4, None, (),
+                     None)
+    render.emit(XbuildResult("example.com/[b]", "m", "go1.27.3", "/go", "/tmp/[dist]", {}, 2,
+                             0.5, (t,), None, None))
+    out = " ".join(capsys.readouterr().out.split())  # line wrapping aside
+    assert f"build-failed: {GO_ERROR}" in out
+    assert "example.com/[b]" in out and "/tmp/[dist]" in out
+
+
+def test_matrix_failure_detail_is_printed_verbatim(capsys):
+    cell = Cell("go1.27.3", "linux/amd64", "build", "fail", GO_ERROR, 0.4, "", "linux/amd64")
+    render.emit(MatrixResult(("linux/amd64",), ("go1.27.3",), ("linux/amd64",), ("./...",), (),
+                             (cell,), 0.5))
+    out = " ".join(capsys.readouterr().out.split())  # line wrapping aside
+    assert GO_ERROR in out
