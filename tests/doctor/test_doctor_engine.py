@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -175,7 +176,7 @@ def test_env_file_parser_agrees_with_go(go_new, go_env, tmp_path) -> None:
     """parse_env_file against the real go command on generated go env files."""
     import json
 
-    from hypothesis import HealthCheck, given, settings
+    from hypothesis import HealthCheck, assume, given, settings
     from hypothesis import strategies as st
 
     from goarchlab import proc
@@ -191,6 +192,11 @@ def test_env_file_parser_agrees_with_go(go_new, go_env, tmp_path) -> None:
     @given(st.lists(line, max_size=6))
     def agree(lines: list[str]) -> None:
         text = "\n".join(lines)
+        # A GOFLAGS with an empty field (GOFLAGS='') crashes go env itself in go1.22 and
+        # go1.27 (base.SetFromGOFLAGS: slice bounds out of range); the checks_gopaths
+        # test covers that case. Everything else must parse as go parses it.
+        with contextlib.suppress(QuoteError):
+            assume("" not in split_quoted(parse_env_file(text).get("GOFLAGS", "")))
         env_file.write_text(text)
         env = {k: v for k, v in go_env.items() if k != "GOFLAGS"}
         r = proc.run([str(go_new.go), "env", "-json", "GOPRIVATE", "GOINSECURE", "GOFLAGS"],

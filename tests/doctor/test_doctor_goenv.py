@@ -200,6 +200,18 @@ def test_goflags_quote_inside_a_known_flag_is_kept_not_rejected(go_env, go_new, 
     assert "quote inside" in f["title"] and "accepts it" in f["detail"]
 
 
+def test_goflags_empty_entry(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    """GOFLAGS='' stops go commands on a non-flag "" and makes go env panic."""
+    env = {**go_env, "GOFLAGS": "'' -modcacherw"}
+    assert 'non-flag ""' in _go(go_new, env, "version").stderr
+    assert "slice bounds out of range" in _go(go_new, env, "env", "GOFLAGS").stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goflags")
+    (f,) = r.errors()
+    assert "empty entry" in f["title"] and "go env itself crashes" in f["title"]
+
+
 def test_goflags_file_fix_keeps_other_flags(go_env, go_new, monkeypatch, tmp_path,
                                             capsys) -> None:
     env = {k: v for k, v in go_env.items() if k != "GOFLAGS"}

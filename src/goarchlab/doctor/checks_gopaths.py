@@ -77,7 +77,11 @@ def check_goflags(ctx: Context) -> Iterator[Finding]:
     rejected = any(n is None or "'" in n or '"' in n for n in flag_names)
     quoted = []
     for f, name in zip(fields, flag_names, strict=True):
-        if name is None:
+        if not f:
+            # go1.22 and go1.27: base.SetFromGOFLAGS slices the empty name and panics.
+            bad.append("an empty entry ('' or \"\") is not a flag, and go env itself crashes "
+                       "on it (panic: slice bounds out of range)")
+        elif name is None:
             bad.append(f"'{f}' is not a flag: each entry must be -flag or -flag=value")
         elif "'" in f or '"' in f:
             why = (f"'{f}' has a quote inside: quotes only group a whole entry "
