@@ -206,3 +206,15 @@ def test_build_time_env_reaches_go_build(bench_ctx, go_env):
     info = run(["go", "version", "-m", str(binary)], env=go_env, timeout=60)
     assert info.ok, info.stderr
     assert "\tbuild\tGOFIPS140=latest\n" in info.stdout
+
+
+def test_race_variant_builds_with_cgo(bench_ctx, go_env):
+    """-race needs cgo on Linux; the workloads are built with CGO_ENABLED=0 unless a
+    variant needs it, so a --vs -race variant gets the host's C compiler."""
+    from goarchlab.proc import run
+
+    plan = variants.apply(variants.base_plan(bench_ctx.host), "-race", bench_ctx.host)
+    binary = suites.build_workload("startup", plan, bench_ctx)
+    info = run(["go", "version", "-m", str(binary)], env=go_env, timeout=60)
+    assert info.ok, info.stderr
+    assert "\tbuild\t-race=true\n" in info.stdout and "\tbuild\tCGO_ENABLED=1\n" in info.stdout

@@ -142,12 +142,32 @@ def _source_hash() -> str:
     return h.hexdigest()
 
 
+def _cgo_flag(plan: Plan) -> str | None:
+    # The build flag that needs cgo, unless the variant sets CGO_ENABLED itself:
+    # -msan and -asan always, -race except on darwin (cmd/go/internal/work/init.go).
+    if "CGO_ENABLED" in dict(plan.variant.env):
+        return None
+    for flag in plan.variant.build_flags:
+        if flag in ("-msan", "-asan") or (flag == "-race" and plan.goos != "darwin"):
+            return flag
+    return None
+
+
 def build_workload(directory: str, plan: Plan, ctx: Context, *, cc: str | None = None) -> Path:
     """Build workload ``directory`` for ``plan`` (cached); returns the binary's path.
 
-    ``cc``: a C compiler for the target enables cgo. Raises GoarchlabError when the
-    build fails (its first error line in the message).
+    ``cc``: a C compiler for the target enables cgo; a variant built with -race
+    (-msan, -asan) gets the target's C compiler itself, as those modes need cgo.
+    Raises GoarchlabError when the build fails (its first error line in the message).
     """
+    flag = _cgo_flag(plan) if cc is None else None
+    if flag is not None:
+        cc = c_compiler_for(ctx.host, plan.goos, plan.goarch)
+        if cc is None:
+            raise GoarchlabError(f"{flag} needs cgo, and no C compiler builds for "
+                                 f"{plan.goos}/{plan.goarch}",
+                                 f"install one (e.g. gcc-{_gnu_arch(plan.goarch)}-linux-gnu) "
+                                 "and set CC, or drop the flag")
     tc = ctx.toolchains(plan.version, ctx.host.os, ctx.host.native_arch)
     extra = {"CGO_ENABLED": "1", "CC": cc} if cc else {}
     env = ctx.go_env(tc, plan, **extra)
