@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -171,20 +172,51 @@ def advice(nat: Variant, tr: Variant, suites: Sequence[Slowdown], geo: Slowdown 
             "nothing in your edit-build-test loop runs translated (goarchlab doctor lists them).")
 
 
+# benchunit's prefixes and the thresholds at which a value shows 100.0, 10.00 or
+# 1.000 of a prefix (built from the printed forms, as benchunit/scale.go does, so
+# they round exactly as printing does).
+_SI = tuple((10.0 ** e, p, float(f"99.995e{e}"), float(f"9.9995e{e}"), float(f".99995e{e}"))
+            for e, p in zip(range(12, -10, -3), ("T", "G", "M", "k", "", "m", "µ", "n"),
+                            strict=True))
+_IEC = tuple((2.0 ** e, p, float.fromhex(f"0x1.8ffae147ae148p{6 + e}"),
+              float.fromhex(f"0x1.3ffbe76c8b439p{3 + e}"),
+              float.fromhex(f"0x1.fff972474538fp{-1 + e}"))
+             for e, p in zip(range(40, -1, -10), ("Ti", "Gi", "Mi", "Ki", ""), strict=True))
+_SIGFIGS = tuple(float(f"9.9995e{e}") for e in range(-1, -9, -1))
+_UNIT_PART = re.compile(r"[*/]|[^*/\s-]+")
+
+
+def _binary(unit: str) -> bool:
+    """benchunit.ClassOf: a unit with bytes (``B``, ``MB``, ``bytes``) in its numerator
+    scales by 1024 (``B/op``, ``heap-peak-B``, ``B/s``), any other by 1000."""
+    denom = False
+    for tok in _UNIT_PART.findall(unit):
+        if tok in ("*", "/"):
+            denom = tok == "/"
+        elif tok in ("B", "MB", "bytes") and not denom:
+            return True
+    return False
+
+
 def fmt_value(value: float, unit: str) -> str:
-    """A value with a scaled prefix as benchstat prints it: ``1.23µ`` sec/op, ``45.6Mi`` B/s."""
+    """``value`` with at least three significant digits and an SI or binary prefix, as
+    benchstat prints it (benchunit.Scale): ``1.234µ`` sec/op, ``45.68k`` req/s,
+    ``2.861Mi`` B; ``?`` for None, NaN or infinity."""
     if value is None or not math.isfinite(value):
         return "?"
-    if unit.startswith("sec"):
-        for scale, pfx in ((1, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n")):
-            if abs(value) >= scale:
-                return f"{value / scale:.4g}{pfx}"
-        return f"{value / 1e-9:.4g}n"
-    if unit.startswith("B") or unit.endswith("-B"):
-        for scale, pfx in ((1 << 30, "Gi"), (1 << 20, "Mi"), (1 << 10, "Ki")):
-            if abs(value) >= scale:
-                return f"{value / scale:.4g}{pfx}"
-    return f"{value:.4g}"
+    v = abs(value)
+    if v == 0:
+        return f"{value:.3f}"
+    factors = _IEC if _binary(unit) else _SI
+    for factor, prefix, t100, t10, t1 in factors:
+        if v >= t1:
+            prec = 1 if v >= t100 else 2 if v >= t10 else 3
+            return f"{value / factor:.{prec}f}{prefix}"
+    # Below the smallest prefix: more digits after the point (up to 10).
+    factor, prefix = factors[-1][:2]
+    x = v / factor
+    prec = next((i for i, t in enumerate(_SIGFIGS) if x >= t), len(_SIGFIGS) - 1) + 3
+    return f"{value / factor:.{prec}f}{prefix}"
 
 
 def _higher_is_better(unit: str) -> bool:
