@@ -14,6 +14,7 @@ import os
 import selectors
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,6 +43,24 @@ class Completed:
     def ok(self) -> bool:
         """True when the process exited with status 0."""
         return self.returncode == 0
+
+
+#: Children :func:`run` is waiting for, in any thread (see :func:`kill_running`).
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+def kill_running() -> None:
+    """SIGKILL the process group of every child :func:`run` is waiting for.
+
+    For Ctrl-C: children run in their own sessions, so the terminal's SIGINT does
+    not reach them, and a worker thread waiting for one (go commands run side by
+    side) would keep goarchlab from exiting until that child's timeout.
+    """
+    with _running_lock:
+        procs = list(_running)
+    for p in procs:
+        _kill_group(p)
 
 
 def _kill_group(p: subprocess.Popen) -> None:
@@ -111,6 +130,8 @@ def run(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
+    with _running_lock:
+        _running.add(p)
     try:
         if on_stdout is None:
             out, err = p.communicate(input.encode() if input is not None else None,
@@ -126,6 +147,9 @@ def run(
         _kill_group(p)
         p.wait()
         raise
+    finally:
+        with _running_lock:
+            _running.discard(p)
     wall = time.perf_counter() - t0
     # The child may have left grandchildren in its group (a `go test` binary, say).
     with contextlib.suppress(ProcessLookupError, PermissionError):

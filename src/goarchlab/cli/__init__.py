@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from goarchlab import __version__, render
@@ -73,8 +75,30 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    """SIGINT: stop the children first (they do not get the terminal's SIGINT, and
+    threads waiting for them would hold the exit), then unwind as Ctrl-C does."""
+    proc = sys.modules.get("goarchlab.proc")  # not imported yet: no child to stop
+    if proc is not None:
+        proc.kill_running()
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``goarchlab`` console script; returns the exit code."""
+    # Only in place of Python's own Ctrl-C handler: an ignored SIGINT (nohup, a
+    # background job) stays ignored, and threads cannot set handlers.
+    if threading.current_thread() is threading.main_thread() and \
+            signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous = signal.signal(signal.SIGINT, _interrupted)
+        try:
+            return _main(argv)
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         args = build_parser(_command_of(words)).parse_args(words)

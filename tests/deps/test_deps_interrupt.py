@@ -1,0 +1,37 @@
+"""Ctrl-C during ``goarchlab deps`` while go waits on a module proxy that never
+answers: goarchlab stops its go commands (they run in their own sessions, so the
+terminal's SIGINT does not reach them) and exits 130 at once, not at their
+600-second timeout."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+
+def test_ctrl_c_stops_the_go_commands_waiting_on_a_silent_proxy(planted):
+    d, env = planted
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(16)  # connections complete in the backlog; nothing ever answers
+        srv.settimeout(60)
+        port = srv.getsockname()[1]
+        p = subprocess.Popen([sys.executable, "-m", "goarchlab", "deps", "--json"], cwd=d,
+                             env={**env, "GOPROXY": f"http://127.0.0.1:{port}"},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        conn, _ = srv.accept()  # go list -m -u is now waiting on the proxy
+        time.sleep(0.5)
+        assert p.poll() is None, p.communicate()
+        p.send_signal(signal.SIGINT)
+        # Before the fix the process sat here until go gave up (it never does on
+        # a silent proxy); 60 s is only the test's own guard.
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 130, err
+        assert "interrupted" in err and "Traceback" not in err
+        conn.settimeout(10)
+        with conn:
+            while conn.recv(65536):  # the request, then EOF: the go process is gone
+                pass
