@@ -69,3 +69,14 @@ def test_unit_class_and_unprintable_values():
     assert fmt_value(45678.9, "req/s") == "45.68k"  # not 4.568e+04
     assert fmt_value(math.nan, "req/s") == fmt_value(math.inf, "B/op") == "?"
     assert fmt_value(None, "sec/op") == "?"
+
+
+def test_a_row_shares_one_scale():
+    """benchstat scales a table row by its non-zero value closest to zero
+    (benchunit.CommonScale over the row's centres)."""
+    row = [21000.0, 2221.0]
+    assert [fmt_value(x, "req/s", row) for x in row] == ["21.000k", "2.221k"]
+    assert fmt_value(0, "req/s", row) == "0.000k"
+    secs = [7.538e-6, 5.567e-5]
+    assert [fmt_value(x, "sec/op", secs) for x in secs] == ["7.538µ", "55.670µ"]
+    assert fmt_value(3 << 20, "B/op", [512, None, math.nan]) == "3145728.0"

@@ -105,9 +105,10 @@ def _table_html(t) -> str:
     rows = []
     for row in t.rows:
         cells = [f"<td class='l'>{escape(row.benchmark)}</td>"]
+        centers = [c.summary.center for c in row.cells if c]
         for i, cell in enumerate(row.cells):
-            txt = "" if cell is None else (f"{fmt_value(cell.summary.center, t.unit)} ± "
-                                           f"{cell.summary.range_str()}")
+            txt = "" if cell is None else (f"{fmt_value(cell.summary.center, t.unit, centers)}"
+                                           f" ± {cell.summary.range_str()}")
             cells.append(f"<td>{escape(txt)}</td>")
             if i:
                 comp = cell.comparison if cell else None

@@ -198,24 +198,33 @@ def _binary(unit: str) -> bool:
     return False
 
 
-def fmt_value(value: float, unit: str) -> str:
-    """``value`` with at least three significant digits and an SI or binary prefix, as
-    benchstat prints it (benchunit.Scale): ``1.234µ`` sec/op, ``45.68k`` req/s,
-    ``2.861Mi`` B; ``?`` for None, NaN or infinity."""
-    if value is None or not math.isfinite(value):
-        return "?"
-    v = abs(value)
+def _scaler(values: Sequence[float], binary: bool) -> tuple[float, str, int]:
+    """benchunit.CommonScale: (factor, prefix, digits after the point) that shows the
+    non-zero value closest to zero with at least three significant digits."""
+    v = min((abs(x) for x in values if x), default=0.0)
     if v == 0:
-        return f"{value:.3f}"
-    factors = _IEC if _binary(unit) else _SI
+        return 1.0, "", 3
+    factors = _IEC if binary else _SI
     for factor, prefix, t100, t10, t1 in factors:
         if v >= t1:
-            prec = 1 if v >= t100 else 2 if v >= t10 else 3
-            return f"{value / factor:.{prec}f}{prefix}"
+            return factor, prefix, 1 if v >= t100 else 2 if v >= t10 else 3
     # Below the smallest prefix: more digits after the point (up to 10).
     factor, prefix = factors[-1][:2]
     x = v / factor
-    prec = next((i for i, t in enumerate(_SIGFIGS) if x >= t), len(_SIGFIGS) - 1) + 3
+    return factor, prefix, next((i for i, t in enumerate(_SIGFIGS) if x >= t),
+                                len(_SIGFIGS) - 1) + 3
+
+
+def fmt_value(value: float, unit: str, like: Sequence[float] = ()) -> str:
+    """``value`` with an SI or binary prefix as benchstat prints it (benchunit): the
+    scale shows the smallest non-zero of ``value`` and ``like`` (benchstat scales a
+    table row together: pass the row's other values) with at least three significant
+    digits: ``1.234µ`` sec/op, ``45.68k`` req/s, ``2.861Mi`` B; ``?`` for None, NaN or
+    infinity."""
+    if value is None or not math.isfinite(value):
+        return "?"
+    vals = [value, *(x for x in like if x is not None and math.isfinite(x))]
+    factor, prefix, prec = _scaler(vals, _binary(unit))
     return f"{value / factor:.{prec}f}{prefix}"
 
 
@@ -276,11 +285,13 @@ def markdown(run: RunRecord, tables: Sequence[Table], report: TranslationReport 
                   "|---" * (len(t.columns) + 1) + "|"]
         for row in t.rows:
             cells = []
+            centers = [c.summary.center for c in row.cells if c]
             for c in row.cells:
                 if c is None:
                     cells.append("")
                     continue
-                text = f"{fmt_value(c.summary.center, t.unit)} ± {c.summary.range_str()}"
+                text = (f"{fmt_value(c.summary.center, t.unit, centers)} ± "
+                        f"{c.summary.range_str()}")
                 if c.comparison:
                     text += f" {c.comparison.verdict} ({c.comparison.p_str()})"
                 cells.append(text)
