@@ -3,6 +3,8 @@ locator, go mod graph parsing, major-version paths, policy line finding."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from goarchlab.deps import gomod, imports, policy
@@ -76,6 +78,14 @@ def test_mod_graph_keeps_go_and_toolchain_nodes_apart():
     assert g.path_to({"m"}, "zz@v1") == ()
     with pytest.raises(GoarchlabError):
         parse_graph("one two three\n")
+
+
+def test_long_requirement_chain_keeps_the_module_it_leads_to():
+    nodes = ["m", *(f"d{i}@v1.0.0" for i in range(10))]
+    g = parse_graph("".join(f"{a} {b}\n" for a, b in itertools.pairwise(nodes)))
+    chain = g.path_to({"m"}, "d9@v1.0.0", limit=5)
+    assert chain == ("m", "d0@v1.0.0", "d1@v1.0.0", "...", "d9@v1.0.0")
+    assert g.path_to({"m"}, "d2@v1.0.0", limit=5) == tuple(nodes[:4])
 
 
 @pytest.mark.parametrize(("path", "want"), [

@@ -22,7 +22,7 @@ from goarchlab.deps.model import Check, DepsReport, Timing, Violation
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd import golist, modgraph
 from goarchlab.gocmd.env import go_env
-from goarchlab.gocmd.version import GoVersion
+from goarchlab.gocmd.version import GoVersion, read_version_file
 
 if TYPE_CHECKING:  # imported in run() while the go commands work
     from goarchlab.deps.rules import Graph
@@ -223,8 +223,4 @@ def _selected_edges(graph: modgraph.ModGraph, mods: list[modgraph.Module]):
 
 def _go_version(go: Path | str, env: Mapping[str, str]) -> str:
     """The toolchain's version from its VERSION file (no subprocess); "" if unknown."""
-    goroot = Path(go).resolve().parent.parent
-    try:
-        return (goroot / "VERSION").read_text().split()[0]
-    except (OSError, IndexError):
-        return env.get("GOVERSION", "")
+    return read_version_file(Path(go).resolve().parent.parent) or env.get("GOVERSION", "")

@@ -16,6 +16,7 @@ from goarchlab.doctor import facts
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.version import read_version_file
 
 _UNSET = Fix("unset GOROOT in your shell profile; the go command finds its own root")
 
@@ -51,7 +52,7 @@ def check_goroot(ctx: Context) -> Iterator[Finding]:
                       f"{s.origin()}; the go command stops with 'cannot find GOROOT "
                       "directory' or finds no standard library", fix)
         return
-    theirs = facts.read_version_file(root)
+    theirs = read_version_file(root)
     mine = ident.version
     problems = []
     if theirs and mine and theirs != mine:

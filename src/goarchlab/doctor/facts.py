@@ -26,7 +26,7 @@ from goarchlab.doctor.context import Context, GoOnPath
 from goarchlab.doctor.model import CheckSkipped
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.env import parse_go_version_output
-from goarchlab.gocmd.version import GoVersion
+from goarchlab.gocmd.version import GoVersion, read_version_file
 
 SRC_SHELL = "shell environment"
 SRC_FILE = "go env file"
@@ -234,15 +234,6 @@ def _toolchain(ctx: Context) -> ToolchainFacts:
         raise CheckSkipped(f"cannot tell the GOROOT of {ident.go.path} (see path.go)")
     name = read_version_file(root) or ident.version or ""
     return ToolchainFacts(root, GoVersion.try_parse(name), name)
-
-
-def read_version_file(root: Path) -> str | None:
-    """The first line of ``$GOROOT/VERSION`` (``go1.27.3``), or None."""
-    try:
-        first = (root / "VERSION").read_text(errors="replace").splitlines()
-    except OSError:
-        return None
-    return first[0].strip() if first else None
 
 
 

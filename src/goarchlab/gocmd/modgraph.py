@@ -103,8 +103,9 @@ class ModGraph:
     go_nodes: tuple[tuple[str, str], ...]
 
     def path_to(self, roots: set[str], target: str, limit: int = 8) -> tuple[str, ...]:
-        """The shortest requirement chain from a root node to ``target`` (a node),
-        at most ``limit`` nodes long; empty when there is none."""
+        """The shortest requirement chain from a root node to ``target`` (a node);
+        empty when there is none. A chain over ``limit`` (>= 3) nodes keeps its
+        first ``limit - 2`` nodes, ``"..."`` and ``target``."""
         adj: dict[str, list[str]] = {}
         for a, b in self.edges:
             adj.setdefault(a, []).append(b)
@@ -116,7 +117,10 @@ class ModGraph:
                 chain = [n]
                 while (p := prev[chain[-1]]) is not None:
                     chain.append(p)
-                return tuple(reversed(chain))[:limit]
+                chain.reverse()
+                if len(chain) > limit:  # keep the module the chain is about
+                    chain[limit - 2:-1] = ["..."]
+                return tuple(chain)
             for m in adj.get(n, ()):
                 if m not in prev:
                     prev[m] = n

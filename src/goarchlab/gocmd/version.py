@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from goarchlab.errors import UsageError
 
@@ -116,3 +117,13 @@ class GoVersion:
     def to_json(self) -> str:
         """JSON form: the printable name, e.g. ``"go1.22.10"``."""
         return str(self)
+
+
+def read_version_file(root: Path) -> str | None:
+    """The first line of ``$GOROOT/VERSION`` (``go1.27.3``; no subprocess), or None
+    when the file is missing or empty (a source checkout, a distribution's layout)."""
+    try:
+        first = (root / "VERSION").read_text(errors="replace").splitlines()
+    except OSError:
+        return None
+    return first[0].strip() if first else None
