@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -148,3 +149,16 @@ def test_round_trip(rows: list[tuple[str, str, list[float]]]) -> None:
     text = benchfmt.format_results(list(samples.values()), {"goos": "linux"})
     back = {(s.benchmark, s.unit): s.values for s in benchfmt.parse(text).samples()}
     assert back == {k: s.values for k, s in samples.items()}
+
+
+def test_special_values_as_parsefloat_reads_them() -> None:
+    """Infinities and NaN: the writer does not crash on them and the reader takes
+    ParseFloat's spellings ([+-]inf, [+-]infinity, nan in any case), nothing else."""
+    text = benchfmt.format_results([Sample("a", "X", "x", (math.inf, -math.inf, math.nan))])
+    got = [r.values[0][0] for r in benchfmt.parse(text).results]
+    assert got[:2] == [math.inf, -math.inf] and math.isnan(got[2])
+    p = benchfmt.parse("BenchmarkX 1 +Infinity a -INF b NaN c\nBenchmarkY 1 +nan a\n"
+                       "BenchmarkZ 1 infin a\n")
+    assert p.results[0].values[:2] == ((math.inf, "a"), (-math.inf, "b"))
+    assert math.isnan(p.results[0].values[2][0])
+    assert [e.line for e in p.errors] == [2, 3]

@@ -18,6 +18,7 @@ would print and ``benchstat`` reads it (checked against benchstat in the tests).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -31,7 +32,9 @@ RUNNER_KEY = "runner"
 VARIANT_KEY = "variant"
 
 _UNIT_TOKEN = re.compile(r"[^*/\-\s]+")
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(Inf|inf|NaN)$")
+# strconv.ParseFloat's decimal syntax and its special values: [+-]inf or [+-]infinity
+# and an unsigned nan, in any letter case (internal/strconv/atof.go, special).
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?inf(inity)?$|^nan$", re.I)
 
 
 @dataclass(frozen=True)
@@ -230,8 +233,9 @@ def _parse_unit_line(
 
 
 def _fmt_value(v: float) -> str:
-    # Shortest round-trip text, integral values without ".0" (as the testing package).
-    if v == int(v) and abs(v) < 1e15:
+    # Shortest round-trip text, integral values without ".0" (as the testing package);
+    # inf and nan print as Python spells them, which ParseFloat reads too.
+    if math.isfinite(v) and v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return repr(v)
 
