@@ -63,3 +63,21 @@ def test_shim_whose_toolchain_is_missing_is_not_run(shim_home, go_env, monkeypat
     assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
         "go1.22.10", "go1.27.3"]
     assert "goenv.go-env" in {s["id"] for s in r.report["skipped"]}
+
+
+def test_version_file_that_is_not_a_go_version_is_named(shim_home, go_env, monkeypatch,
+                                                        tmp_path, capsys) -> None:
+    """A typo in .go-version: the shim and every command stop on it, so doctor says
+    what is wrong instead of offering to install the latest Go."""
+    proj = tmp_path / "typo"
+    proj.mkdir()
+    (proj / ".go-version").write_text("1.22.x\n")
+    env = _shim_env(go_env, shim_home)
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(proj)
+    r = doctor(capsys)
+    f = r.one("toolchains.invalid", "error")
+    assert f["title"] == f"'1.22.x' asked by {proj / '.go-version'}:1 is not a Go version"
+    assert f["fix"] is None
+    assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
+        "go1.22.10", "go1.27.3"]
