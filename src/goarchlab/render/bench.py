@@ -74,8 +74,9 @@ def _suites(res: SuiteList, c: Console) -> None:
     c.print(t)
 
 
-def _cell(summary, unit: str) -> str:
-    return f"{fmt_value(summary.center, unit)} ± {summary.range_str()}"
+def _cell(summary, unit: str, row_centers: list[float]) -> str:
+    # One scale per row, as benchstat (and the Markdown and HTML tables) print it.
+    return f"{fmt_value(summary.center, unit, row_centers)} ± {summary.range_str()}"
 
 
 @render.human(BenchResult)
@@ -144,8 +145,9 @@ def _unit_table(table, c: Console) -> None:
         t.add_column(f"vs {base}", justify="right")
     for row in table.rows:
         cells = [escape(row.benchmark)]
+        centers = [cell.summary.center for cell in row.cells if cell]
         for i, cell in enumerate(row.cells):
-            cells.append(_cell(cell.summary, table.unit) if cell else "")
+            cells.append(_cell(cell.summary, table.unit, centers) if cell else "")
             if i > 0:
                 comp = cell.comparison if cell else None
                 cells.append(f"{comp.verdict} ({comp.p_str()})" if comp else "")
