@@ -38,22 +38,24 @@ def parse_duration(text: str) -> float:
 def add_arguments(g) -> None:
     """The http suite's options on the ``bench`` parser."""
     g.add_argument("--server", dest="http_server", choices=tuple(build.SERVERS),
-                   default=DEFAULTS["http_server"], help="HTTP server (nethttp)")
+                   default=DEFAULTS["http_server"], help="HTTP server (%(default)s)")
     g.add_argument("--connections", dest="http_connections", type=int,
-                   default=DEFAULTS["http_connections"], help="concurrent connections (64)")
+                   default=DEFAULTS["http_connections"],
+                   help="concurrent connections (%(default)s)")
     g.add_argument("--duration", dest="http_duration", default=DEFAULTS["http_duration"],
-                   help="load per run (5s)")
+                   help="load per run (%(default)s)")
     g.add_argument("--rate", dest="http_rate", type=float, default=DEFAULTS["http_rate"],
                    help="open loop: requests per second in total, latency measured from each "
                    "request's intended send time (default: closed loop)")
     g.add_argument("--driver", dest="http_driver", choices=drivers.DRIVERS,
-                   default=DEFAULTS["http_driver"], help="load generator (builtin)")
+                   default=DEFAULTS["http_driver"], help="load generator (%(default)s)")
     g.add_argument("--endpoint", dest="http_endpoint", choices=tuple(ENDPOINTS),
                    default=DEFAULTS["http_endpoint"],
                    help="ping: small JSON; heavy: sha256 of a 1 KiB body and a JSON list")
     g.add_argument("--ready-timeout", dest="http_ready_timeout", type=float,
                    default=DEFAULTS["http_ready_timeout"],
-                   help="seconds a server may take to answer its first request (60)")
+                   help="seconds a server may take to answer its first request "
+                   "(%(default)g)")
 
 
 def _opt(ctx: Context, key: str):
