@@ -164,7 +164,7 @@ def _http_section(arts) -> str:
     parts.append(f"<table class='cmp' id='http-table'><thead>{hdr}</thead><tbody>"
                  f"{''.join(body)}</tbody></table><p class='small'>Medians over "
                  f"{max(len(v.measured()) for v in arts.variants)} measured runs per variant "
-                 "(the profiled warm-up run excluded).</p>")
+                 "(the profiled run excluded).</p>")
     gcs = [(v.variant, v.gc) for v in arts.variants if v.gc]
     if gcs:
         parts.append("<h3>GC view (server's runtime/metrics, last run)</h3>")
