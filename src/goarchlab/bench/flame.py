@@ -58,7 +58,8 @@ def _add(top: dict[str, Any], stack: tuple[str, ...], v: float) -> dict[str, Any
 
 
 def tree(stacks: Mapping[tuple[str, ...], float], root: str = "all") -> dict[str, Any]:
-    """The d3-flame-graph tree of folded stacks; each node's value is inclusive."""
+    """The d3-flame-graph tree of folded stacks; each node's value is inclusive, in
+    the stacks' unit (ns of CPU, bytes...)."""
     top: dict[str, Any] = {"name": root, "value": 0, "children": {}}
     for stack, v in stacks.items():
         _add(top, stack, v)
@@ -90,8 +91,9 @@ def diff_tree(base: Mapping[tuple[str, ...], int], new: Mapping[tuple[str, ...],
 
 def top_functions(stacks: Mapping[tuple[str, ...], int], n: int = 15
                   ) -> list[tuple[str, int, int]]:
-    """(function, flat, cumulative) of the ``n`` functions with the most flat value,
-    as ``go tool pprof -top`` lists them (recursion counted once per stack)."""
+    """(function, flat, cumulative) of the ``n`` (>= 0) functions with the most flat
+    value, in the stacks' unit, as ``go tool pprof -top`` lists them (recursion
+    counted once per stack)."""
     flat: dict[str, int] = {}
     cum: dict[str, int] = {}
     for stack, v in stacks.items():

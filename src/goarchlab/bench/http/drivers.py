@@ -35,13 +35,16 @@ QUANTILES = ("p50", "p90", "p99", "p99.9")
 class LoadResult:
     """One load run as any driver measured it.
 
-    ``requests``: answered requests (any status); ``seconds``: measured duration;
+    ``connections``: as asked (>= 1); ``rate``: requests/s asked for in total (0:
+    closed loop); ``requests``: answered requests (any status); ``seconds``: measured
+    duration;
     ``rps``: requests / seconds; ``errors``: connection/read/write/timeout failures;
     ``non2xx``: answers outside 200..299 (wrk: status > 399 only); ``latency_us``:
     ``p50``, ``p90``, ``p99``, ``p99.9``, ``max`` (and ``mean`` when known) in
     microseconds; ``percentiles``:
     (percent, µs) pairs for a latency chart; ``mode``: ``closed`` or ``open``;
-    ``server_gone``: the generator stopped early because nothing answered.
+    ``server_gone``: the generator stopped early because nothing answered;
+    ``status``: answers per status code (as text).
     """
 
     driver: str
@@ -76,7 +79,8 @@ class Load:
 
 def check_driver(name: str, rate: float, env: Mapping[str, str]) -> str | None:
     """The path of an external driver's program (None for builtin); UsageError when it
-    is missing or cannot do what is asked (wrk has no fixed-rate mode)."""
+    is missing or cannot do what is asked (wrk has no fixed-rate mode). ``rate``:
+    requests/s in total (0: closed loop)."""
     if name == "builtin":
         return None
     if name not in DRIVERS:

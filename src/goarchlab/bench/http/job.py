@@ -40,8 +40,10 @@ ENDPOINTS = {"ping": ("GET", "/api/ping", 0), "heavy": ("POST", "/api/heavy", 10
 
 @dataclass
 class HttpJob:
-    """Repeatable HTTP run for one variant. ``stage``: where this variant's profiles,
-    GC view and load results are kept until the run is stored."""
+    """Repeatable HTTP run for one variant. ``connections`` (>= 1), ``duration_s``
+    (seconds of load per run, > 0), ``rate`` (requests/s in total, 0: closed loop),
+    ``ready_timeout`` (seconds the server may take to answer); ``stage``: where this
+    variant's profiles, GC view and load results are kept until the run is stored."""
 
     suite: str
     variant: str

@@ -44,7 +44,8 @@ class Running:
         return self.popen.poll() is None
 
     def stderr_tail(self, limit: int = 300) -> str:
-        """The reason a Go crash gives (``panic:``/``fatal error:`` line) or the last lines."""
+        """The reason a Go crash gives (``panic:``/``fatal error:`` line) or the last
+        three lines, at most ``limit`` characters ("" when there is no output)."""
         try:
             text = self.stderr_path.read_text(errors="replace")
         except OSError:
