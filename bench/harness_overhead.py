@@ -26,6 +26,7 @@ import time
 from pathlib import Path
 
 from goarchlab.bench import engine, hostfacts, suites, variants
+from goarchlab.host import detect
 from goarchlab.toolchains.model import goarchlab_home
 
 
@@ -61,7 +62,7 @@ def main() -> None:
     a = ap.parse_args()
     home = a.home or goarchlab_home()
     env = dict(os.environ)
-    host = hostfacts.detect_host()
+    host = detect()
     ctx = suites.Context(host, env, home, hostfacts.default_toolchains(env, Path.cwd(), home))
     plan = variants.base_plan(host)
     binary = suites.build_workload("startup", plan, ctx)

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from goarchlab.bench import engine, hostfacts, suites, variants
+from goarchlab.host import detect
 from goarchlab.toolchains.model import goarchlab_home
 
 
@@ -29,7 +30,7 @@ def main() -> None:
     a = ap.parse_args()
     home = a.home or goarchlab_home()
     env = dict(os.environ)
-    host = hostfacts.detect_host()
+    host = detect()
     plans, note = variants.default_plans(host)
     if note:
         raise SystemExit(note)
