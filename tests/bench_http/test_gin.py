@@ -1,4 +1,5 @@
-"""Gin through the Go module proxy, and the clear message when it cannot be fetched."""
+"""Gin through the Go module proxy, the clear message when it cannot be fetched, and
+the http suite's registration kept light."""
 
 from __future__ import annotations
 
@@ -39,3 +40,17 @@ def test_gin_without_module_proxy_says_so(http_host, http_toolchains, native_pla
     nethttp = build.build("nethttp", native_plan, ctx)
     with server.running([str(nethttp), "-addr", "127.0.0.1:0"], env, tmp_path) as srv:
         assert srv.alive()
+
+
+def test_the_http_suite_registers_without_importing_http_client():
+    """Every goarchlab command registers the bench parser and with it the http suite;
+    http.client (email, ssl: ~20 ms) is imported only when a server is pinged."""
+    import os
+    import sys
+
+    code = ("import sys; from goarchlab.cli import build_parser; build_parser('bench'); "
+            "from goarchlab.bench import suites; import goarchlab.bench.http.server; "
+            "print('http.client' in sys.modules, 'http' in suites.SUITES)")
+    r = proc.run([sys.executable, "-c", code], env=dict(os.environ), timeout=60)
+    assert r.ok, r.stderr
+    assert r.stdout.split() == ["False", "True"]

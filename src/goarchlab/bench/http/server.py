@@ -11,7 +11,6 @@ group on the way out whatever happened.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import json
 import os
 import select
@@ -87,6 +86,10 @@ def _read_line(p: subprocess.Popen, deadline: float) -> str:
 
 
 def _ping(addr: str, deadline: float) -> None:
+    # Imported here: every goarchlab command registers the http suite, and
+    # http.client (with email and ssl) costs ~20-30 ms to import.
+    import http.client
+
     host, port = addr.rsplit(":", 1)
     last = ""
     while time.monotonic() < deadline:
