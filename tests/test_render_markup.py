@@ -27,3 +27,19 @@ def test_matrix_failure_detail_is_printed_verbatim(capsys):
                              (cell,), 0.5))
     out = " ".join(capsys.readouterr().out.split())  # line wrapping aside
     assert GO_ERROR in out
+
+
+def test_progress_line_shows_names_with_brackets(monkeypatch):
+    """The progress bar's 'what' column names benchmarks and targets: Parse/[/x]
+    raised MarkupError mid-run on a terminal."""
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    monkeypatch.setattr(render, "console", lambda stderr=False: Console(
+        file=buf, force_terminal=True, width=100))
+    with render.progress("bench") as update:
+        update(1, 3, "BenchmarkParse/[/x]")
+        update(2, 3, "BenchmarkParse/[size=1]")
+    assert "BenchmarkParse/[size=1]" in buf.getvalue()

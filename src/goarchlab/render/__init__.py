@@ -141,7 +141,8 @@ def progress(label: str, *, enabled: bool = True) -> Iterator[ProgressFn]:
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        TextColumn("{task.fields[what]}"),
+        # What is being done names user things (a benchmark, a target): not markup.
+        TextColumn("{task.fields[what]}", markup=False),
         TimeElapsedColumn(),
         console=c,
         transient=True,
