@@ -50,7 +50,8 @@ def register(subparsers) -> None:
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print goarchlab.bench/v1")
     out.add_argument("--benchfmt", action="store_true",
-                     help="print Go benchmark format (benchstat -col variant reads it)")
+                     help="print Go benchmark format (compare variants with "
+                     "benchstat -col variant -ignore goarch,runner,go)")
     out.add_argument("--markdown", action="store_true", help="print a Markdown report")
     p.add_argument("--report", metavar="FILE", help="also write one self-contained HTML report "
                    "(tables, charts, flame graphs of the http suite's profiles)")
