@@ -39,7 +39,8 @@ def test_oha_json_fields_and_units():
 
 def test_oha_recorded_real_output():
     """A real oha 1.16.0 run (`oha --no-tui --output-format json -z 1s -c 4 -m GET`, the
-    argv the driver builds, against a loopback server; oha built with `cargo install oha
+    argv the driver built then; it now writes -z in ms, the same duration to oha's
+    parser), against a loopback server; oha built with `cargo install oha
     --locked`, it is not in Debian). The 4 requests still in flight at the deadline are
     oha's "aborted due to deadline", not server errors."""
     text = (Path(__file__).parent / "recorded" / "oha-1.16.0.json").read_text()

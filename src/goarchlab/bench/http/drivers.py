@@ -201,8 +201,9 @@ def parse_wrk(text: str, load: Load) -> LoadResult:
 def _run_oha(load: Load, env: Mapping[str, str], timeout: float) -> LoadResult:
     help_text = proc.run(["oha", "--help"], env=env, timeout=30).stdout
     fmt = ["--output-format", "json"] if "--output-format" in help_text else ["-j"]
-    argv = ["oha", "--no-tui", *fmt, "-z", f"{load.duration_s:g}s", "-c", str(load.connections),
-            "-m", load.method]
+    # -z is a humantime duration: whole numbers with a unit ("1.5s" is refused).
+    argv = ["oha", "--no-tui", *fmt, "-z", f"{round(load.duration_s * 1000)}ms",
+            "-c", str(load.connections), "-m", load.method]
     if load.rate > 0:
         argv += ["-q", f"{load.rate:g}", "--latency-correction"]
     if load.body_bytes or load.method == "POST":
