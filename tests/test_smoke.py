@@ -57,13 +57,14 @@ def test_commands_that_need_go_offer_to_install_one(argv, tmp_path) -> None:
     assert "goarchlab toolchain install" in lines[-1]
 
 
-def test_a_version_file_naming_no_go_version_stops_a_go_command(tmp_path) -> None:
+@pytest.mark.parametrize("argv", [["deps"], ["bench", "cpu", "-n", "2"]])
+def test_a_version_file_naming_no_go_version_stops_a_go_command(argv, tmp_path) -> None:
     # A typo in .go-version must not silently fall back to the go on PATH.
     (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
     (tmp_path / ".go-version").write_text("1.22.x\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
            "GOARCHLAB_HOME": str(tmp_path / "glh")}
-    r = subprocess.run([sys.executable, "-m", "goarchlab", "deps"], capture_output=True,
+    r = subprocess.run([sys.executable, "-m", "goarchlab", *argv], capture_output=True,
                        text=True, timeout=120, cwd=tmp_path, env=env)
     assert r.returncode == 2, r.stderr
     assert "'1.22.x' (asked by " in r.stderr and "is not a Go version" in r.stderr

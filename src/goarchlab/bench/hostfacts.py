@@ -10,7 +10,6 @@ say which emulator sits behind a binfmt handler.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -75,6 +74,7 @@ def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
     version installed for that platform.
     """
     from goarchlab import toolchains
+    from goarchlab.toolchains.api import installed_for
     from goarchlab.toolchains.install import install
 
     cache: dict[tuple[str | None, str, str], Toolchain] = {}
@@ -82,10 +82,7 @@ def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
     def native(version: str | None) -> Toolchain:
         if version:
             return toolchains.ensure(version, home=home, cwd=cwd, env=env, notify=notify)
-        try:
-            return toolchains.ensure(None, home=home, cwd=cwd, env=env, install_missing=False)
-        except GoarchlabError:
-            return _go_on_path(env)
+        return installed_for(cwd, env, home) or _go_on_path(env)
 
     def provide(version: str | None, goos: str, goarch: str) -> Toolchain:
         key = (version, goos, goarch)
@@ -101,13 +98,11 @@ def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
 
 
 def _go_on_path(env: Mapping[str, str]) -> Toolchain:
+    """The go on PATH described as a Toolchain (its go env), source ``path``."""
     from goarchlab.gocmd.env import go_env
+    from goarchlab.toolchains.api import go_on_path
 
-    go = shutil.which("go", path=env.get("PATH", ""))
-    if go is None:
-        raise GoarchlabError("no Go toolchain found",
-                             "install one: goarchlab toolchain install latest")
-    e = go_env(go, env)
+    e = go_env(go_on_path(env), env, keys=("GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"))
     from goarchlab.gocmd.version import GoVersion
 
     return Toolchain(GoVersion.parse(e["GOVERSION"].split()[0].split("-")[0]),

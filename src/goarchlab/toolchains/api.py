@@ -100,21 +100,36 @@ def go_for_command(
     if spec:
         tc = ensure(spec, cwd=cwd, env=env, notify=notify)
         return tc.go, go_environ(tc, env)
-    try:
-        tc = ensure(None, cwd=cwd, env=env, install_missing=False)
+    tc = installed_for(cwd, env)
+    if tc is not None:
         return tc.go, go_environ(tc, env)
-    except UsageError:
-        raise  # the directory asks for something that is not a Go version: say so
-    except GoarchlabError:
-        import shutil
+    return go_on_path(env), dict(env)
 
-        found = shutil.which("go", path=env.get("PATH", os.defpath))
-        if found is None:
-            raise GoarchlabError(
-                "no Go toolchain: none installed by goarchlab and no go on PATH",
-                "goarchlab toolchain install latest (or pass --go 1.27 to install and use one)",
-            ) from None
-        return Path(found), dict(env)
+
+def installed_for(cwd: Path, env: Mapping[str, str], home: Path | None = None) -> Toolchain | None:
+    """The installed toolchain ``cwd`` resolves to, or None when it is not installed
+    (callers then fall back to the go on PATH). Raises UsageError when the
+    directory asks for something that is not a Go version: a typo is said, never
+    papered over by another Go."""
+    try:
+        return ensure(None, home=home, cwd=cwd, env=env, install_missing=False)
+    except UsageError:
+        raise
+    except GoarchlabError:
+        return None
+
+
+def go_on_path(env: Mapping[str, str]) -> Path:
+    """The ``go`` on ``env``'s PATH; GoarchlabError offering an install when there is none."""
+    import shutil
+
+    found = shutil.which("go", path=env.get("PATH", os.defpath))
+    if found is None:
+        raise GoarchlabError(
+            "no Go toolchain: none installed by goarchlab and no go on PATH",
+            "goarchlab toolchain install latest (or pass --go 1.27 to install and use one)",
+        )
+    return Path(found)
 
 
 def install_spec(choice: resolve.Choice) -> str:
