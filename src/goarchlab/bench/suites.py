@@ -84,13 +84,13 @@ class Prepared:
 @dataclass(frozen=True)
 class SuiteDef:
     """A suite: ``name``, one-line ``description``, whether it runs by default, and
-    ``prepare(plan, ctx) -> Prepared``. ``timeout``: default seconds per process."""
+    ``prepare(plan, ctx) -> Prepared`` (which sets each job's default timeout:
+    120 s per workload process, 60 s per start-up run, 900 s per build)."""
 
     name: str
     description: str
     default: bool
     prepare: Callable[[Plan, Context], Prepared]
-    timeout: float = 120.0
     #: Adds the suite's own options to the ``bench`` parser (``argparse`` group).
     add_arguments: Callable[[object], None] | None = None
 
@@ -306,6 +306,6 @@ register(SuiteDef("syscall", "getpid, stat, write to /dev/null, pipe round trip"
 register(SuiteDef("cgo", "Go-to-C call overhead (needs a C compiler for the target)",
                   True, _workload_suite("cgo", "cgo", cgo=True)))
 register(SuiteDef("startup", "exec to main of a small binary (translation start-up cost)",
-                  True, _prepare_startup, 60.0))
+                  True, _prepare_startup))
 register(SuiteDef("build", "go build of a sample module: cold/warm GOCACHE, with/without -s -w",
-                  False, _prepare_build, 900.0))
+                  False, _prepare_build))
