@@ -114,4 +114,4 @@ def prepare(plan: Plan, ctx: Context) -> Prepared:
 
 SUITE = register(SuiteDef("http", "HTTP server throughput and latency (net/http or Gin) under "
                           "a native load generator; CPU/heap profiles and GC view",
-                          False, prepare, 300.0, add_arguments))
+                          False, prepare, add_arguments=add_arguments))
