@@ -119,6 +119,31 @@ def test_decoder_rejects_garbage(tmp_path):
         pprof.load(bad)
 
 
+def test_damaged_profiles_are_value_errors(profiles):
+    """Random bytes and real profiles with bytes changed decode or raise ValueError
+    (which load() turns into "not a readable pprof profile"), never another error."""
+    import random
+
+    rng = random.Random(20261127)
+    real = [gzip.decompress(p.read_bytes()) for p in profiles]
+    inputs = [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 60)))
+              for _ in range(2000)]
+    for _ in range(150):
+        for b in real:
+            d = bytearray(b)
+            for _ in range(3):
+                d[rng.randrange(len(d))] = rng.randrange(256)
+            inputs.append(bytes(d))
+    seen: Counter = Counter()
+    for d in inputs:
+        try:
+            pprof.decode(d)
+            seen["decoded"] += 1
+        except ValueError:
+            seen["refused"] += 1
+    assert seen["decoded"] and seen["refused"]
+
+
 def test_flame_trees_from_a_real_profile(profiles):
     prof = pprof.load(profiles[0])
     stacks = flame.folded(prof, "cpu")

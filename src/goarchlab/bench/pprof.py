@@ -129,6 +129,26 @@ def _signed(x: int) -> int:
     return x - (1 << 64) if x >= 1 << 63 else x
 
 
+def _msg(wt: int, v) -> bytes:
+    """A length-delimited field's bytes (a message or a string)."""
+    if wt != 2:
+        raise ValueError(f"wire type {wt} where a message or string belongs")
+    return v
+
+
+def _int(wt: int, v) -> int:
+    """An integer field's value."""
+    if wt == 2:
+        raise ValueError("a length-delimited field where an integer belongs")
+    return v
+
+
+def _int_fields(b: bytes) -> dict[int, int]:
+    """The integer fields of a message of integers only (ValueType, Function, Line);
+    a length-delimited field there is skipped like an unknown one."""
+    return {k: x for k, w, x in fields(b) if w != 2}
+
+
 def decode(data: bytes) -> Profile:
     """Decode a profile (gzipped or raw bytes). Raises ValueError on malformed input."""
     if data[:2] == b"\x1f\x8b":
@@ -140,19 +160,19 @@ def decode(data: bytes) -> Profile:
     funcs: dict[int, int] = {}
     period = duration = tnow = dflt = 0
     ptype = (0, 0)
-    for num, _wt, v in fields(data):
+    for num, wt, v in fields(data):
         if num == 6:
-            strings.append(v.decode("utf-8", "replace"))
+            strings.append(_msg(wt, v).decode("utf-8", "replace"))
         elif num == 1:
-            d = {k: x for k, _, x in fields(v)}
+            d = _int_fields(_msg(wt, v))
             st_raw.append((d.get(1, 0), d.get(2, 0)))
         elif num == 11:
-            d = {k: x for k, _, x in fields(v)}
+            d = _int_fields(_msg(wt, v))
             ptype = (d.get(1, 0), d.get(2, 0))
         elif num == 2:
             ids: list[int] = []
             vals: list[int] = []
-            for k, w, x in fields(v):
+            for k, w, x in fields(_msg(wt, v)):
                 if k == 1:
                     ids += _ints(w, x)
                 elif k == 2:
@@ -160,23 +180,23 @@ def decode(data: bytes) -> Profile:
             samples_raw.append((ids, vals))
         elif num == 4:
             lid, fn_ids = 0, []
-            for k, _, x in fields(v):
+            for k, w, x in fields(_msg(wt, v)):
                 if k == 1:
-                    lid = x
+                    lid = _int(w, x)
                 elif k == 4:
-                    fn_ids.append(next((y for kk, _, y in fields(x) if kk == 1), 0))
+                    fn_ids.append(_int_fields(_msg(w, x)).get(1, 0))
             locs[lid] = fn_ids
         elif num == 5:
-            d = {k: x for k, _, x in fields(v)}
+            d = _int_fields(_msg(wt, v))
             funcs[d.get(1, 0)] = d.get(2, 0)
         elif num == 12:
-            period = _signed(v)
+            period = _signed(_int(wt, v))
         elif num == 10:
-            duration = _signed(v)
+            duration = _signed(_int(wt, v))
         elif num == 9:
-            tnow = _signed(v)
+            tnow = _signed(_int(wt, v))
         elif num == 14:
-            dflt = v
+            dflt = _int(wt, v)
 
     def s(i: int) -> str:
         return strings[i] if 0 <= i < len(strings) else ""
