@@ -274,7 +274,7 @@ def render(result, arts=None) -> str:
     specs = _flames(arts)
     var_rows = "".join(
         f"<tr><td class='l'>{escape(v.name)}</td><td>{escape(v.toolchain_version or 'default')}"
-        f"</td><td>{escape(v.target)}</td><td>{escape(v.runner or v.runner_kind)}</td>"
+        f"</td><td>{escape(v.target)}</td><td>{escape(v.runner_label)}</td>"
         f"<td>{escape(' '.join(f'{k}={x}' for k, x in v.env))}</td>"
         f"<td>{escape(' '.join(v.build_flags))}</td></tr>" for v in run.variants)
     slow = ""

@@ -225,6 +225,11 @@ class Variant:
         parts = self.target.split("/")
         return parts[1] if len(parts) > 1 else ""
 
+    @property
+    def runner_label(self) -> str:
+        """What ran the binaries, for people: the runner's name, else its kind."""
+        return self.runner or self.runner_kind
+
 
 @dataclass(frozen=True)
 class RunRecord:

@@ -129,7 +129,7 @@ def translation_report(run: RunRecord) -> TranslationReport | None:
         geo = Slowdown("geomean", r, lo, hi, sum(len(g) for g in core))
     startup = _medians(run.samples, "startup/ExecToMain", nat.name, tr.name)
     first = _medians(run.samples, "startup/FirstRun", nat.name, tr.name)
-    runner = tr.runner or tr.runner_kind
+    runner = tr.runner_label
     return TranslationReport(nat.name, tr.name, runner, tuple(slow), geo, startup, first,
                              advice(nat, tr, tuple(slow), geo, startup))
 
@@ -145,7 +145,7 @@ def _medians(samples: Sequence[Sample], bench: str, a: str, b: str
 def advice(nat: Variant, tr: Variant, suites: Sequence[Slowdown], geo: Slowdown | None,
            startup_ms: tuple[float, float] | None) -> str:
     """One sentence a developer can act on, from the measured slowdowns."""
-    how = tr.runner or tr.runner_kind
+    how = tr.runner_label
     if geo is None:
         if startup_ms:
             extra = startup_ms[1] - startup_ms[0]
@@ -256,7 +256,7 @@ def benchfmt_text(run: RunRecord, cpu: str) -> str:
         cfg = {"goos": v.goos, "goarch": v.goarch}
         if cpu:
             cfg["cpu"] = cpu
-        cfg["runner"] = v.runner or v.runner_kind
+        cfg["runner"] = v.runner_label
         if v.toolchain_version:
             cfg["go"] = v.toolchain_version
         config[v.name] = cfg
@@ -271,7 +271,7 @@ def markdown(run: RunRecord, tables: Sequence[Table], report: TranslationReport 
     for v in run.variants:
         env = " ".join(f"{k}={x}" for k, x in v.env)
         lines.append(f"| {v.name} | {v.toolchain_version or 'default'} | {v.target} | "
-                     f"{v.runner or v.runner_kind} | {env} | {' '.join(v.build_flags)} |")
+                     f"{v.runner_label} | {env} | {' '.join(v.build_flags)} |")
     if report:
         lines += ["", f"## Translation: {report.translated} vs {report.native}", "",
                   "| suite | slowdown | 95% interval | benchmarks |", "|---|---|---|---|"]

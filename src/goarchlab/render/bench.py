@@ -91,7 +91,7 @@ def _result(res: BenchResult, c: Console) -> None:
         vt.add_column(col)
     for v in run.variants:
         vt.add_row(escape(v.name), v.toolchain_version or "default", v.target,
-                   escape(v.runner or v.runner_kind),
+                   escape(v.runner_label),
                    escape(" ".join(f"{k}={x}" for k, x in v.env)), escape(" ".join(v.build_flags)))
     c.print(vt)
     for w in res.preflight:
