@@ -38,7 +38,10 @@ class WorkloadFailed(GoarchlabError):
     """A benchmark process exited non-zero or printed nothing usable (exit code 3)."""
 
 
-def _tail(text: str, lines: int = 3) -> str:
+def crash_reason(text: str, lines: int = 3) -> str:
+    """One line for a failed Go program's output: the crash reason (``panic:``,
+    ``fatal error:`` ...) when there is one, else its last ``lines`` non-empty
+    lines joined with `` | ``; at most 300 characters, "no output" when empty."""
     # A Go crash prints its reason first and a long goroutine dump after: show the reason.
     for ln in text.splitlines():
         if ln.startswith(("panic:", "fatal error:", "--- FAIL", "SIGSEGV", "unexpected fault")):
@@ -83,7 +86,7 @@ class GoBenchJob:
             how = f"signal {-r.returncode}" if r.returncode < 0 else f"exit {r.returncode}"
             raise WorkloadFailed(
                 f"{self.suite} benchmark process failed under {self.variant} ({how}): "
-                f"{_tail(r.stderr or r.stdout)}",
+                f"{crash_reason(r.stderr or r.stdout)}",
                 "the finished samples were kept; run it by hand with: "
                 + " ".join(self.argv()),
             )
@@ -96,7 +99,7 @@ class GoBenchJob:
         if not out:
             raise WorkloadFailed(
                 f"{self.suite} under {self.variant} printed no benchmark results",
-                "check the -bench pattern; the output ended with: " + _tail(r.stdout),
+                "check the -bench pattern; the output ended with: " + crash_reason(r.stdout),
             )
         return out
 
@@ -134,7 +137,7 @@ class StartupJob:
         if not r.ok:
             raise WorkloadFailed(
                 f"startup binary failed under {self.variant} (exit {r.returncode}): "
-                f"{_tail(r.stderr)}", "run it by hand with: " + " ".join(argv))
+                f"{crash_reason(r.stderr)}", "run it by hand with: " + " ".join(argv))
         try:
             t_main = int(r.stdout.split()[0])
         except (ValueError, IndexError):
@@ -186,7 +189,7 @@ class BuildJob:
             if not r.ok:
                 raise WorkloadFailed(
                     f"go build failed under {self.variant} (exit {r.returncode}): "
-                    f"{_tail(r.stderr)}", "run it by hand with: " + " ".join(argv))
+                    f"{crash_reason(r.stderr)}", "run it by hand with: " + " ".join(argv))
             size = exe.stat().st_size
         finally:
             if tmp_cache is not None:

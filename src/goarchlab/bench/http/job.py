@@ -125,7 +125,7 @@ class HttpJob:
                 f"{load.errors} errors); " if load else "")
         return WorkloadFailed(
             f"the {self.server_name} server crashed under {self.variant} during the load "
-            f"({how}): {srv.stderr_tail() or 'no output'}",
+            f"({how}): {srv.stderr_tail()}",
             seen + "the finished samples were kept")
 
     def _measurements(self, load: drivers.LoadResult, gc: dict | None) -> list[Measurement]:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab import proc
+from goarchlab.bench.jobs import crash_reason
 from goarchlab.errors import GoarchlabError
 
 
@@ -42,17 +43,13 @@ class Running:
         """True while the process runs."""
         return self.popen.poll() is None
 
-    def stderr_tail(self, limit: int = 300) -> str:
-        """The reason a Go crash gives (``panic:``/``fatal error:`` line) or the last
-        three lines, at most ``limit`` characters ("" when there is no output)."""
+    def stderr_tail(self) -> str:
+        """The server's stderr in one line (:func:`goarchlab.bench.jobs.crash_reason`)."""
         try:
             text = self.stderr_path.read_text(errors="replace")
         except OSError:
-            return ""
-        for ln in text.splitlines():
-            if ln.startswith(("panic:", "fatal error:", "SIGSEGV", "unexpected fault")):
-                return ln.strip()[:limit]
-        return " | ".join(ln for ln in text.strip().splitlines()[-3:] if ln.strip())[:limit]
+            text = ""
+        return crash_reason(text)
 
     def stop(self, timeout: float = 30.0) -> int:
         """SIGTERM, wait up to ``timeout`` s; returns the exit code (negative: signal).
@@ -134,7 +131,7 @@ def running(argv: Sequence[str], env: Mapping[str, str], workdir: Path, *,
                 p.wait(timeout=2.0)
             if p.poll() is not None:
                 raise ServerFailed(f"the server exited before listening (exit {p.returncode}): "
-                                   f"{r.stderr_tail() or 'no output'}",
+                                   f"{r.stderr_tail()}",
                                    "run it by hand: " + " ".join(argv)) from None
             raise ServerFailed(f"the server announced no address within {ready_timeout:g} s "
                                f"(got {line[:80]!r})", "raise --ready-timeout") from None
