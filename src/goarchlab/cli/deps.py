@@ -38,8 +38,7 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-    from goarchlab.deps import check, outputs
-    from goarchlab.render import deps as out
+    from goarchlab.deps import check
     from goarchlab.toolchains.api import go_for_command
 
     fmt = "json" if args.json else args.format
@@ -49,6 +48,11 @@ def _run(args) -> int:
                          offline=args.offline, graph=bool(args.graph))
     with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:
         report = check.run(go, env, cwd, opts, progress=prog)
+    # Imported only now: outputs pulls in the rules, which check.run imports while
+    # the go commands work; importing them first would delay the first go command.
+    from goarchlab.deps import outputs
+    from goarchlab.render import deps as out
+
     if args.graph == "mermaid":
         out.text(outputs.mermaid(report))
     elif args.graph == "dot":

@@ -104,8 +104,11 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
         f_mods = pool.submit(_modules, go, env, cwd, pol, opts.offline)
         f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
         f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
-        from goarchlab.deps import gomod
+        from goarchlab.deps import gomod, imports
         from goarchlab.deps.rules import Graph, ModuleRules, import_violations
+
+        if pol.deny or pol.allow or pol.public:
+            imports.prepare()  # the import scanner's pattern, compiled while go works
 
         mods, dt_mods, net_checks = f_mods.result()
         main = [m for m in mods if m.main]

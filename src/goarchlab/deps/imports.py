@@ -43,6 +43,11 @@ class ImportSite:
     column: int
 
 
+def prepare() -> None:
+    """Compile the scanner's pattern now (~5-10 ms) rather than at its first file."""
+    _token_rx()
+
+
 def _tokens(text: str) -> Iterator[tuple[str, str, int]]:
     """(kind, value, offset) for each token, comments and spaces dropped.
 
