@@ -16,7 +16,9 @@ one comparison.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
+import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -97,7 +99,7 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
     try:
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA foreign_keys = ON")
         _migrate(conn, path)
     except sqlite3.DatabaseError as e:
@@ -106,6 +108,25 @@ def connect(path: Path | None = None) -> sqlite3.Connection:
             "move the file aside; goarchlab creates a new one",
         ) from e
     return conn
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Switch the file to WAL (persistent, so usually a no-op read).
+
+    Switching needs an exclusive lock, and SQLite answers "database is locked" at
+    once, without waiting out the busy timeout, when two fresh connections race to
+    switch (it refuses to wait where waiting could deadlock). So the switch is
+    retried, with jitter, until the busy timeout has passed.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.005, 0.05))
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
