@@ -63,6 +63,36 @@ def kill_running() -> None:
         _kill_group(p)
 
 
+class Group:
+    """Children started with ``run(..., group=g)`` while they run: :meth:`kill`
+    stops them from another thread (a check whose policy turns out invalid while
+    its go commands work). Their ``run`` then returns returncode -9."""
+
+    def __init__(self) -> None:
+        self._procs: set[subprocess.Popen] = set()
+        self._lock = threading.Lock()
+        self._killed = False
+
+    def kill(self) -> None:
+        """SIGKILL every running member, and any started from now on."""
+        with self._lock:
+            self._killed = True
+            procs = list(self._procs)
+        for p in procs:
+            _kill_group(p)
+
+    def _add(self, p: subprocess.Popen) -> None:
+        with self._lock:
+            self._procs.add(p)
+            if not self._killed:
+                return
+        _kill_group(p)
+
+    def _discard(self, p: subprocess.Popen) -> None:
+        with self._lock:
+            self._procs.discard(p)
+
+
 def _kill_group(p: subprocess.Popen) -> None:
     """SIGKILL the child's process group; tolerate a group that is already gone."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -104,6 +134,7 @@ def run(
     input: str | None = None,
     binary: bool = False,
     on_stdout: Callable[[bytes], None] | None = None,
+    group: Group | None = None,
 ) -> Completed:
     """Run ``argv`` to completion and capture its output.
 
@@ -116,6 +147,7 @@ def run(
     ``on_stdout`` (not with ``input``) receives the standard output in chunks as
     the child writes it, so it can be decoded while the child still works;
     ``stdout`` is then "". An exception it raises kills the child and propagates.
+    ``group``: the child is a member while it runs (see :class:`Group`).
     """
     if on_stdout is not None and input is not None:
         raise ValueError("proc.run: on_stdout and input cannot be combined")
@@ -132,6 +164,8 @@ def run(
     )
     with _running_lock:
         _running.add(p)
+    if group is not None:
+        group._add(p)
     try:
         if on_stdout is None:
             out, err = p.communicate(input.encode() if input is not None else None,
@@ -150,6 +184,8 @@ def run(
     finally:
         with _running_lock:
             _running.discard(p)
+        if group is not None:
+            group._discard(p)
     wall = time.perf_counter() - t0
     # The child may have left grandchildren in its group (a `go test` binary, say).
     with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -1,7 +1,7 @@
-"""Ctrl-C during ``goarchlab deps`` while go waits on a module proxy that never
-answers: goarchlab stops its go commands (they run in their own sessions, so the
-terminal's SIGINT does not reach them) and exits 130 at once, not at their
-600-second timeout."""
+"""``goarchlab deps`` stopped while go waits on a module proxy that never answers,
+by Ctrl-C (exit 130) or by an invalid policy (exit 2): goarchlab stops its go
+commands (they run in their own sessions, so the terminal's SIGINT does not reach
+them) and exits at once, not at their 600-second timeout."""
 
 from __future__ import annotations
 
@@ -34,4 +34,33 @@ def test_ctrl_c_stops_the_go_commands_waiting_on_a_silent_proxy(planted):
         conn.settimeout(10)
         with conn:
             while conn.recv(65536):  # the request, then EOF: the go process is gone
+                pass
+
+
+def test_invalid_policy_stops_go_list_waiting_on_a_silent_proxy(planted, tmp_path):
+    """go list -deps starts before the policy is read (it is the slow part); when the
+    policy then turns out invalid, goarchlab stops go and exits 2 at once, instead of
+    waiting for go to give up on a proxy that never answers."""
+    d, env = planted
+    (tmp_path / "goarchlab.toml").write_text("[[deny]]\nname = 'x'\npackages = ['a']\n"
+                                            "surprise = 1\n")
+    with socket.socket() as srv:
+        srv.bind(("127.0.0.1", 0))
+        srv.listen(16)
+        srv.settimeout(60)
+        port = srv.getsockname()[1]
+        # An empty module cache: go list -deps must download the dependencies.
+        p = subprocess.Popen([sys.executable, "-m", "goarchlab", "deps", "--json",
+                              "--policy", str(tmp_path / "goarchlab.toml")], cwd=d,
+                             env={**env, "GOPROXY": f"http://127.0.0.1:{port}",
+                                  "GOMODCACHE": str(tmp_path / "modcache"),
+                                  "GOFLAGS": "-mod=mod"},
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        conn, _ = srv.accept()  # go is waiting on the proxy
+        _, err = p.communicate(timeout=60)  # the test's guard; go would wait 600 s
+        assert p.returncode == 2, err
+        assert "surprise" in err and "Traceback" not in err
+        conn.settimeout(10)
+        with conn:
+            while conn.recv(65536):  # EOF: the go process is gone
                 pass

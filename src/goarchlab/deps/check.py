@@ -17,15 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from goarchlab.deps import policy as policy_mod
-from goarchlab.deps.model import Check, DepsReport, Timing, Violation
+from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
-from goarchlab.gocmd import golist, modgraph
-from goarchlab.gocmd.env import go_env
+from goarchlab.gocmd import golist
 from goarchlab.gocmd.version import GoVersion, read_version_file
 
-if TYPE_CHECKING:  # imported in run() while the go commands work
+# Only what starts go list -deps is imported with this module: the rest is
+# imported in run() once it works (its first second is cold-start and import time).
+if TYPE_CHECKING:
+    from goarchlab.deps import policy as policy_mod
+    from goarchlab.deps.model import DepsReport, Violation
     from goarchlab.deps.rules import Graph
+    from goarchlab.gocmd import modgraph
 
 #: The first Go whose go list knows the ``work`` pattern.
 _WORK_PATTERN = GoVersion.parse("1.25")
@@ -61,6 +64,8 @@ def project_root(cwd: Path, env: Mapping[str, str]) -> tuple[Path, list[Path]]:
 def _load_errors(pkgs: Sequence[golist.Package], g: Graph) -> list[Violation]:
     """Packages go could not load: a missing module, a syntax error. They stop the
     check, because rules over a partial graph would miss violations."""
+    from goarchlab.deps.model import Violation
+
     out = []
     for p in pkgs:
         if p.error:
@@ -88,39 +93,51 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     if opts.offline:
         env["GOPROXY"] = "off"
     root, modfiles = project_root(cwd, env)
-    ppath = opts.policy_path or policy_mod.find(root)
-    pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
-    checks: list[Check] = []
-    need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
     go_version = _go_version(go, env)
     patterns = opts.patterns or _default_patterns(go_version, cwd, root, modfiles)
     progress(0, 5, "go list")
     # The go commands do not need each other's output (only go list -deps before
     # Go 1.25 at a go.work root: it waits for the main modules), so they run side
-    # by side and the check waits for the slowest, not for their sum; the rules
-    # are imported meanwhile.
+    # by side and the check waits for the slowest, not for their sum. The slowest,
+    # go list -deps, starts first; the policy is read and the rules are imported
+    # while it works; a failure meanwhile (an invalid policy) stops it.
+    started = proc.Group()
     with ThreadPoolExecutor(max_workers=4) as pool:
-        f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns) if patterns else None
-        f_mods = pool.submit(_modules, go, env, cwd, pol, opts.offline)
-        f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
-        f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
-        from goarchlab.deps import gomod, imports
-        from goarchlab.deps.rules import Graph, ModuleRules, import_violations
+        f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns,
+                             group=started) if patterns else None
+        try:
+            from goarchlab.deps import policy as policy_mod
 
-        if pol.deny or pol.allow or pol.public:
-            imports.prepare()  # the import scanner's pattern, compiled while go works
+            ppath = opts.policy_path or policy_mod.find(root)
+            pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
+            from goarchlab.deps.model import Check, DepsReport, Timing
+            from goarchlab.gocmd import modgraph
 
-        mods, dt_mods, net_checks = f_mods.result()
-        main = [m for m in mods if m.main]
-        listed = patterns or tuple(f"{m.path}/..." for m in main)
-        if f_pkgs is None:
-            f_pkgs = pool.submit(golist.list_deps, go, env, cwd, listed)
-        progress(1, 5, "go list -deps")
-        modfiles = list(dict.fromkeys(modfiles + [Path(m.gomod) for m in main if m.gomod]))
-        files = [gomod.read(f) for f in modfiles]
-        pkgs, dt = f_pkgs.result()
-        graph, dt_graph = f_graph.result() if f_graph else (None, 0.0)
-        verified = f_verify.result() if f_verify else None
+            checks: list[Check] = []
+            need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
+            f_mods = pool.submit(_modules, go, env, cwd, pol, opts.offline)
+            f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
+            f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
+            from goarchlab.deps import gomod, imports
+            from goarchlab.deps.rules import Graph, ModuleRules, import_violations
+
+            if pol.deny or pol.allow or pol.public:
+                imports.prepare()  # the import scanner's pattern, compiled while go works
+
+            mods, dt_mods, net_checks = f_mods.result()
+            main = [m for m in mods if m.main]
+            listed = patterns or tuple(f"{m.path}/..." for m in main)
+            if f_pkgs is None:
+                f_pkgs = pool.submit(golist.list_deps, go, env, cwd, listed, group=started)
+            progress(1, 5, "go list -deps")
+            modfiles = list(dict.fromkeys(modfiles + [Path(m.gomod) for m in main if m.gomod]))
+            files = [gomod.read(f) for f in modfiles]
+            pkgs, dt = f_pkgs.result()
+            graph, dt_graph = f_graph.result() if f_graph else (None, 0.0)
+            verified = f_verify.result() if f_verify else None
+        except BaseException:
+            started.kill()  # an invalid policy, a broken go.mod: go list -deps stops too
+            raise
     go_s = max(dt + (dt_mods if not patterns else 0.0), dt_mods, dt_graph,
                verified.wall_s if verified else 0.0)
     checks += net_checks
@@ -178,6 +195,10 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
     silently ``ran``. GOPROXY=off makes ``-u`` a silent no-op: ``skipped``; the
     value go uses is asked, since it may come from the go env file.
     """
+    from goarchlab.deps.model import Check
+    from goarchlab.gocmd import modgraph
+    from goarchlab.gocmd.env import go_env
+
     wanted = [r for r in ("retracted", "deprecated") if getattr(pol, r)]
     why_not = "--offline" if offline else ""
     if wanted and not why_not and \

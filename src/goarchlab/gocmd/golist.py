@@ -97,11 +97,14 @@ def first_error_line(text: str) -> str:
 
 def run_go(argv: Sequence[str], env: Mapping[str, str], cwd: Path, *, timeout: float,
            shown: str, hint: str,
-           on_stdout: Callable[[bytes], None] | None = None) -> proc.Completed:
+           on_stdout: Callable[[bytes], None] | None = None,
+           group: proc.Group | None = None) -> proc.Completed:
     """Run one go command (``argv``) in ``cwd`` within ``timeout`` seconds; when it
     fails as a whole raise GoarchlabError ``"<shown> failed in <cwd>: <first stderr
-    line>"`` (exit 3) with ``hint``. ``on_stdout``: see :func:`goarchlab.proc.run`."""
-    r = proc.run(list(argv), env=env, timeout=timeout, cwd=cwd, on_stdout=on_stdout)
+    line>"`` (exit 3) with ``hint``. ``on_stdout``, ``group``: see
+    :func:`goarchlab.proc.run`."""
+    r = proc.run(list(argv), env=env, timeout=timeout, cwd=cwd, on_stdout=on_stdout,
+                 group=group)
     if not r.ok:
         raise GoarchlabError(f"{shown} failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
                              hint)
@@ -115,8 +118,9 @@ def list_deps(
     patterns: Sequence[str] = ("./...",),
     *,
     timeout: float = LIST_TIMEOUT,
+    group: proc.Group | None = None,
 ) -> tuple[list[Package], float]:
-    """Run ``go list -e -deps -json=... PATTERNS`` in ``cwd``.
+    """Run ``go list -e -deps -json=... PATTERNS`` in ``cwd`` (a member of ``group``).
 
     Returns the packages (dependencies before their importers, as go prints
     them) and the go command's wall time in seconds. Raises GoarchlabError
@@ -129,6 +133,7 @@ def list_deps(
     pkgs: list[Package] = []
     r = run_go(argv, env, cwd, timeout=timeout, shown="go list",
                hint="run 'go list -deps ./...' there to see the whole message",
-               on_stdout=lambda chunk: pkgs.extend(map(_package, stream.feed(chunk))))
+               on_stdout=lambda chunk: pkgs.extend(map(_package, stream.feed(chunk))),
+               group=group)
     pkgs.extend(map(_package, stream.close()))
     return pkgs, r.wall_s
