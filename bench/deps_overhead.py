@@ -23,6 +23,7 @@ Needs a go on PATH (or GO=/path/to/go).
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -36,6 +37,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+import goarchlab
 from goarchlab.gocmd.golist import FIELDS
 from goarchlab.gocmd.version import GoVersion
 
@@ -168,6 +170,10 @@ def main() -> int:
         print("no go on PATH (set GO=/path/to/go)", file=sys.stderr)
         return 3
     go = str(Path(go).resolve())
+    # pip compiles an installed package's bytecode; a source checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would instead recompile every
+    # changed module on every run, and this would measure that.
+    compileall.compile_dir(Path(goarchlab.__file__).parent, quiet=1)
     # goarchlab resolves the go on PATH when its home has no toolchain (below):
     # make it the same binary as the anchor's.
     env = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="")

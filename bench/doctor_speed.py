@@ -15,6 +15,7 @@ Go module, or the project checks are timed as well.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import resource
@@ -82,6 +83,12 @@ def main() -> None:
     go = shutil.which("go", path=env.get("PATH"))
     if go is None:
         sys.exit("no go on PATH: install one (goarchlab toolchain install latest) or pass --go")
+    # pip compiles an installed package's bytecode; a source checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would instead recompile every
+    # changed module on every run, and this would measure that.
+    import goarchlab
+
+    compileall.compile_dir(Path(goarchlab.__file__).parent, quiet=1)
     doctor = [sys.executable, "-m", "goarchlab", "doctor", "--json"]
     goenv = [go, "env", "-json"]
     for _ in range(a.warmup):
