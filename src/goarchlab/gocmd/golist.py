@@ -57,28 +57,46 @@ class Package:
     error: str | None
 
 
+_NO_MODULE: dict = {}
+
+
 def _package(o: dict) -> Package:
-    mod = o.get("Module") or {}
-    # ImportMap maps a path as written in the source to the resolved one
-    # (vendor/..., or a test variant); rules are written against the source form.
-    inverse = {v: k for k, v in (o.get("ImportMap") or {}).items()}
-    imports = tuple(inverse.get(i, i) for i in o.get("Imports") or () if i != "C")
-    tests = {i for k in ("TestImports", "XTestImports") for i in o.get(k) or () if i != "C"}
-    err = o.get("Error")
+    # Runs once per listed package (3,000+ in a large workspace) while go still
+    # prints, so it avoids work for what is absent: most packages have no
+    # ImportMap, no cgo and no test files.
+    get = o.get
+    mod = get("Module") or _NO_MODULE
+    imports = get("Imports") or ()
+    imap = get("ImportMap")
+    if imap:
+        # ImportMap maps a path as written in the source to the resolved one
+        # (vendor/..., or a test variant); rules are written against the source form.
+        inverse = {v: k for k, v in imap.items()}
+        imports = [inverse.get(i, i) for i in imports]
+    imports = tuple(i for i in imports if i != "C") if "C" in imports else tuple(imports)
+    ti, xi = get("TestImports"), get("XTestImports")
+    tests: tuple[str, ...] = ()
+    if ti or xi:
+        seen = {*(ti or ()), *(xi or ())}
+        seen.discard("C")
+        tests = tuple(sorted(seen))
+    gf, cf = get("GoFiles") or [], get("CgoFiles") or []
+    tf, xf = get("TestGoFiles") or [], get("XTestGoFiles") or []
+    err = get("Error")
     return Package(
-        import_path=o.get("ImportPath", ""),
-        name=o.get("Name", ""),
-        dir=o.get("Dir", ""),
-        standard=bool(o.get("Standard")),
-        dep_only=bool(o.get("DepOnly")),
+        import_path=get("ImportPath", ""),
+        name=get("Name", ""),
+        dir=get("Dir", ""),
+        standard=bool(get("Standard")),
+        dep_only=bool(get("DepOnly")),
         module=mod.get("Path", ""),
         module_version=mod.get("Version", ""),
         module_dir=mod.get("Dir", ""),
         main=bool(mod.get("Main")),
-        files=tuple(o.get("GoFiles") or ()) + tuple(o.get("CgoFiles") or ()),
-        test_files=tuple(o.get("TestGoFiles") or ()) + tuple(o.get("XTestGoFiles") or ()),
+        files=tuple(gf + cf),
+        test_files=tuple(tf + xf),
         imports=imports,
-        test_imports=tuple(sorted(tests)),
+        test_imports=tests,
         error=err.get("Err") if isinstance(err, dict) else None,
     )
 
