@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import importlib
 import json
 import math
@@ -40,6 +41,12 @@ def human(cls: type) -> Callable[[Callable[[Any, Console], None]], Callable[[Any
     return deco
 
 
+@functools.cache
+def _public_fields(cls: type) -> tuple[str, ...]:
+    # Asked once per class, not per object: a report holds thousands of them.
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.name.startswith("_"))
+
+
 def to_jsonable(obj: Any) -> Any:
     """Convert a result tree to JSON-ready values.
 
@@ -50,11 +57,7 @@ def to_jsonable(obj: Any) -> Any:
     if hasattr(obj, "to_json"):
         return obj.to_json()
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {
-            f.name: to_jsonable(getattr(obj, f.name))
-            for f in dataclasses.fields(obj)
-            if not f.name.startswith("_")
-        }
+        return {name: to_jsonable(getattr(obj, name)) for name in _public_fields(type(obj))}
     if isinstance(obj, enum.Enum):
         return obj.value
     if isinstance(obj, PurePath):
