@@ -105,16 +105,20 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-# Runs the CLI in a child interpreter and reports that interpreter's own CPU
-# (RUSAGE_SELF: without go's) and its children's, so CPU is split exactly.
+# Runs the CLI in a child interpreter, ending as the console script does
+# (goarchlab.cli.run), and reports that interpreter's own CPU (RUSAGE_SELF:
+# without go's) and its children's at exit, so CPU is split exactly.
 _WRAP = """
-import json, resource, sys
-from goarchlab.cli import main
-rc = main(sys.argv[2:])
-s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-open(sys.argv[1], "w").write(json.dumps({"self": s.ru_utime + s.ru_stime,
-                                         "children": c.ru_utime + c.ru_stime}))
-sys.exit(rc)
+import atexit, json, resource, sys
+
+def cpu():
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    open(sys.argv[1], "w").write(json.dumps({"self": s.ru_utime + s.ru_stime,
+                                             "children": c.ru_utime + c.ru_stime}))
+
+atexit.register(cpu)
+from goarchlab.cli import run
+run(sys.argv[2:])
 """
 
 

@@ -1,5 +1,5 @@
 """``python -m goarchlab``."""
 
-from goarchlab.cli import main
+from goarchlab.cli import run
 
-raise SystemExit(main())
+run()
