@@ -113,16 +113,21 @@ def import_violations(policy: Policy, g: Graph) -> Iterable[Violation]:
         return
     # deny/allow verdicts depend on the import path alone: a 3,000-package
     # workspace asks about ~3 times fewer paths than it has imports.
-    memo: dict[str, tuple[str, list]] = {}
+    # None: the path breaks nothing, whoever imports it (most of them).
+    memo: dict[str, tuple[str, list] | None] = {}
     public_mods = {pr.module for pr in policy.public}
     for p in g.pkgs.values():
         if not p.main:
             continue
         for imps, files in ((p.imports, p.files), (p.test_imports, p.test_files)):
             for imp in imps:
-                got = memo.get(imp)
+                if imp in memo:
+                    got = memo[imp]
+                else:
+                    mod, cands = _path_candidates(policy, g, imp)
+                    got = memo[imp] = (mod, cands) if cands or mod in public_mods else None
                 if got is None:
-                    got = memo[imp] = _path_candidates(policy, g, imp)
+                    continue
                 mod, cands = got
                 if mod in public_mods:
                     cands = cands + _public_candidates(policy, imp, mod, p)
@@ -142,7 +147,7 @@ def _sited(rule: ImportRule | PublicRule, why: str, g: Graph, p: Package, imp: s
                         g.rel(p.dir), 1, 1, p.import_path, imp, mod)
         return
     for fname, s in sites:
-        rel = g.rel(Path(p.dir) / fname)
+        rel = g.rel(os.path.join(p.dir, fname))
         if isinstance(rule, ImportRule) and not rule.files.matches(rel):
             continue
         yield Violation(kind, rule.name, f"{p.import_path} imports {imp}", why,
