@@ -30,7 +30,6 @@ from __future__ import annotations
 import abc
 import json
 import os
-import platform
 import shutil
 import sys
 import threading
@@ -102,8 +101,13 @@ class RealProbe(Probe):
     """Asks this machine."""
 
     def uname(self) -> tuple[str, str, str]:
-        u = platform.uname()
-        return u.system, u.release, u.machine
+        if hasattr(os, "uname"):  # POSIX: the same three fields, without importing platform
+            u = os.uname()
+            return u.sysname, u.release, u.machine
+        import platform
+
+        p = platform.uname()
+        return p.system, p.release, p.machine
 
     def sysctl(self, name: str) -> str | None:
         if sys.platform == "darwin":
@@ -312,7 +316,7 @@ class RecordingProbe(Probe):
 
 def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a tool for humans
     """Write a JSON recording of this machine's answers to ``detect()`` to argv[0]."""
-    from goarchlab.host.detect import detect
+    from goarchlab.host.facts import detect
 
     out = Path((argv or sys.argv[1:] or ["host-recording.json"])[0])
     rec = RecordingProbe()

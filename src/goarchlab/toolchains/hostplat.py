@@ -9,8 +9,12 @@ the hardware is).
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-from goarchlab.host import Probe, native_platform
+from goarchlab.host.native import native_platform
+
+if TYPE_CHECKING:
+    from goarchlab.host.probe import Probe
 
 
 @functools.cache

@@ -27,6 +27,7 @@ import re
 
 from goarchlab.host import archmap, binfmt
 from goarchlab.host.model import CCompiler, Host, Translator
+from goarchlab.host.native import darwin_arch, linux_native
 from goarchlab.host.probe import ROSETTA_FILES, Probe, RealProbe
 
 COMPILERS = ("cc", "gcc", "clang")
@@ -55,48 +56,9 @@ def detect(probe: Probe | None = None) -> Host:
     return _other(p, s, release, machine)
 
 
-def native_platform(probe: Probe | None = None) -> tuple[str, str, str]:
-    """(GOOS, native GOARCH, where the arch was read) of this machine, e.g.
-    ("darwin", "arm64", "sysctl hw.optional.arm64"): the same answer as
-    :func:`detect`'s ``os``/``native_arch``/``native_source``, without the rest
-    (no compiler is run, no binfmt entry read: ~1 ms instead of ~20)."""
-    p = probe or RealProbe()
-    system, _, machine = p.uname()
-    s = system.lower()
-    if s == "darwin":
-        native, source, _ = _darwin_arch(p, machine)
-        return "darwin", native, source
-    if s == "linux":
-        return ("linux", *_linux_native(p, machine))
-    return s, archmap.goarch_of_machine(machine) or machine, "uname"
-
-
-def _linux_native(p: Probe, machine: str) -> tuple[str, str]:
-    """The kernel's arch and where it was read (see the module docstring)."""
-    karch = p.read_text("/proc/sys/kernel/arch")
-    if karch and karch.strip():
-        native = archmap.goarch_of_machine(karch)
-        if native:
-            return native, "/proc/sys/kernel/arch"
-    head = p.read_head("/proc/1/exe", 20)
-    native = archmap.elf_header_goarch(head) if head else None
-    if native:
-        return native, "ELF header of /proc/1/exe"
-    return archmap.goarch_of_machine(machine) or machine, "uname"
-
-
-def _darwin_arch(p: Probe, machine: str) -> tuple[str, str, bool]:
-    """(native arch, its source, whether this process is translated by Rosetta)."""
-    arm64_hw = p.sysctl("hw.optional.arm64") == "1"
-    translated = p.sysctl("sysctl.proc_translated") == "1"
-    if arm64_hw or translated:
-        return "arm64", "sysctl hw.optional.arm64", translated
-    return archmap.goarch_of_machine(machine) or "amd64", "uname", translated
-
-
 def _linux(p: Probe, release: str, machine: str) -> Host:
     uname_arch = archmap.goarch_of_machine(machine) or machine
-    native, source = _linux_native(p, machine)
+    native, source = linux_native(p, machine)
     head = p.read_head("/proc/self/exe", 20)
     process = (archmap.elf_header_goarch(head) if head else None) or uname_arch
     translated = process != native and (native, process) not in archmap.PROCESS_COMPAT
@@ -126,7 +88,7 @@ def _linux(p: Probe, release: str, machine: str) -> Host:
 
 
 def _darwin(p: Probe, release: str, machine: str) -> Host:
-    native, source, translated = _darwin_arch(p, machine)
+    native, source, translated = darwin_arch(p, machine)
     process = archmap.goarch_of_machine(machine) if machine else None
     if process is None:
         process = "amd64" if translated else native
