@@ -149,6 +149,35 @@ def anchor(go: str, env: dict, root: Path, together: bool) -> tuple[float, float
     return time.perf_counter() - t0, _children_cpu() - c0
 
 
+# The least any Python tool can do for the same facts: start an interpreter (its
+# site hooks included, like goarchlab's), start the same go commands together,
+# and decode the two JSON streams with the standard library: no policy, no
+# rules, no output.
+_MINIMAL = """
+import json, subprocess, sys
+procs = [subprocess.Popen(a, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+         for a in json.loads(sys.argv[1])]
+outs = [p.communicate()[0] for p in procs]
+dec = json.JSONDecoder()
+for out in outs[:2]:
+    text, i = out.decode(), 0
+    while True:
+        while i < len(text) and text[i] in " \\t\\r\\n":
+            i += 1
+        if i >= len(text):
+            break
+        _, i = dec.raw_decode(text, i)
+"""
+
+
+def minimal(go: str, env: dict, root: Path) -> float:
+    """Wall seconds of :data:`_MINIMAL` (the floor for a Python tool)."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", _MINIMAL, json.dumps(_go_argvs(go))], cwd=root,
+                   env=env, check=True)
+    return time.perf_counter() - t0
+
+
 def measured(env: dict, root: Path) -> tuple[float, float, dict]:
     """Wall seconds of a whole ``goarchlab deps`` process, its own CPU seconds (go's
     excluded), and its JSON report."""
@@ -196,7 +225,7 @@ def main() -> int:
         generate(root, a.modules, a.packages)
         anchor(go, env, root, False)  # warm-up: go's caches, the page cache
         _, _, rep = measured(env, root)
-        gos, gocpu, ours, owns, owncpu, bare_py, side = [], [], [], [], [], [], []
+        gos, gocpu, ours, owns, owncpu, bare_py, side, least = [], [], [], [], [], [], [], []
         for _ in range(a.rounds):
             t0 = time.perf_counter()
             subprocess.run([sys.executable, "-c", "pass"], env=env, check=True)
@@ -205,6 +234,7 @@ def main() -> int:
             gos.append(w)
             gocpu.append(c)
             side.append(anchor(go, env, root, True)[0])
+            least.append(minimal(go, env, root))
             w, c, rep = measured(env, root)
             ours.append(w)
             owncpu.append(c)
@@ -227,6 +257,10 @@ def main() -> int:
     print(f"go commands, bare, started together as goarchlab does: {sd:7.3f} s")
     print(f"overhead against them: (goarchlab - go together) / go together = "
           f"{(o - sd) / sd * 100:5.1f} %  (goal <= 25 %)")
+    lm = statistics.median(least)
+    print(f"floor for a Python tool (interpreter start, the go commands together, json "
+          f"decoding; no checks): {lm:7.3f} s = {(lm - sd) / sd * 100:+5.1f} % on go "
+          f"together; goarchlab = {o / lm:4.2f}x that floor")
     print(f"in-process own / go = {statistics.median(owns) / g * 100:5.1f} %")
     print(f"for scale: a bare '{Path(sys.executable).name} -c pass' takes "
           f"{statistics.median(bare_py):.3f} s here (interpreter and site hooks)")
