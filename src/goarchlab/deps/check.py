@@ -106,21 +106,19 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
         f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns,
                              group=started) if patterns else None
         try:
+            from goarchlab.deps import gomod, imports
             from goarchlab.deps import policy as policy_mod
+            from goarchlab.deps.model import Check, DepsReport, Timing
+            from goarchlab.deps.rules import Graph, ModuleRules, import_violations
+            from goarchlab.gocmd import modgraph
 
             ppath = opts.policy_path or policy_mod.find(root)
             pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
-            from goarchlab.deps.model import Check, DepsReport, Timing
-            from goarchlab.gocmd import modgraph
-
             checks: list[Check] = []
             need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
             f_mods = pool.submit(_modules, go, env, cwd, pol, opts.offline)
             f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
             f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
-            from goarchlab.deps import gomod, imports
-            from goarchlab.deps.rules import Graph, ModuleRules, import_violations
-
             if pol.deny or pol.allow or pol.public:
                 imports.prepare()  # the import scanner's pattern, compiled while go works
 
