@@ -2,7 +2,7 @@
 
 Split from :mod:`goarchlab.host.facts` so that every command resolving a
 toolchain imports only this and the probe, not the Host model, binfmt parsing
-and compiler probing (where each fact comes from: detect's docstring).
+and compiler probing (where each fact comes from: that module's docstring).
 """
 
 from __future__ import annotations
