@@ -122,3 +122,21 @@ def test_workspace_root_and_call_through_a_helper(goarchlab, proxy_env, govulnch
     [v] = json.loads(r.stdout)["violations"]
     assert (v["rule"], v["file"], v["line"]) == ("vuln", "app/main.go",
                                                  line_of(ws / "app/main.go", "client.Do()"))
+
+
+def test_relative_govulncheck_path_is_the_policy_files(goarchlab, proxy_env, govulncheck,
+                                                        tmp_path):
+    """``govulncheck = "tools/govulncheck"`` in ci/goarchlab.toml means
+    ci/tools/govulncheck, wherever goarchlab runs (it was the working directory's)."""
+    env = proxy_env("vulnsrel")
+    db = tmp_path / "db"
+    db.mkdir()
+    (db / "GO-2099-0001.json").write_text(json.dumps(OSV))
+    d = write(tmp_path / "app", {**CLEAN, "ci/goarchlab.toml": _policy(db, "tools/govulncheck")})
+    (d / "ci" / "tools").mkdir()
+    (d / "ci" / "tools" / "govulncheck").symlink_to(govulncheck)
+    assert proc.run(["go", "mod", "tidy"], env=env, timeout=300, cwd=d).ok
+    r = goarchlab(d, env, "deps", "--json", "--offline", "--policy", "ci/goarchlab.toml")
+    assert r.returncode == 1, r.stdout + r.stderr
+    [v] = json.loads(r.stdout)["violations"]
+    assert (v["rule"], v["name"]) == ("vuln", "GO-2099-0001")

@@ -186,7 +186,11 @@ def load(path: Path) -> Policy:
     vul = rd.table(data.get("vulns", {}), _VULNS, "vulns", None)
     kw["vulns"] = vul.get("enabled", False)
     kw["vuln_db"] = vul.get("db", "")
-    kw["govulncheck"] = vul.get("govulncheck", "")
+    exe = vul.get("govulncheck", "")
+    # A relative path is the policy file's, like its globs, not the directory
+    # goarchlab happens to run in.
+    kw["govulncheck"] = str((path.parent / exe).absolute()) if exe and \
+        not Path(exe).is_absolute() else exe
     for kind in ("deny", "allow"):
         rules = []
         for i, t in enumerate(_array(rd, data, kind)):

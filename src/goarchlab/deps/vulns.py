@@ -34,8 +34,9 @@ def find_govulncheck(configured: str, env: Mapping[str, str]) -> str | None:
     found = shutil.which("govulncheck", path=env.get("PATH", ""))
     if found:
         return found
-    for d in (env.get("GOBIN", ""), *(Path(p) / "bin" for p in env.get("GOPATH", "").split(":")
-                                      if p), Path(env.get("HOME", "/nonexistent")) / "go/bin"):
+    for d in (env.get("GOBIN", ""), *(Path(p) / "bin" for p in
+                                      env.get("GOPATH", "").split(os.pathsep) if p),
+              Path(env.get("HOME", "/nonexistent")) / "go/bin"):
         if d and (Path(d) / "govulncheck").is_file():
             return str(Path(d) / "govulncheck")
     return None
