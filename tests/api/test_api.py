@@ -154,6 +154,24 @@ def test_verdict_rules(inc, com, old, new, want):
     assert (req, taken, ok) == want
 
 
+@pytest.mark.parametrize(("module", "old", "want"), [
+    ("example.com/m", "", "example.com/m/v2"),
+    ("example.com/m/v2", "", "example.com/m/v3"),
+    ("example.com/m/v2", "v2.4.0", "example.com/m/v3"),
+    ("example.com/tools/vet", "", "example.com/tools/vet/v2"),
+    ("gopkg.in/yaml.v2", "", "gopkg.in/yaml.v3"),
+    ("gopkg.in/yaml.v3", "v3.0.1", "gopkg.in/yaml.v4"),
+    ("gopkg.in/check.v1-unstable", "", "gopkg.in/check.v2"),
+])
+def test_incompatible_changes_name_the_next_major_module_path(module, old, want):
+    """Against a revision that is not a version (HEAD, the working tree), the verdict
+    names the module path the next major needs: /vN, or .vN for gopkg.in (as
+    golang.org/x/mod/module.SplitPathVersion splits them)."""
+    _, taken, ok, why = diff.verdict(["x"], [], old, "HEAD", module)
+    assert (taken, ok) == ("", False)
+    assert why.endswith(f"module path {want}")
+
+
 def test_old_toolchain_cannot_build_apidiff(tmp_path):
     with pytest.raises(GoarchlabError) as e:
         tool.ensure_apidiff(Path("/nonexistent/go"), GoVersion.parse("1.22.10"), {}, tmp_path,

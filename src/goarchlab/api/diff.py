@@ -94,17 +94,36 @@ def verdict(inc: list[str], com: list[str], old_v: str, new_v: str,
         return req, taken, ok, why
     if inc and major != 0:
         return req, "", False, (f"{len(inc)} incompatible change(s): the next release must "
-                                f"be a new major version (a new module path /v{(major or 1) + 1})")
+                                f"be a new major version, module path "
+                                f"{_next_major_path(module, major)}")
     if inc:
         return req, "", True, "incompatible changes at v0: the next release needs a new minor"
     return req, "", True, f"compatible: the next release needs at least a {req} step"
 
 
+def _split_major(module: str) -> tuple[str, int | None]:
+    """(prefix, major) of a module path, split as golang.org/x/mod/module's
+    SplitPathVersion does: a ``/vN`` suffix for N >= 2, or for gopkg.in paths a
+    ``.vN`` suffix for every N (``-unstable`` allowed after it); None when the
+    path names no major (v0 or v1)."""
+    if module.startswith("gopkg.in/"):
+        head, dot, tail = module.removesuffix("-unstable").rpartition(".v")
+        return (head, int(tail)) if dot and tail.isdigit() else (module, None)
+    head, slash, tail = module.rpartition("/v")
+    if slash and tail.isdigit() and not tail.startswith("0") and int(tail) >= 2:
+        return head, int(tail)
+    return module, None
+
+
 def _major_of_path(module: str) -> int | None:
-    last = module.rsplit("/", 1)[-1]
-    if last[:1] == "v" and last[1:].isdigit():
-        return int(last[1:])
-    return None  # v0 or v1: not known from the path
+    return _split_major(module)[1]
+
+
+def _next_major_path(module: str, major: int | None) -> str:
+    """The module path of the major version after ``major`` (None: v0/v1)."""
+    prefix, _ = _split_major(module)
+    sep = "." if module.startswith("gopkg.in/") else "/"
+    return f"{prefix}{sep}v{(major or 1) + 1}"
 
 
 def run(old: str, new: str, *, cwd: Path, go: Path, env: Mapping[str, str], apidiff: Path,
