@@ -241,8 +241,10 @@ def test_garbled_download_answer_is_retried_then_a_clear_error(tmp_path):
             c, _ = srv.accept()
             with c:
                 c.recv(65536)
-                c.sendall(b"garbage\r\n\r\n")
+                # Counted before answering: once the answer is out, the client may
+                # finish (and the test assert) before this thread runs again.
                 served.append(1)
+                c.sendall(b"garbage\r\n\r\n")
 
     t = threading.Thread(target=serve, daemon=True)
     t.start()
