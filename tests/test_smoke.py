@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -41,15 +42,20 @@ def test_session_toolchain_is_real(go_new, go_env) -> None:
     assert env["GOTOOLCHAIN"] == "local"
 
 
+def _on_a_bare_machine(argv: list[str], module: Path) -> subprocess.CompletedProcess:
+    """Run goarchlab in ``module`` (a go.mod is written) as on a machine with Python
+    and nothing else: no go on PATH, nothing installed."""
+    (module / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(module / "home"),
+           "GOARCHLAB_HOME": str(module / "glh")}
+    return subprocess.run([sys.executable, "-m", "goarchlab", *argv], capture_output=True,
+                          text=True, timeout=120, cwd=module, env=env)
+
+
 @pytest.mark.parametrize("argv", [["xbuild"], ["matrix"], ["deps"], ["api", "HEAD", "HEAD"],
                                   ["bench", "cpu", "-n", "2"]])
 def test_commands_that_need_go_offer_to_install_one(argv, tmp_path) -> None:
-    # A machine with Python and nothing else: no go on PATH, nothing installed.
-    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
-           "GOARCHLAB_HOME": str(tmp_path / "glh")}
-    r = subprocess.run([sys.executable, "-m", "goarchlab", *argv], capture_output=True,
-                       text=True, timeout=120, cwd=tmp_path, env=env)
+    r = _on_a_bare_machine(argv, tmp_path)
     assert r.returncode == 3, r.stderr
     assert "Traceback" not in r.stderr
     lines = r.stderr.strip().splitlines()
@@ -60,11 +66,7 @@ def test_commands_that_need_go_offer_to_install_one(argv, tmp_path) -> None:
 @pytest.mark.parametrize("argv", [["deps"], ["bench", "cpu", "-n", "2"]])
 def test_a_version_file_naming_no_go_version_stops_a_go_command(argv, tmp_path) -> None:
     # A typo in .go-version must not silently fall back to the go on PATH.
-    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
     (tmp_path / ".go-version").write_text("1.22.x\n")
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
-           "GOARCHLAB_HOME": str(tmp_path / "glh")}
-    r = subprocess.run([sys.executable, "-m", "goarchlab", *argv], capture_output=True,
-                       text=True, timeout=120, cwd=tmp_path, env=env)
+    r = _on_a_bare_machine(argv, tmp_path)
     assert r.returncode == 2, r.stderr
     assert "'1.22.x' (asked by " in r.stderr and "is not a Go version" in r.stderr

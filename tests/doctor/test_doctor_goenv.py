@@ -98,16 +98,25 @@ def test_godebug_keys_against_the_toolchain(go_env, go_new, monkeypatch, tmp_pat
     assert not refused.ok and "only be set using the OS environment" in refused.stderr
 
 
-def test_godebug_removed_old_value_is_fatal(go_env, go_new, monkeypatch, tmp_path,
-                                            capsys) -> None:
-    env = {**go_env, "GODEBUG": "x509sha1=1"}
+def _fatal_godebug(godebug: str, go_says: str, finding: str, go_env, go_new, monkeypatch,
+                   tmp_path, capsys):
+    """Check that the real go refuses to start with GODEBUG=``godebug`` (its stderr
+    holds ``go_says``), then that doctor reports it as error ``finding``; returns
+    doctor's result and that finding."""
+    env = {**go_env, "GODEBUG": godebug}
     real = _go(go_new, env, "version")
-    assert real.returncode != 0 and 'removed GODEBUG "x509sha1"' in real.stderr
+    assert real.returncode != 0 and go_says in real.stderr
     use_env(monkeypatch, env)
     monkeypatch.chdir(tmp_path)
     r = doctor(capsys, "--only", "goenv.godebug")
     assert r.code == 1
-    f = r.one("goenv.godebug-removed", "error")
+    return r, r.one(finding, "error")
+
+
+def test_godebug_removed_old_value_is_fatal(go_env, go_new, monkeypatch, tmp_path,
+                                            capsys) -> None:
+    _, f = _fatal_godebug("x509sha1=1", 'removed GODEBUG "x509sha1"', "goenv.godebug-removed",
+                       go_env, go_new, monkeypatch, tmp_path, capsys)
     assert "removed in Go 1.24" in f["title"]
 
 
@@ -144,14 +153,8 @@ def test_godebug_cpu_options_are_the_target_arch_own(go_new) -> None:
 def test_godebug_runtime_value_that_throws(go_env, go_new, monkeypatch, tmp_path,
                                            capsys) -> None:
     """cgocheck=2 is a known runtime variable whose value parsedebugvars throws on."""
-    env = {**go_env, "GODEBUG": "cgocheck=2,gctrace=0"}
-    real = _go(go_new, env, "version")
-    assert real.returncode != 0 and "cgocheck > 1 mode is no longer supported" in real.stderr
-    use_env(monkeypatch, env)
-    monkeypatch.chdir(tmp_path)
-    r = doctor(capsys, "--only", "goenv.godebug")
-    assert r.code == 1
-    f = r.one("goenv.godebug-fatal", "error")
+    r, f = _fatal_godebug("cgocheck=2,gctrace=0", "cgocheck > 1 mode is no longer supported",
+                       "goenv.godebug-fatal", go_env, go_new, monkeypatch, tmp_path, capsys)
     assert "cgocheck > 1 mode is no longer supported" in f["detail"]
     assert f["fix"]["text"] == "set GODEBUG=gctrace=0 in your shell profile"
     assert "cgocheck" not in r.one("goenv.godebug", "ok")["title"]

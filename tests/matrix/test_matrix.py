@@ -155,16 +155,22 @@ def test_unknown_target_is_a_usage_error(archcheck, menv):
     assert "Traceback" not in r.stderr
 
 
-def test_port_known_to_one_version_only(tmp_path, menv):
-    # openbsd/riscv64 is a port of go1.27.3 but not of go1.22.10 (go tool dist list).
+def _tiny_matrix(tmp_path, menv, target: str) -> dict[tuple[str, str], dict]:
+    """Cells (go, step) of ``matrix --go 1.22.10,1.27.3 --targets TARGET`` on a
+    one-function module; the command must exit 0."""
     mod = tmp_path / "tiny"
     mod.mkdir()
     (mod / "go.mod").write_text("module example.com/tiny\n\ngo 1.22\n")
     (mod / "tiny.go").write_text("package tiny\n\n// One is 1.\nfunc One() int { return 1 }\n")
     r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.22.10,1.27.3",
-                  "--targets", "openbsd/riscv64", "--json"], env=menv, timeout=600, cwd=mod)
+                  "--targets", target, "--json"], env=menv, timeout=600, cwd=mod)
     assert r.returncode == 0, r.stderr
-    cells = {(c["go"], c["step"]): c for c in json.loads(r.stdout)["cells"]}
+    return {(c["go"], c["step"]): c for c in json.loads(r.stdout)["cells"]}
+
+
+def test_port_known_to_one_version_only(tmp_path, menv):
+    # openbsd/riscv64 is a port of go1.27.3 but not of go1.22.10 (go tool dist list).
+    cells = _tiny_matrix(tmp_path, menv, "openbsd/riscv64")
     for step in ("build", "vet", "test"):
         old = cells[("go1.22.10", step)]
         assert old["status"] == "skip"
@@ -176,14 +182,7 @@ def test_port_known_to_one_version_only(tmp_path, menv):
 
 def test_level_known_to_one_version_only(tmp_path, menv):
     # GOARM64 arrived in go1.23: go1.22.10 would ignore it and build plain arm64.
-    mod = tmp_path / "tiny"
-    mod.mkdir()
-    (mod / "go.mod").write_text("module example.com/tiny\n\ngo 1.22\n")
-    (mod / "tiny.go").write_text("package tiny\n\n// One is 1.\nfunc One() int { return 1 }\n")
-    r = proc.run([sys.executable, "-m", "goarchlab", "matrix", "--go", "1.22.10,1.27.3",
-                  "--targets", "linux/arm64/v8.0", "--json"], env=menv, timeout=600, cwd=mod)
-    assert r.returncode == 0, r.stderr
-    cells = {(c["go"], c["step"]): c for c in json.loads(r.stdout)["cells"]}
+    cells = _tiny_matrix(tmp_path, menv, "linux/arm64/v8.0")
     for step in ("build", "vet", "test"):
         old = cells[("go1.22.10", step)]
         assert old["status"] == "skip" and "GOARM64 is not read by go1.22.10" in old["detail"]
