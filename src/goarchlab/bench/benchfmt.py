@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from goarchlab.bench.model import Sample
@@ -309,10 +309,3 @@ def benchstat_args(
     if keys:
         args += ["-ignore", ",".join(keys)]
     return args
-
-
-def iter_lines(path: str) -> Iterator[str]:
-    """Lines of a file, decoded as UTF-8 with replacement (benchmark logs can hold
-    binary noise)."""
-    with open(path, encoding="utf-8", errors="replace") as f:
-        yield from f

@@ -152,7 +152,7 @@ def request(cwd: Path, env: Mapping[str, str], home: Path) -> Choice | None:
         if "go" in lines:
             v, n = lines["go"]
             return _choice(v, f"{mod.name} go", mod, n, minimum=True)
-    g = home / "version"
+    g = global_file(home)
     if g.is_file() and (got := _first_line(g)):
         return _choice(got[0], "global", g, got[1])
     return None
@@ -197,10 +197,15 @@ def write_local(cwd: Path, version: GoVersion) -> Path:
     return _write(cwd / ".go-version", version)
 
 
+def global_file(home: Path) -> Path:
+    """The global version choice written by ``toolchain use`` (one line) under ``home``."""
+    return home / "version"
+
+
 def write_global(home: Path, version: GoVersion) -> Path:
     """Write the global choice under ``home`` (atomically); returns its path."""
     home.mkdir(parents=True, exist_ok=True)
-    return _write(home / "version", version)
+    return _write(global_file(home), version)
 
 
 def _write(path: Path, version: GoVersion) -> Path:

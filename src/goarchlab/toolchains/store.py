@@ -61,11 +61,6 @@ class Store:
         """The directory ``shell-init`` puts on PATH."""
         return self.home / "shims"
 
-    @property
-    def global_file(self) -> Path:
-        """The global version choice written by ``toolchain use`` (one line)."""
-        return self.home / "version"
-
     def name(self, version: GoVersion, goos: str, goarch: str) -> str:
         """``go1.22.10`` for the native platform, ``go1.22.10.linux-arm64`` for others."""
         if (goos, goarch) == self.native:
