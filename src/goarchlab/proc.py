@@ -9,11 +9,11 @@ on timeout, on Ctrl-C or on any exception, so no grandchild outlives goarchlab.
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import selectors
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,7 +22,17 @@ from pathlib import Path
 
 from goarchlab.errors import GoarchlabError, ProcTimeout
 
-log = logging.getLogger("goarchlab.proc")
+
+def _debug(fmt: str, *args: object) -> None:
+    """``goarchlab -v``'s log of subprocess calls: logger ``goarchlab.proc``, DEBUG.
+
+    Not worth importing logging for (~10 ms of start-up, before the first go
+    command): a process that has not imported it has not configured it either,
+    and a DEBUG record would go nowhere.
+    """
+    logging = sys.modules.get("logging")
+    if logging is not None:
+        logging.getLogger("goarchlab.proc").debug(fmt, *args)
 
 
 @dataclass(frozen=True)
@@ -152,7 +162,7 @@ def run(
     if on_stdout is not None and input is not None:
         raise ValueError("proc.run: on_stdout and input cannot be combined")
     args = [os.fspath(a) for a in argv]
-    log.debug("run %s (timeout %gs, cwd %s)", args, timeout, cwd)
+    _debug("run %s (timeout %gs, cwd %s)", args, timeout, cwd)
     t0 = time.perf_counter()
     p = _popen(
         args,
@@ -175,7 +185,7 @@ def run(
     except subprocess.TimeoutExpired:
         _kill_group(p)
         p.communicate()
-        log.debug("timeout after %gs: %s", timeout, args)
+        _debug("timeout after %gs: %s", timeout, args)
         raise ProcTimeout(args, timeout) from None
     except BaseException:
         _kill_group(p)
@@ -194,7 +204,7 @@ def run(
     res = Completed(
         tuple(args), p.returncode, out.decode(enc, "replace"), err.decode(enc, "replace"), wall
     )
-    log.debug("exit %d in %.3fs: %s", res.returncode, wall, args[0])
+    _debug("exit %d in %.3fs: %s", res.returncode, wall, args[0])
     return res
 
 
@@ -241,7 +251,7 @@ def spawn(
     SIGTERM, then SIGKILL after ``stop_timeout`` seconds (> 0).
     """
     args = [os.fspath(a) for a in argv]
-    log.debug("spawn %s (cwd %s)", args, cwd)
+    _debug("spawn %s (cwd %s)", args, cwd)
     p = _popen(args, env, cwd, stdin=stdin, stdout=stdout, stderr=stderr)
     try:
         yield p

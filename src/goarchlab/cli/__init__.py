@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
-import logging
 import signal
 import sys
 import threading
@@ -117,11 +116,11 @@ def _main(argv: Sequence[str] | None) -> int:
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         args = build_parser(_command_of(words)).parse_args(words)
-        logging.basicConfig(
-            level=logging.DEBUG if args.verbose else logging.WARNING,
-            format="%(name)s: %(message)s",
-            stream=sys.stderr,
-        )
+        if args.verbose:  # imported only then (see proc._debug)
+            import logging
+
+            logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s",
+                                stream=sys.stderr)
         handler = getattr(args, "handler", None)
         if handler is None:
             build_parser().print_help()

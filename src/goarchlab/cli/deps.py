@@ -48,8 +48,11 @@ def _run(args) -> int:
                          offline=args.offline, graph=bool(args.graph))
     with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:
         report = check.run(go, env, cwd, opts, progress=prog)
-    # Imported only now: outputs pulls in the rules, which check.run imports while
-    # the go commands work; importing them first would delay the first go command.
+    if not args.graph and fmt in ("human", "json"):
+        render.emit(report, as_json=fmt == "json")
+        return EXIT_OK if report.ok else EXIT_PROBLEMS
+    # Imported only for the forms that use them (not before check.run: importing
+    # them would delay the first go command).
     from goarchlab.deps import outputs
     from goarchlab.render import deps as out
 
@@ -59,8 +62,6 @@ def _run(args) -> int:
         out.text(outputs.dot(report))
     elif fmt == "sarif":
         out.text(outputs.sarif_text(report))
-    elif fmt == "github":
-        out.text(outputs.github(report, args.github_prefix))
     else:
-        render.emit(report, as_json=fmt == "json")
+        out.text(outputs.github(report, args.github_prefix))
     return EXIT_OK if report.ok else EXIT_PROBLEMS

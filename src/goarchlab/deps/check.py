@@ -10,9 +10,9 @@ GOFLAGS=-mod=mod is never added.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +27,7 @@ from goarchlab.gocmd.version import GoVersion, read_version_file
 if TYPE_CHECKING:
     from goarchlab.deps import policy as policy_mod
     from goarchlab.deps.model import DepsReport, Violation
-    from goarchlab.deps.rules import Graph
+    from goarchlab.deps.rules import Graph, ImportChecker
     from goarchlab.gocmd import modgraph
 
 #: The first Go whose go list knows the ``work`` pattern.
@@ -76,6 +76,41 @@ def _load_errors(pkgs: Sequence[golist.Package], g: Graph) -> list[Violation]:
     return out
 
 
+class _Task:
+    """A call on a thread of its own. concurrent.futures would do, but it imports
+    logging: ~10 ms before the first go command starts."""
+
+    def __init__(self, fn: Callable, args: tuple, kw: dict) -> None:
+        self._out: tuple[bool, object] = (False, RuntimeError("not finished"))
+        self._thread = threading.Thread(target=self._work, args=(fn, args, kw))
+        self._thread.start()
+
+    @classmethod
+    def start(cls, tasks: list[_Task], fn: Callable, *args, **kw) -> _Task:
+        """Start ``fn(*args, **kw)`` and append its task to ``tasks``."""
+        t = cls(fn, args, kw)
+        tasks.append(t)
+        return t
+
+    def _work(self, fn: Callable, args: tuple, kw: dict) -> None:
+        try:
+            self._out = (True, fn(*args, **kw))
+        except BaseException as e:  # handed to result(), in the caller's thread
+            self._out = (False, e)
+
+    def wait(self) -> None:
+        """Wait for the call to end."""
+        self._thread.join()
+
+    def result(self):
+        """The call's return value, once it ends; its exception is raised here."""
+        self._thread.join()
+        ok, value = self._out
+        if not ok:
+            raise value  # type: ignore[misc]
+        return value
+
+
 def _no_progress(done: int, total: int, what: str) -> None:
     pass
 
@@ -102,44 +137,54 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     # go list -deps, starts first; the policy is read and the rules are imported
     # while it works; a failure meanwhile (an invalid policy) stops it.
     started = proc.Group()
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        f_pkgs = pool.submit(golist.list_deps, go, env, cwd, patterns,
-                             group=started) if patterns else None
-        try:
-            from goarchlab.deps import gomod, imports
-            from goarchlab.deps import policy as policy_mod
-            from goarchlab.deps.model import Check, DepsReport, Timing
-            from goarchlab.deps.rules import Graph, ModuleRules, import_violations
-            from goarchlab.gocmd import modgraph
+    tasks: list[_Task] = []
+    # The import rules run on the packages while go list prints them, once the
+    # policy and the modules they need are known (see rules.ImportChecker).
+    checker: list[ImportChecker] = []
 
-            ppath = opts.policy_path or policy_mod.find(root)
-            pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
-            checks: list[Check] = []
-            need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
-            f_mods = pool.submit(_modules, go, env, cwd, pol, opts.offline)
-            f_graph = pool.submit(modgraph.mod_graph, go, env, cwd) if need_graph else None
-            f_verify = pool.submit(modgraph.mod_verify, go, env, cwd) if pol.verify else None
-            if pol.deny or pol.allow or pol.public:
-                imports.prepare()  # the import scanner's pattern, compiled while go works
+    def on_packages(pkgs: list[golist.Package]) -> None:
+        if checker:
+            checker[0].feed(pkgs)
 
-            mods, dt_mods, net_checks = f_mods.result()
-            main = [m for m in mods if m.main]
-            listed = patterns or tuple(f"{m.path}/..." for m in main)
-            if f_pkgs is None:
-                f_pkgs = pool.submit(golist.list_deps, go, env, cwd, listed, group=started)
-            progress(1, 5, "go list -deps")
-            modfiles = list(dict.fromkeys(modfiles + [Path(m.gomod) for m in main if m.gomod]))
-            files = [gomod.read(f) for f in modfiles]
-            pkgs, dt = f_pkgs.result()
-            graph, dt_graph = f_graph.result() if f_graph else (None, 0.0)
-            verified = f_verify.result() if f_verify else None
-        except BaseException:
-            started.kill()  # an invalid policy, a broken go.mod: go list -deps stops too
-            raise
+    f_pkgs = _Task.start(tasks, golist.list_deps, go, env, cwd, patterns, group=started,
+                         on_packages=on_packages) if patterns else None
+    try:
+        from goarchlab.deps import policy as policy_mod
+        from goarchlab.deps.model import Check, DepsReport, Timing
+        from goarchlab.deps.rules import Graph, ImportChecker, ModuleRules
+        from goarchlab.gocmd import modgraph
+
+        ppath = opts.policy_path or policy_mod.find(root)
+        pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
+        checks: list[Check] = []
+        need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
+        f_mods = _Task.start(tasks, _modules, go, env, cwd, pol, opts.offline)
+        f_graph = _Task.start(tasks, modgraph.mod_graph, go, env, cwd) if need_graph else None
+        f_verify = _Task.start(tasks, modgraph.mod_verify, go, env, cwd) if pol.verify else None
+
+        mods, dt_mods, net_checks = f_mods.result()
+        main = [m for m in mods if m.main]
+        checker.append(ImportChecker(pol, Graph(root, [], mods)))
+        listed = patterns or tuple(f"{m.path}/..." for m in main)
+        if f_pkgs is None:
+            f_pkgs = _Task.start(tasks, golist.list_deps, go, env, cwd, listed, group=started,
+                                 on_packages=on_packages)
+        progress(1, 5, "go list -deps")
+        modfiles = list(dict.fromkeys(modfiles + [Path(m.gomod) for m in main if m.gomod]))
+        pkgs, dt = f_pkgs.result()
+        graph, dt_graph = f_graph.result() if f_graph else (None, 0.0)
+        verified = f_verify.result() if f_verify else None
+    except BaseException:
+        started.kill()  # an invalid policy, a broken go.mod: go list -deps stops too
+        raise
+    finally:
+        for t in tasks:
+            t.wait()
     go_s = max(dt + (dt_mods if not patterns else 0.0), dt_mods, dt_graph,
                verified.wall_s if verified else 0.0)
     checks += net_checks
-    g = Graph(root, pkgs, mods)
+    g = checker[0].g
+    checker[0].feed(pkgs)  # what go printed after the last feed
     errors = _load_errors(pkgs, g)
     if errors:
         first = errors[0]
@@ -148,10 +193,10 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
                                               if len(errors) > 1 else ""),
             "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
     progress(2, 5, "rules")
-    viol: list[Violation] = list(import_violations(pol, g))
+    viol: list[Violation] = checker[0].violations(pkgs)
     checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
                                              ("public", pol.public)) if on]
-    mr = ModuleRules(pol, g, graph, files)
+    mr = ModuleRules(pol, g, graph, modfiles)
     if pol.single_major:
         viol += mr.single_major()
         checks.append(Check("single-major", "ran"))
@@ -195,13 +240,14 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
     """
     from goarchlab.deps.model import Check
     from goarchlab.gocmd import modgraph
-    from goarchlab.gocmd.env import go_env
 
     wanted = [r for r in ("retracted", "deprecated") if getattr(pol, r)]
     why_not = "--offline" if offline else ""
-    if wanted and not why_not and \
-            go_env(go, env, cwd=cwd, keys=("GOPROXY",)).get("GOPROXY") == "off":
-        why_not = "GOPROXY=off"
+    if wanted and not why_not:
+        from goarchlab.gocmd.env import go_env
+
+        if go_env(go, env, cwd=cwd, keys=("GOPROXY",)).get("GOPROXY") == "off":
+            why_not = "GOPROXY=off"
     if wanted and not why_not:
         try:
             mods, dt = modgraph.list_modules(go, env, cwd, updates=True)

@@ -59,14 +59,16 @@ class Timing:
     """Wall seconds (>= 0): ``go_s`` the check waited on subprocesses (the longest
     of the go commands run side by side, go list -deps counted after go list -m
     when it had to wait for it, plus govulncheck), ``total_s`` the whole check,
-    ``own_s`` = total - go (goarchlab's own work)."""
+    ``own_s`` = total - go: the time goarchlab added to its go commands' (work
+    done while they run, such as the import rules on go list's output as it is
+    printed, is not in it)."""
 
     go_s: float
     total_s: float
 
     @property
     def own_s(self) -> float:
-        """Seconds goarchlab spent outside subprocesses (>= 0)."""
+        """Seconds the check took beyond its go commands (>= 0)."""
         return max(0.0, self.total_s - self.go_s)
 
     def to_json(self) -> dict:

@@ -9,8 +9,10 @@ importing package's files scanned for the line (the cheap test first).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,6 +48,7 @@ class Graph:
     def __init__(self, root: Path, pkgs: list[Package], mods: list[Module]) -> None:
         self.root = root
         self._prefix = os.path.join(os.fspath(root), "")
+        #: Import path -> package; an :class:`ImportChecker` fills it as go list prints.
         self.pkgs = {p.import_path: p for p in pkgs}
         self.mods = mods
         self.main = {m.path for m in mods if m.main}
@@ -107,35 +110,73 @@ def _public_candidates(policy: Policy, imp: str, mod: str, importer: Package) ->
             and not any(p.matches(imp, False) for p in pr.packages)]
 
 
-def import_violations(policy: Policy, g: Graph) -> Iterable[Violation]:
-    """Violations of [[deny]], [[allow]] and [[public]] by the main modules' packages."""
-    if not (policy.deny or policy.allow or policy.public):
-        return
-    # deny/allow verdicts depend on the import path alone: a 3,000-package
-    # workspace asks about ~3 times fewer paths than it has imports.
-    # None: the path breaks nothing, whoever imports it (most of them).
-    memo: dict[str, tuple[str, list] | None] = {}
-    public_mods = {pr.module for pr in policy.public}
-    for p in g.pkgs.values():
-        if not p.main:
-            continue
-        for imps, files in ((p.imports, p.files), (p.test_imports, p.test_files)):
-            for imp in imps:
-                if imp in memo:
-                    got = memo[imp]
-                else:
-                    mod, cands = _path_candidates(policy, g, imp)
-                    got = memo[imp] = (mod, cands) if cands or mod in public_mods else None
-                if got is None:
-                    continue
-                mod, cands = got
-                if mod in public_mods:
-                    cands = cands + _public_candidates(policy, imp, mod, p)
-                if not cands:
-                    continue
-                sites = imports.find(p.dir, files, imp)
-                for rule, why in cands:
-                    yield from _sited(rule, why, g, p, imp, sites)
+class ImportChecker:
+    """[[deny]], [[allow]] and [[public]] over the main modules' packages, fed
+    while go list prints them (:meth:`feed`, from the thread reading its output),
+    so that the check ends soon after go list does (checked after it, the 3,000
+    packages of bench/deps_overhead.py took ~50 ms more).
+
+    A package's imports are checked when it arrives: go list -deps prints each
+    package after every package it imports, so what the rules ask about those
+    (standard library? which module?) is already known. Test imports are not in
+    that order (test-only packages are not listed; an external test may import a
+    package printed later): they are checked by :meth:`violations`, at the end.
+    """
+
+    def __init__(self, policy: Policy, g: Graph) -> None:
+        self.policy, self.g = policy, g
+        self._on = bool(policy.deny or policy.allow or policy.public)
+        # deny/allow verdicts depend on the import path alone: a 3,000-package
+        # workspace asks about ~3 times fewer paths than it has imports.
+        # None: the path breaks nothing, whoever imports it (most of them).
+        self._memo: dict[str, tuple[str, list] | None] = {}
+        self._public_mods = {pr.module for pr in policy.public}
+        self._seen = 0
+        self._found: list[Violation] = []
+        self._lock = threading.Lock()
+
+    def feed(self, pkgs: list[Package]) -> None:
+        """Add to the graph, and check the own imports of, the packages of ``pkgs``
+        (go list's order; a list that only grows) not fed before."""
+        with self._lock:
+            new = pkgs[self._seen:]
+            self._seen += len(new)
+            for p in new:
+                self.g.pkgs[p.import_path] = p
+                if self._on and p.main:
+                    self._found += self._check(p, p.imports, p.files)
+
+    def violations(self, pkgs: list[Package]) -> list[Violation]:
+        """Feed the rest of ``pkgs`` (all of go list's output), check the test
+        imports; every violation found, in no particular order."""
+        self.feed(pkgs)
+        with self._lock:
+            if self._on:
+                for p in pkgs:
+                    if p.main and p.test_imports:
+                        self._found += self._check(p, p.test_imports, p.test_files)
+            return list(self._found)
+
+    def _check(self, p: Package, imps: tuple[str, ...], files: tuple[str, ...]) -> list[Violation]:
+        out: list[Violation] = []
+        for imp in imps:
+            if imp in self._memo:
+                got = self._memo[imp]
+            else:
+                mod, cands = _path_candidates(self.policy, self.g, imp)
+                got = self._memo[imp] = (mod, cands) if cands or mod in self._public_mods \
+                    else None
+            if got is None:
+                continue
+            mod, cands = got
+            if mod in self._public_mods:
+                cands = cands + _public_candidates(self.policy, imp, mod, p)
+            if not cands:
+                continue
+            sites = imports.find(p.dir, files, imp)
+            for rule, why in cands:
+                out += _sited(rule, why, self.g, p, imp, sites)
+        return out
 
 
 def _sited(rule: ImportRule | PublicRule, why: str, g: Graph, p: Package, imp: str,
@@ -166,14 +207,19 @@ def _above(v: GoVersion, cap: GoVersion) -> bool:
 
 
 class ModuleRules:
-    """Module-level rules; ``files`` are the main go.mod files and go.work (read
-    with :func:`gomod.read`), whose lines the violations point at."""
+    """Module-level rules; ``modfiles`` are the main go.mod files and go.work, whose
+    lines the violations point at."""
 
     def __init__(self, policy: Policy, g: Graph, graph: ModGraph | None,
-                 files: list[gomod.ModFile]) -> None:
+                 modfiles: list[Path]) -> None:
         self.policy, self.g, self.graph = policy, g, graph
-        self.files = files
-        self._by_path = {f.path: f for f in files}
+        self._modfiles = modfiles
+
+    @functools.cached_property
+    def files(self) -> list[gomod.ModFile]:
+        """The files' directive lines, read at the first violation that needs one
+        (most runs have none; a 300-module workspace has 300 files)."""
+        return [gomod.read(f) for f in self._modfiles]
 
     def _where(self, module: str, replace: bool = False) -> tuple[str, int]:
         for mf in self.files:
@@ -228,8 +274,7 @@ class ModuleRules:
             v = GoVersion.try_parse(m.go_version) if m.main and m.go_version else None
             if cap is None or v is None or not _above(v, cap):
                 continue
-            mf = (self._by_path.get(Path(m.gomod)) or gomod.read(Path(m.gomod))
-                  if m.gomod else self.files[0])
+            mf = gomod.read(Path(m.gomod)) if m.gomod else self.files[0]
             yield Violation(
                 "go-max", "modules.go-max",
                 f"{m.path} says 'go {m.go_version}', above the cap {_bare(cap)}",

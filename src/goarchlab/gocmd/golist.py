@@ -13,8 +13,8 @@ cmd/go), so the files that hold an import are found by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
@@ -31,8 +31,10 @@ FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class Package:
+# A NamedTuple, not a frozen dataclass: 3,000+ are built per run of goarchlab
+# deps while go list prints, and one is built ~5x faster (a frozen dataclass
+# sets each field through object.__setattr__).
+class Package(NamedTuple):
     """One package of ``go list -deps``.
 
     ``module`` is empty for the standard library; ``main`` is
@@ -81,16 +83,16 @@ def _package(o: dict) -> Package:
     tf, xf = get("TestGoFiles") or [], get("XTestGoFiles") or []
     err = get("Error")
     return Package(
-        import_path=get("ImportPath", ""),
-        dir=get("Dir", ""),
-        standard=bool(get("Standard")),
-        module=mod.get("Path", ""),
-        main=bool(mod.get("Main")),
-        files=tuple(gf + cf),
-        test_files=tuple(tf + xf),
-        imports=imports,
-        test_imports=tests,
-        error=err.get("Err") if isinstance(err, dict) else None,
+        get("ImportPath", ""),
+        get("Dir", ""),
+        bool(get("Standard")),
+        mod.get("Path", ""),
+        bool(mod.get("Main")),
+        tuple(gf + cf),
+        tuple(tf + xf),
+        imports,
+        tests,
+        err.get("Err") if isinstance(err, dict) else None,
     )
 
 
@@ -130,6 +132,7 @@ def list_deps(
     *,
     timeout: float = LIST_TIMEOUT,
     group: proc.Group | None = None,
+    on_packages: Callable[[list[Package]], None] | None = None,
 ) -> tuple[list[Package], float]:
     """Run ``go list -e -deps -json=... PATTERNS`` in ``cwd`` (a member of ``group``).
 
@@ -137,14 +140,24 @@ def list_deps(
     them) and the go command's wall time in seconds. Raises GoarchlabError
     (exit 3) when go fails as a whole, e.g. a go.mod that does not parse; a
     package that cannot be loaded comes back with ``error`` set.
+    ``on_packages(pkgs)`` is called, on the thread reading go's output, each time
+    the list of packages decoded so far grows (the same list each time, so a
+    caller can work on the packages while go still prints the rest); an exception
+    it raises stops go and propagates.
     """
     argv = [str(go), "list", "-e", "-deps", "-json=" + ",".join(FIELDS), *patterns]
     # Decoded as go prints it (~1 MB for 3,000 packages, over ~50 ms), not after.
     stream = ObjectStream("go list -json output")
     pkgs: list[Package] = []
+
+    def chunk(data: bytes) -> None:
+        n = len(pkgs)
+        pkgs.extend(map(_package, stream.feed(data)))
+        if on_packages is not None and len(pkgs) > n:
+            on_packages(pkgs)
+
     r = run_go(argv, env, cwd, timeout=timeout, shown="go list",
                hint="run 'go list -deps ./...' there to see the whole message",
-               on_stdout=lambda chunk: pkgs.extend(map(_package, stream.feed(chunk))),
-               group=group)
+               on_stdout=chunk, group=group)
     pkgs.extend(map(_package, stream.close()))
     return pkgs, r.wall_s
