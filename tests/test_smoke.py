@@ -70,3 +70,29 @@ def test_a_version_file_naming_no_go_version_stops_a_go_command(argv, tmp_path) 
     r = _on_a_bare_machine(argv, tmp_path)
     assert r.returncode == 2, r.stderr
     assert "'1.22.x' (asked by " in r.stderr and "is not a Go version" in r.stderr
+
+
+@pytest.mark.parametrize(("argv", "collects"), [
+    (["toolchain", "list", "--json"], True),
+    (["deps", "--json"], False),  # no go.mod here: exit 3, after the parse
+])
+def test_the_console_scripts_collector_is_on_unless_the_command_opts_out(
+        argv, collects, tmp_path, monkeypatch) -> None:
+    # cli.run turns the cyclic collector off for start-up; main(own_process=True)
+    # turns it back on once the command is known, except for deps (its data has
+    # no cycles); in-process callers (own_process=False) keep theirs as it is.
+    import gc
+
+    from goarchlab.cli import main
+
+    monkeypatch.setenv("GOARCHLAB_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    gc.disable()
+    try:
+        main(argv, own_process=True)
+        assert gc.isenabled() is collects
+        gc.disable()
+        main(argv)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
