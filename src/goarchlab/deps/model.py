@@ -59,7 +59,7 @@ class Timing:
     """Wall seconds (>= 0): ``go_s`` the check waited on subprocesses (the longest
     of the go commands run side by side, go list -deps counted after go list -m
     when it had to wait for it, plus govulncheck), ``total_s`` the whole check,
-    ``own_s`` = total - go: the time goarchlab added to its go commands' (work
+    ``own_s`` = total - go: the time the check took beyond its go commands (work
     done while they run, such as the import rules on go list's output as it is
     printed, is not in it)."""
 
