@@ -138,13 +138,14 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     # while it works; a failure meanwhile (an invalid policy) stops it.
     started = proc.Group()
     tasks: list[_Task] = []
-    # The import rules run on the packages while go list prints them, once the
+    # The import rules run on the packages while go list prints them (`go help
+    # list`: -deps lists a package only after all its dependencies), once the
     # policy and the modules they need are known (see rules.ImportChecker).
-    checker: list[ImportChecker] = []
+    checker: ImportChecker | None = None
 
     def on_packages(pkgs: list[golist.Package]) -> None:
-        if checker:
-            checker[0].feed(pkgs)
+        if checker is not None:  # read at each call: the caller's thread sets it below
+            checker.feed(pkgs)
 
     f_pkgs = _Task.start(tasks, golist.list_deps, go, env, cwd, patterns, group=started,
                          on_packages=on_packages) if patterns else None
@@ -164,7 +165,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
 
         mods, dt_mods, net_checks = f_mods.result()
         main = [m for m in mods if m.main]
-        checker.append(ImportChecker(pol, Graph(root, [], mods)))
+        checker = ImportChecker(pol, Graph(root, [], mods))
         listed = patterns or tuple(f"{m.path}/..." for m in main)
         if f_pkgs is None:
             f_pkgs = _Task.start(tasks, golist.list_deps, go, env, cwd, listed, group=started,
@@ -183,8 +184,8 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
     go_s = max(dt + (dt_mods if not patterns else 0.0), dt_mods, dt_graph,
                verified.wall_s if verified else 0.0)
     checks += net_checks
-    g = checker[0].g
-    checker[0].feed(pkgs)  # what go printed after the last feed
+    g = checker.g
+    checker.feed(pkgs)  # what go printed after the last feed
     errors = _load_errors(pkgs, g)
     if errors:
         first = errors[0]
@@ -193,7 +194,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
                                               if len(errors) > 1 else ""),
             "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
     progress(2, 5, "rules")
-    viol: list[Violation] = checker[0].violations(pkgs)
+    viol: list[Violation] = checker.violations(pkgs)
     checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
                                              ("public", pol.public)) if on]
     mr = ModuleRules(pol, g, graph, modfiles)
