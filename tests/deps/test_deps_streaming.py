@@ -38,7 +38,7 @@ def test_fed_in_any_chunks_the_violations_are_those_found_at_the_end(deps_env, t
     pol = policy.load(d / "goarchlab.toml")
 
     def found(feeds) -> list[tuple[str, str, int, str]]:
-        checker = ImportChecker(pol, Graph(d, [], mods))
+        checker = ImportChecker(pol, Graph(d, mods))
         for n in feeds:
             checker.feed(pkgs[:n])
         return sorted((v.name, v.file, v.line, v.imported) for v in checker.violations(pkgs))

@@ -165,7 +165,7 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
 
         mods, dt_mods, net_checks = f_mods.result()
         main = [m for m in mods if m.main]
-        checker = ImportChecker(pol, Graph(root, [], mods))
+        checker = ImportChecker(pol, Graph(root, mods))
         listed = patterns or tuple(f"{m.path}/..." for m in main)
         if f_pkgs is None:
             f_pkgs = _Task.start(tasks, golist.list_deps, go, env, cwd, listed, group=started,
@@ -185,7 +185,6 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
                verified.wall_s if verified else 0.0)
     checks += net_checks
     g = checker.g
-    checker.feed(pkgs)  # what go printed after the last feed
     errors = _load_errors(pkgs, g)
     if errors:
         first = errors[0]

@@ -45,11 +45,11 @@ def is_std_path(path: str) -> bool:
 class Graph:
     """Indexes over the loaded packages and modules that the rules share."""
 
-    def __init__(self, root: Path, pkgs: list[Package], mods: list[Module]) -> None:
+    def __init__(self, root: Path, mods: list[Module]) -> None:
         self.root = root
         self._prefix = os.path.join(os.fspath(root), "")
         #: Import path -> package; an :class:`ImportChecker` fills it as go list prints.
-        self.pkgs = {p.import_path: p for p in pkgs}
+        self.pkgs: dict[str, Package] = {}
         self.mods = mods
         self.main = {m.path for m in mods if m.main}
         # Longest module path first, for attributing a package that go list did
