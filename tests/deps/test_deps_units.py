@@ -121,3 +121,30 @@ def test_policy_unknown_key_in_second_array_table(tmp_path):
         policy.load(p)
     assert e.value.message.endswith("goarchlab.toml:3: unknown key 'file' in [deny]")
     assert e.value.code == 2
+
+
+@pytest.mark.parametrize(("text", "printed"), [
+    ("1.14", "go1.14"), ("go1.14.0", "go1.14"), ("1.19", "go1.19"), ("go1.20.3", "go1.20.3"),
+    ("1.21", "go1.21"), ("go1.21.0", "go1.21.0"), ("go1.22.10", "go1.22.10"),
+    ("go1.23rc1", "go1.23rc1"),
+])
+def test_go_version_prints_the_release_names_go_uses(text, printed):
+    """Releases before 1.21 have no ".0" (go1.14, go1.19 exist, go1.14.0 does not);
+    from 1.21 the first release is go1.21.0 (internal/gover: "Starting in Go 1.21,
+    patch missing is different from explicit .0")."""
+    from goarchlab.gocmd.version import GoVersion
+
+    assert str(GoVersion.parse(text)) == printed
+
+
+def test_go_max_message_says_what_the_capped_go_really_does():
+    """Before Go 1.21 the go line was advisory: Go 1.14 builds anyway; from 1.21 it refuses
+    with gover.TooNewError's text."""
+    from goarchlab.deps.rules import go_max_why
+    from goarchlab.gocmd.version import GoVersion
+
+    old = go_max_why(GoVersion.parse("1.14"), "1.16")
+    assert "1.14.0" not in old and "requires go >=" not in old
+    assert "advisory" in old and "note: module requires Go 1.16" in old
+    new = go_max_why(GoVersion.parse("1.22"), "1.23")
+    assert "go.mod requires go >= 1.23 (running go 1.22.x; GOTOOLCHAIN=local)" in new

@@ -199,6 +199,24 @@ def _bare(v: GoVersion) -> str:
     return str(v).removeprefix("go")
 
 
+def go_max_why(cap: GoVersion, go_line: str) -> str:
+    """What a Go release at the cap ``cap`` does with a go.mod saying ``go <go_line>``
+    (a newer version): one clause for the go-max violation."""
+    if cap.at_least(1, 21):
+        running = _bare(cap) if cap.is_release else f"{_bare(cap)}.x"
+        # Go 1.21 made the go line a strict minimum (go.dev/doc/go1.21#tools); the
+        # refusal text is gover.TooNewError ($GOROOT/src/cmd/go/internal/gover/toolchain.go).
+        return (f"Go {_bare(cap)} refuses it ('go: go.mod requires go >= {go_line} (running "
+                f"go {running}; GOTOOLCHAIN=local)'), or switches to a newer toolchain when "
+                "GOTOOLCHAIN allows it")
+    # Before Go 1.21 the go line was advisory: the go command builds anyway and only
+    # notes the mismatch if compiling fails (go.dev/doc/go1.12#modules,
+    # go.dev/doc/toolchain; "note: module requires Go X" in cmd/go/internal/work).
+    return (f"Go {_bare(cap)} reads the go line as advisory: it builds anyway and, only if "
+            f"compiling fails, adds 'note: module requires Go {go_line}'; code that needs "
+            f"Go {go_line} may fail to build or behave differently")
+
+
 def _above(v: GoVersion, cap: GoVersion) -> bool:
     """True when go line ``v`` exceeds ``cap``; a cap like ``1.22`` admits every 1.22.x."""
     if cap.kind == "lang":
@@ -278,10 +296,8 @@ class ModuleRules:
             yield Violation(
                 "go-max", "modules.go-max",
                 f"{m.path} says 'go {m.go_version}', above the cap {_bare(cap)}",
-                f"Go {_bare(cap)} would not build it itself (it stops with 'go.mod requires "
-                f"go >= {m.go_version}', or switches toolchains if GOTOOLCHAIN allows); the "
-                f"policy caps the go directive at {_bare(cap)} "
-                f"({self.policy.path}:{self.policy.go_max_line})",
+                go_max_why(cap, m.go_version) + f"; the policy caps the go directive at "
+                f"{_bare(cap)} ({self.policy.path}:{self.policy.go_max_line})",
                 self.g.rel(mf.path), mf.go_line, module=m.path)
 
     def retracted_deprecated(self) -> Iterable[Violation]:

@@ -3,7 +3,11 @@
 Ordering follows the go command's ``internal/gover``: a language version sorts
 before its prereleases, which sort before its releases
 (``1.21 < 1.21rc1 < 1.21.0 < 1.21.1``). Before Go 1.21 the first release of a
-series had no ``.0`` (``go1.20``); :meth:`GoVersion.release_name` reproduces that.
+series had no ``.0``: the releases are go1.14 and go1.20, never go1.14.0 or go1.20.0
+($GOROOT/src/internal/gover/gover.go, parse: "Patch missing is same as "0" for older
+versions. Starting in Go 1.21, patch missing is different from explicit .0"; the
+release history, go.dev/doc/devel/release, lists go1.20 then go1.21.0). ``str()``
+prints those names, so every message names a release that exists.
 """
 
 from __future__ import annotations
@@ -101,14 +105,17 @@ class GoVersion:
         return self == prefix
 
     def release_name(self) -> str:
-        """The name the Go project gives the release: go1.20 (not go1.20.0), go1.21.0."""
-        if self.kind == "release" and self.patch == 0 and (self.major, self.minor) < (1, 21):
-            return f"go{self.major}.{self.minor}"
+        """The name the Go project gives the release: go1.20 (not go1.20.0), go1.21.0;
+        the same as ``str()``."""
         return str(self)
 
     def __str__(self) -> str:
         base = f"go{self.major}.{self.minor}"
         if self.kind == "release":
+            # Before 1.21 the first release of a series carries no ".0" (go1.14, go1.20);
+            # from 1.21 on it does (go1.21.0): see the module docstring.
+            if self.patch == 0 and (self.major, self.minor) < (1, 21):
+                return base
             return f"{base}.{self.patch}"
         if self.kind == "lang":
             return base
