@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -86,4 +84,4 @@ def _uninstall(r: UninstallResult, c: Console) -> None:
 @render.human(ShellInit)
 def _shell_init(r: ShellInit, c: Console) -> None:
     # Meant for eval: the bare text, no rich markup or wrapping.
-    sys.stdout.write(r.snippet)
+    render.write(r.snippet)

@@ -10,6 +10,7 @@ through a callback.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT, GoarchlabError
+from goarchlab.oserrors import disk_error
 
 #: Seconds a connect or a single read may take before the attempt counts as failed.
 TIMEOUT = 30.0
@@ -44,15 +46,22 @@ def _noop(done: int, total: int, what: str) -> None:
 def get_json(url: str, *, timeout: float, unreachable: str, hint: str, not_json: str) -> Any:
     """GET ``url`` (``timeout`` seconds for the connect and each read) and decode its
     JSON body. A network failure raises GoarchlabError ``"<unreachable>: <reason>"``
-    with ``hint``; a body that is not JSON raises GoarchlabError ``not_json``. No
-    retries: an index is small, and the caller's command is simply run again."""
+    with ``hint`` (exit 124 when the server did not answer within ``timeout``, else
+    3); a body that is not JSON raises GoarchlabError ``not_json``. No retries: an
+    index is small, and the caller's command is simply run again."""
     try:
         req = urllib.request.Request(url, headers={"User-Agent": "goarchlab"})
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             return json.load(resp)
-    except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as e:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as e:
         # HTTPException: the connection closed mid-body (IncompleteRead) and the like.
-        raise GoarchlabError(f"{unreachable}: {getattr(e, 'reason', e)}", hint) from e
+        # A timeout surfaces bare (reading the status line or body) or as a URLError
+        # around it (connecting).
+        reason = getattr(e, "reason", e)
+        if isinstance(reason, TimeoutError):
+            raise GoarchlabError(f"{unreachable}: no answer within {timeout:g} s", hint,
+                                 EXIT_TIMEOUT) from e
+        raise GoarchlabError(f"{unreachable}: {reason}", hint) from e
     except (json.JSONDecodeError, UnicodeDecodeError) as e:
         raise GoarchlabError(not_json) from e
 
@@ -88,14 +97,19 @@ def fetch(
     retry, default BACKOFF) bound the retries.
     Raises GoarchlabError: exit 124 when the server stops answering after all
     attempts, 3 for other failures or a checksum mismatch (the partial file is
-    then deleted, so a retry starts clean).
+    then deleted, so a retry starts clean), and 3 naming the path when the disk
+    refuses a write (full, read-only, no permission: the ``.part`` is removed, as it
+    is not resumable until the cause is fixed and gives its space back).
     """
     attempts = ATTEMPTS if attempts is None else attempts
     backoff = BACKOFF if backoff is None else backoff
     sha256 = sha256.lower()
     if dest.exists() and sha256_file(dest) == sha256:
         return dest
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise disk_error(e, dest.parent, "create") from e
     part = dest.with_name(dest.name + ".part")
     last: Exception | None = None
     restarted = False
@@ -110,7 +124,11 @@ def fetch(
             last = e
             continue
         if got == sha256:
-            part.replace(dest)
+            try:
+                part.replace(dest)
+            except OSError as e:
+                discard(part)
+                raise disk_error(e, dest, "rename the download to") from e
             return dest
         part.unlink(missing_ok=True)
         if resumed and not restarted and attempt + 1 < attempts:
@@ -172,16 +190,34 @@ def _get(url: str, part: Path, timeout: float, size: int, progress: ProgressFn,
         done = have
         try:
             with part.open(mode) as f:
-                while chunk := resp.read(_CHUNK):
+                while chunk := _read(resp):
                     f.write(chunk)
                     h.update(chunk)
                     done += len(chunk)
                     progress(done, max(total, done), label)
-        except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
-            raise _Transient(_why(e)) from e
+        except OSError as e:
+            # Only the file can raise OSError here (_read turns network errors into
+            # _Transient). A .part the disk refused is not worth resuming: remove it.
+            discard(part)
+            raise disk_error(e, part, "write") from e
         if total and done < total:
             raise _Transient(f"connection closed after {done} of {total} bytes")
     return have > 0, h.hexdigest()
+
+
+def discard(path: Path) -> None:
+    """Remove ``path`` if it can be removed: after a disk error, cleaning up must not
+    replace the error being reported by a second one (on a read-only disk, say)."""
+    with contextlib.suppress(OSError):
+        path.unlink(missing_ok=True)
+
+
+def _read(resp: http.client.HTTPResponse) -> bytes:
+    """The next chunk of the body; network failures become :class:`_Transient`."""
+    try:
+        return resp.read(_CHUNK)
+    except (TimeoutError, ConnectionError, http.client.HTTPException) as e:
+        raise _Transient(_why(e)) from e
 
 
 def _hash_prefix(path: Path, n: int):

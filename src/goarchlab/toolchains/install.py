@@ -13,6 +13,7 @@ A toolchain directory therefore exists only when complete.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
+from goarchlab.oserrors import disk_error
 from goarchlab.toolchains import download, extract, hostplat, sources
 from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.official import Artifact
@@ -101,7 +103,10 @@ def install(
     goos = goos or native[0]
     goarch = goarch or native[1]
     store = Store(home, native)
-    store.clean_stale()
+    try:
+        store.clean_stale()
+    except OSError as e:  # a read-only or foreign-owned home: say so before downloading
+        raise disk_error(e, home, "clean up in") from e
     if source == "file" or (source == "auto" and is_file_spec(spec)):
         tc, art = _install_file(Path(spec).expanduser(), store, goos, goarch, progress)
         already = art is None
@@ -146,7 +151,7 @@ def _install_artifact(
 ) -> tuple[Toolchain, bool]:
     name = store.name(art.version, art.goos, art.goarch)
     dest = store.toolchains / name
-    with store.lock(name):
+    with _locked(store, name):
         tc = store.read(dest)
         if tc is not None:  # a concurrent install finished while we waited
             return tc, True
@@ -161,24 +166,60 @@ def _install_artifact(
             notify=notify,
         )
         tc = Toolchain(art.version, dest, art.goos, art.goarch, art.source)
-        _place(archive, store, tc, {"url": art.url, "sha256": art.sha256}, progress)
-        archive.unlink(missing_ok=True)
+        try:
+            _place(archive, store, tc, {"url": art.url, "sha256": art.sha256}, progress)
+        finally:
+            # Also after a failure: the archive is the largest thing this install put
+            # on a disk that may just have filled up, and a bad one is bad next time too.
+            download.discard(archive)
     return tc, False
+
+
+@contextlib.contextmanager
+def _locked(store: Store, name: str):
+    """Hold toolchain ``name``'s lock; a lock file the disk refuses is a GoarchlabError."""
+    import filelock
+
+    try:
+        lock = store.lock(name)
+        lock.acquire()
+    except filelock.Timeout:
+        raise
+    except OSError as e:
+        raise disk_error(e, store.home / "locks", "create a lock in") from e
+    try:
+        yield lock
+    finally:
+        lock.release()
 
 
 def _place(
     archive: Path, store: Store, tc: Toolchain, meta: dict[str, str], progress: ProgressFn
 ) -> None:
-    """Extract ``archive`` to a staging dir and rename it to ``tc.goroot`` (lock held)."""
-    store.toolchains.mkdir(parents=True, exist_ok=True)
-    staging = Path(
-        tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{tc.goroot.name}-", dir=store.toolchains)
-    )
+    """Extract ``archive`` to a staging dir and rename it to ``tc.goroot`` (lock held).
+
+    Any failure removes the staging dir; a file-system error (disk full, read-only,
+    no permission) is raised as a GoarchlabError naming the path.
+    """
     try:
-        extract.extract(archive, staging, progress)
-        write_meta(staging, tc, meta)
-        staging.chmod(0o755)
-        staging.rename(tc.goroot)
+        store.toolchains.mkdir(parents=True, exist_ok=True)
+        staging = Path(
+            tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{tc.goroot.name}-", dir=store.toolchains)
+        )
+    except OSError as e:
+        raise disk_error(e, store.toolchains, "create a directory in") from e
+    try:
+        try:
+            extract.extract(archive, staging, progress)
+        except OSError as e:
+            # extract.py names no path for a failed write (f.write has no filename).
+            raise disk_error(e, staging, "extract into") from e
+        try:
+            write_meta(staging, tc, meta)
+            staging.chmod(0o755)
+            staging.rename(tc.goroot)
+        except OSError as e:
+            raise disk_error(e, tc.goroot, "install") from e
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -196,7 +237,7 @@ def _install_file(
     sha = download.sha256_file(path)
     art = Artifact(version, goos, goarch, path.name, str(path.resolve()), sha, 0, "file")
     name = store.name(version, goos, goarch)
-    with store.lock(name):
+    with _locked(store, name):
         tc = store.read(store.toolchains / name)
         if tc is not None:
             return tc, None
