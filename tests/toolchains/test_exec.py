@@ -60,7 +60,9 @@ def test_malformed_dotenv_names_file_and_line(project):
     (mod / ".env").write_text("A=1\nthis line is wrong\n")
     r = _exec(home, mod, "go", "version")
     assert r.returncode == 3
-    assert f"{mod / '.env'}:2: cannot parse 'this line is wrong'" in " ".join(r.stderr.split())
+    assert f"{mod / '.env'}:2: cannot parse a line that is not KEY=value" in \
+        " ".join(r.stderr.split())
+    assert "this line is wrong" not in r.stderr  # it could have been a pasted token
     assert "Traceback" not in r.stderr
 
 

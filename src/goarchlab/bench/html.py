@@ -12,14 +12,15 @@ search applied.
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import tempfile
 from collections.abc import Sequence
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from goarchlab import redact
 from goarchlab.bench import benchmath, flame, pprof, svgcharts
 from goarchlab.bench.report import fmt_value
 from goarchlab.errors import GoarchlabError
@@ -27,6 +28,11 @@ from goarchlab.errors import GoarchlabError
 ASSETS = Path(__file__).parent / "assets"
 #: Flame-graph nodes below this fraction of the total are folded into their parent.
 PRUNE_FRACTION = 1 / 2000
+
+
+def escape(s: str) -> str:
+    """``s`` as HTML text, secrets redacted first (a report is for sharing)."""
+    return html.escape(redact.text(s))
 
 
 def after_run(ctx, result, report: str | None) -> list[str]:
@@ -292,7 +298,7 @@ def render(result, arts=None) -> str:
         f"reset zoom</button> <span class='small'>click a frame to zoom</span>"
         f"<div id='{s['id']}' class='flame'></div><div id='{s['id']}-details' class='fgd'>"
         "</div></div>" for s in specs)
-    data = json.dumps(specs, separators=(",", ":")).replace("</", "<\\/")
+    data = json.dumps(redact.tree(specs), separators=(",", ":")).replace("</", "<\\/")
     notes = "".join(f"<li>{escape(n)}</li>" for n in run.notes)
     js = (ASSETS / "d3-selection.min.js").read_text() + "\n" + (
         ASSETS / "d3-flamegraph.min.js").read_text()

@@ -8,11 +8,18 @@ string with escaped text; colours come from :data:`PALETTE` by series index.
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Sequence
-from html import escape
+
+from goarchlab import redact
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2")
+
+
+def escape(s: str) -> str:
+    """``s`` as SVG text, secrets redacted first (labels name variants and their env)."""
+    return html.escape(redact.text(s))
 
 
 def _fmt(v: float) -> str:

@@ -160,8 +160,12 @@ def _action(args, action: str, rest: list[str]) -> int:
             raise UsageError("bench export needs one run id", "see: goarchlab bench history")
         run = store.load_run(rest[0])
         cpu = json.loads(run.host_json or "{}").get("cpu_model", "") if run.host_json else ""
-        text = (report.benchfmt_text(run, cpu) if args.benchfmt
-                else json.dumps(store.export_run(run), sort_keys=True, indent=2) + "\n")
+        from goarchlab import redact
+
+        # Redacted here, as data (the JSON) or text: the file is for sharing too.
+        text = (redact.text(report.benchfmt_text(run, cpu)) if args.benchfmt
+                else json.dumps(redact.tree(store.export_run(run)), sort_keys=True,
+                                indent=2) + "\n")
         if args.output:
             _write_atomic(Path(args.output), text)
             render.note(f"wrote run {run.run_id} to {args.output}")

@@ -16,6 +16,10 @@ matter are applied on top, each taken from godotenv's ``parser.go``
 
 godotenv stops at the first line it cannot parse and ``godotenv.Load`` then
 returns that error without setting any variable, so one bad line loses them all.
+
+An issue quotes a line's key, never its value (values are passwords and tokens,
+and doctor's output is pasted into issues and CI logs); the values read are
+handed to :func:`goarchlab.redact.remember_dotenv` so no other output shows them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from goarchlab import redact
+
 GODOTENV_REF = "github.com/joho/godotenv parser.go (locateKeyName, extractVarValue)"
 
 _EXPORT = re.compile(r"^\s*(?:export\s+)?")
@@ -32,6 +38,8 @@ _YAML_STYLE = re.compile(r"^\s*(?:export\s+)?[\w.]+\s*:")
 # \w: unicode letters, digits and _, like godotenv's unicode.IsLetter/IsNumber
 _KEY_OK = re.compile(r"^[\w.]+$")
 _VAR_REF = re.compile(r"(\\)?\$(\()?\{?([A-Z0-9_]+)?\}?")
+# The key and separator that start a line: KEY=, export KEY=, 'KEY'=, KEY:
+_HEAD = re.compile(r"\s*(?:export\s+)?([^=:\s]*?)\s*([=:])")
 
 
 @dataclass(frozen=True)
@@ -41,7 +49,8 @@ class DotenvIssue:
     ``line``: 1-based line where the binding starts. ``kind``: ``syntax``
     (godotenv fails on it), ``portability`` (godotenv accepts it, other readers
     do not) or ``empty-expansion`` (a ``${VAR}`` that expands to nothing).
-    ``text``: the offending line, stripped and cut to 80 characters.
+    ``text``: the line's key and separator with the value left out (``KEY=…``),
+    at most 60 characters; never the value.
     """
 
     line: int
@@ -50,9 +59,24 @@ class DotenvIssue:
     text: str
 
 
-def _first_line(s: str) -> str:
-    first = s.splitlines()[0] if s else ""
-    return first.strip()[:80]
+def _shown(s: str) -> str:
+    """How an issue quotes line ``s``: its key and separator, the value as '…'.
+
+    A line without '=' or ':' is shown only when it is a plain name (``BARE``); any
+    other such line (a pasted token, say) as a placeholder."""
+    first = s.splitlines()[0].strip() if s.strip() else ""
+    m = _HEAD.match(first)
+    if m:
+        return f"{m.group(1)[:58]}{m.group(2)}…"
+    bare = _EXPORT.sub("", first, count=1)
+    return bare if _KEY_OK.match(bare) and len(bare) <= 60 else "(a line without '=')"
+
+
+def _key_value(raw: str) -> tuple[str, str]:
+    """The key and raw value text of a line godotenv rejects (split at the first '='
+    or ':'; no key when there is neither)."""
+    m = _HEAD.match(raw)
+    return (m.group(1), raw[m.end():].strip().strip("\"'")) if m else ("", raw.strip())
 
 
 def lint(text: str, environ: Mapping[str, str]) -> list[DotenvIssue]:
@@ -68,8 +92,9 @@ def lint(text: str, environ: Mapping[str, str]) -> list[DotenvIssue]:
     for b in parse_stream(io.StringIO(text)):
         raw = b.original.string
         line = b.original.line
-        shown = _first_line(raw)
+        shown = _shown(raw)
         if b.error:
+            redact.remember_dotenv(*_key_value(raw))
             if _YAML_STYLE.match(raw):
                 issues.append(DotenvIssue(line, "portability", (
                     "godotenv accepts the YAML style 'KEY: value', but other .env readers "
@@ -80,6 +105,8 @@ def lint(text: str, environ: Mapping[str, str]) -> list[DotenvIssue]:
             continue
         if b.key is None:  # a comment or blank line
             continue
+        if b.value:
+            redact.remember_dotenv(b.key, b.value)
         head = _EXPORT.sub("", raw, count=1)
         if head.startswith("'") or not _KEY_OK.match(b.key):
             bad = next((c for c in head if not (c.isalnum() or c in "_.")), "'")

@@ -20,6 +20,8 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from goarchlab import redact
+
 # rich is imported only when something is printed for a human: it is the largest
 # import of the CLI, and JSON output (doctor --json in scripts) does not need it.
 if TYPE_CHECKING:
@@ -74,18 +76,42 @@ def to_jsonable(obj: Any) -> Any:
 
 def json_text(result: Any) -> str:
     """The versioned JSON envelope of ``result``: ``{"schema": ..., ...}``, keys sorted."""
-    body = to_jsonable(result)
+    # Redacted as data, not as JSON text: a secret with a quote or a non-ASCII
+    # character is escaped in the text and would no longer match.
+    body = redact.tree(to_jsonable(result))
     if not isinstance(body, dict):
         body = {"result": body}
     body["schema"] = result.SCHEMA
     return json.dumps(body, sort_keys=True, indent=2)
 
 
-def console(stderr: bool = False) -> Console:
-    """A rich console; ``highlight`` is off so numbers are not recoloured at random."""
+@functools.cache
+def _redacting_console() -> type[Console]:
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    class RedactingConsole(Console):
+        """Strings are redacted when rich turns them into text (before markup,
+        wrapping and table layout could cut a secret in two)."""
+
+        def render_str(self, text: str, **kwargs: Any):  # type: ignore[override]
+            return super().render_str(redact.text(text), **kwargs)
+
+    return RedactingConsole
+
+
+def console(stderr: bool = False) -> Console:
+    """A rich console; ``highlight`` is off so numbers are not recoloured at random.
+
+    Everything it prints passes through :mod:`goarchlab.redact` twice: each string
+    as rich reads it, and the final text as it is written."""
+    stream = redact.Stream(sys.stderr if stderr else sys.stdout)
+    return _redacting_console()(file=stream, highlight=False, soft_wrap=False)
+
+
+def write(text: str) -> None:
+    """Print already formatted text (Go benchmark format, SARIF, CSV, a graph) to
+    stdout as is, secrets redacted."""
+    sys.stdout.write(redact.text(text))
 
 
 def emit(result: Any, *, as_json: bool = False) -> None:
@@ -116,6 +142,7 @@ def error(message: str, hint: str | None) -> None:
     from rich.markup import escape
 
     c = console(stderr=True)
+    message, hint = redact.text(message), redact.text(hint) if hint else hint
     # Messages are plain text: "[deny]" in one must print, not vanish as markup.
     # soft_wrap: one line each, whatever the terminal width (CI logs, grep).
     c.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False,

@@ -46,7 +46,7 @@ class SuiteList:
 
 @render.human(Text)
 def _text(res: Text, c: Console) -> None:
-    sys.stdout.write(res.text)
+    render.write(res.text)
     sys.stdout.flush()
 
 

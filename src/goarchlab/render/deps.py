@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import TYPE_CHECKING
 
 from goarchlab import render
@@ -14,7 +13,7 @@ if TYPE_CHECKING:
 
 def text(s: str) -> None:
     """Print an already formatted output (SARIF, annotations, a graph) to stdout."""
-    sys.stdout.write(s + ("\n" if s and not s.endswith("\n") else ""))
+    render.write(s + ("\n" if s and not s.endswith("\n") else ""))
 
 
 @render.human(DepsReport)

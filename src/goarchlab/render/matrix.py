@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 
 from rich.console import Console
 from rich.markup import escape
@@ -86,14 +85,14 @@ def markdown_text(r: MatrixResult) -> str:
 
 def print_csv(r: MatrixResult) -> None:
     """Print :func:`csv_text`."""
-    sys.stdout.write(csv_text(r))
+    render.write(csv_text(r))
 
 
 def print_markdown(r: MatrixResult) -> None:
     """Print :func:`markdown_text`."""
-    sys.stdout.write(markdown_text(r))
+    render.write(markdown_text(r))
 
 
 def print_raw(text: str) -> None:
     """Print generated text (a workflow file) as is."""
-    sys.stdout.write(text)
+    render.write(text)

@@ -4,7 +4,9 @@ python-dotenv does the parsing. Two godotenv rules it does not follow by
 default are applied here: variables already in the environment win over the
 file (godotenv.Load never overrides), and single-quoted values are taken
 literally (no ``${VAR}`` expansion). A line python-dotenv cannot parse is an
-error that names the file and line, instead of the warning it would log.
+error that names the file, line and key, instead of the warning it would log;
+never the value (a password, usually), which goarchlab.redact also learns so
+that no later output shows it.
 """
 
 from __future__ import annotations
@@ -17,9 +19,12 @@ from pathlib import Path
 from dotenv.parser import parse_stream
 from dotenv.variables import parse_variables
 
+from goarchlab import redact
 from goarchlab.errors import GoarchlabError
 
 _SINGLE_QUOTED = re.compile(r"^\s*(?:export\s+)?(?:'[^']*'|[^=\s#]+)\s*=\s*'")
+# The key of a line that does not parse: what precedes its first '=' (or ':').
+_KEY = re.compile(r"\s*(?:export\s+)?['\"]?([\w.-]{1,60})['\"]?\s*[=:]")
 
 
 def find(cwd: Path) -> Path | None:
@@ -46,10 +51,16 @@ def load(path: Path, base: Mapping[str, str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for b in parse_stream(io.StringIO(text)):
         if b.error:
-            first = b.original.string.strip().splitlines()[0][:60] if b.original.string else ""
+            raw = b.original.string
+            m = _KEY.match(raw)
+            redact.remember_dotenv(m.group(1) if m else "",
+                                   raw[m.end():].strip().strip("\"'") if m else raw.strip())
+            what = (f"the line of {m.group(1)} (its value is not shown)" if m
+                    else "a line that is not KEY=value (its text is not shown)")
             raise GoarchlabError(
-                f"{path}:{b.original.line}: cannot parse {first!r}",
-                "write KEY=value, KEY=\"value\" or KEY='value' (godotenv syntax)",
+                f"{path}:{b.original.line}: cannot parse {what}",
+                "write KEY=value, KEY=\"value\" or KEY='value' (godotenv syntax; an opening "
+                "quote needs its closing one)",
             )
         if b.key is None or b.value is None:
             continue  # a comment, a blank line, or a bare KEY without '='
@@ -59,4 +70,5 @@ def load(path: Path, base: Mapping[str, str]) -> dict[str, str]:
             scope = {**out, **base}
             value = "".join(a.resolve(scope) for a in parse_variables(b.value))
         out[b.key] = value
+        redact.remember_dotenv(b.key, value)
     return {k: v for k, v in out.items() if k not in base}

@@ -7,6 +7,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from goarchlab import redact
 from goarchlab.xbuild.model import TargetResult
 
 MANIFEST_SCHEMA = "goarchlab.xbuild.manifest/v1"
@@ -63,6 +64,7 @@ def write(out_dir: Path, results: tuple[TargetResult, ...], package: str, go: st
     """Write SHA256SUMS and manifest.json into ``out_dir``; return their paths."""
     sums, man = out_dir / "SHA256SUMS", out_dir / "manifest.json"
     atomic_write(sums, sha256sums_text(results))
-    atomic_write(man, json.dumps(manifest(results, package, go, flags), indent=2,
+    # Published with the artifacts: a secret in -ldflags (-X main.token=...) stays out.
+    atomic_write(man, json.dumps(redact.tree(manifest(results, package, go, flags)), indent=2,
                                  sort_keys=True) + "\n")
     return sums, man
