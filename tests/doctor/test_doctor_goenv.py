@@ -187,6 +187,30 @@ def test_goflags_gcflags_claim(go_env, go_new, monkeypatch, tmp_path, capsys) ->
     assert "-l disables inlining" in claim["detail"]
 
 
+def test_goflags_m_is_go_lists_own_flag(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    """GOFLAGS='-gcflags=-l -m': -m is an entry of its own. Some go command knows -m, so
+    no 'unknown flag' error ever appears (InitGOFLAGS checks hasFlag(Go, name)); builds
+    ignore it, but go list takes it as its own -m, and 'go list .' fails: doctor says
+    that, in one finding, with a fix of its own."""
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.22\n")
+    (tmp_path / "m.go").write_text("package m\n")
+    env = {**go_env, "GOFLAGS": "-gcflags=-l -m"}
+    assert _go(go_new, env, "build", "./...", cwd=tmp_path).ok
+    real = _go(go_new, env, "list", ".", cwd=tmp_path)
+    assert not real.ok and "cannot use relative path . to specify module" in real.stderr
+    assert "unknown flag" not in real.stderr
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goflags")
+    assert r.code == 1
+    assert not any("unknown flag" in f["detail"] for f in r.findings())
+    (f,) = r.findings("goenv.goflags")
+    assert f["severity"] == "error" and "go list" in f["title"]
+    assert "cannot use relative path . to specify module" in f["detail"]
+    assert "inlining" in f["detail"] and "gopls" in f["detail"]
+    assert "-m" in f["fix"]["text"] and f["fix"]["text"] != "unset GOFLAGS in your shell profile"
+
+
 def test_goflags_quote_inside_a_known_flag_is_kept_not_rejected(go_env, go_new, monkeypatch,
                                                                tmp_path, capsys) -> None:
     """go accepts -tags='a' (quoted.Split leaves the quotes in the value): a warning, not
@@ -354,3 +378,15 @@ def test_fix_repairs_a_go_env_file_that_breaks_go(go_env, go_new, monkeypatch, t
     assert r.report["fixes_applied"][0]["message"] == "go env -u GOARCH GOTOOLCHAIN"
     assert f.read_text().strip() == "GOPRIVATE=example.com/corp"
     assert _go(go_new, env, "version").ok
+
+
+def test_fail_on_warning_for_ci(go_env, go_new, monkeypatch, tmp_path, capsys) -> None:
+    """--fail-on warning exits 1 on a warning (for CI); the default still exits 0."""
+    use_env(monkeypatch, {**go_env, "GOARCH": "arm64"})
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "goenv.goarch")
+    assert r.one("goenv.goarch-override", "warn") and r.code == 0
+    r = doctor(capsys, "--only", "goenv.goarch", "--fail-on", "warning")
+    assert r.code == 1 and r.report["exit_code"] == 1
+    r = doctor(capsys, "--only", "goenv.goarch", "--fail-on", "error")
+    assert r.code == 0

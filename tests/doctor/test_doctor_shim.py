@@ -81,3 +81,46 @@ def test_version_file_that_is_not_a_go_version_is_named(shim_home, go_env, monke
     assert f["fix"] is None
     assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
         "go1.22.10", "go1.27.3"]
+
+
+def test_shell_goroot_is_judged_through_the_shim(shim_home, go_env, go_old, go_new,
+                                                  monkeypatch, tmp_path, capsys) -> None:
+    """The shim sets GOROOT to the toolchain it runs (shim/main.go: setenv(env, "GOROOT",
+    goroot, true)), so a shell GOROOT pointing at another tree breaks nothing that goes
+    through the shim: doctor must not report a broken toolchain, and go env must be the
+    shim's."""
+    proj = tmp_path / "g"
+    proj.mkdir()
+    (proj / ".go-version").write_text(f"{str(go_new.version).removeprefix('go')}\n")
+    env = {**_shim_env(go_env, shim_home), "GOROOT": str(go_old.goroot)}
+    # What really happens: the shim's go builds with its own root.
+    r0 = proc.run([str(shim_home / "shims" / "go"), "env", "GOROOT"], env=env, cwd=proj,
+                  timeout=60)
+    assert r0.ok and Path(r0.stdout.strip()).resolve() == go_new.goroot.resolve(), r0
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(proj)
+    r = doctor(capsys)
+    assert r.errors() == [] and r.code == 0
+    f = r.one("goroot.env", "info")
+    assert "overridden by the goarchlab shim" in f["title"]
+    assert str(go_new.version) in r.one("goenv.go-env")["title"]
+
+
+def test_gotoolchain_is_local_through_the_shim(shim_home, go_env, go_new, monkeypatch,
+                                               tmp_path, capsys) -> None:
+    """The official toolchain's go.env says GOTOOLCHAIN=auto, but the shim sets
+    GOTOOLCHAIN=local when the shell leaves it unset: doctor says so, and never
+    promises a download."""
+    proj = tmp_path / "t"
+    proj.mkdir()
+    env = _shim_env(go_env, shim_home)
+    env.pop("GOTOOLCHAIN", None)
+    r0 = proc.run([str(shim_home / "shims" / "go"), "env", "GOTOOLCHAIN"], env=env, cwd=proj,
+                  timeout=60)
+    assert r0.ok and r0.stdout.strip() == "local", r0
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(proj)
+    r = doctor(capsys, "--only", "goenv.toolchain")
+    f = r.one("goenv.toolchain", "ok")
+    assert f["title"] == "GOTOOLCHAIN=local"
+    assert "goarchlab shim" in f["detail"] and "download" not in f["detail"]

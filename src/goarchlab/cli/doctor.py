@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="audit the Go environment: arch, toolchains, env vars, editor, project files",
         description="Audit this Go environment: every go on PATH and how it runs here "
         "(natively, under Rosetta 2 or QEMU), GOROOT, go env settings and where they come "
-        "from, GODEBUG, cgo, tools and the project. Exit status 1 when a check finds an error.",
+        "from, GODEBUG, cgo, tools and the project. Exit status 1 when a check finds an error "
+        "(or, with --fail-on warning, a warning).",
     )
     p.add_argument("--json", action="store_true", help="print goarchlab.doctor/v1 JSON")
     p.add_argument("--project", metavar="PATH", type=Path,
@@ -35,6 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    help="show the safe automatic fixes (go env -u/-w), apply them after "
                    "confirmation, then check again")
     p.add_argument("--yes", "-y", action="store_true", help="with --fix: apply without asking")
+    p.add_argument("--fail-on", choices=("error", "warning", "warn"), default="error",
+                   help="exit 1 when any finding has this severity or a worse one (default "
+                   "error; 'warning' for CI jobs that must stay clean)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time allowed for each go subprocess (default {DEFAULT_TIMEOUT:g})")
     p.set_defaults(handler=run)
@@ -76,8 +80,10 @@ def run(args: argparse.Namespace) -> int:
     ctx = context()
     ctx.prefetch()  # host detection and go env run while the checks are imported
     from goarchlab.doctor import fixes, runner
+    from goarchlab.doctor.model import Severity
 
-    report = runner.diagnose(ctx, only or None)
+    fail_on = Severity.ERROR if args.fail_on == "error" else Severity.WARN
+    report = runner.diagnose(ctx, only or None, fail_on=fail_on)
     failed = False
     if args.fix:
         from goarchlab.render import doctor as show  # rich tables: only when shown
@@ -98,6 +104,6 @@ def run(args: argparse.Namespace) -> int:
             applied = fixes.apply(ctx, planned)
             failed = not all(a.ok for a in applied)
             # Check again from scratch: the fixes changed what go reports.
-            report = runner.diagnose(context(), only or None, applied)
+            report = runner.diagnose(context(), only or None, applied, fail_on=fail_on)
     render.emit(report, as_json=args.json)
     return EXIT_FAILED if failed else report.exit_code

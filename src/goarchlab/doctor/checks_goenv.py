@@ -166,6 +166,10 @@ def check_gotoolchain(ctx: Context) -> Iterator[Finding]:
             "path": "it switches to a newer toolchain found on PATH (never downloads) when a "
                     "go.mod or go.work asks for one",
             "": "it always runs the go on PATH"}[sel.mode]
+    if s.source == facts.SRC_SHIM:
+        # shim/main.go: setenv(env, "GOTOOLCHAIN", "local", false) when the shell has none.
+        what = ("the shell leaves it unset, so the shim sets it and go never switches "
+                "toolchains: it runs the toolchain the shim chose for the directory")
     yield Finding("goenv.toolchain", "goenv", Severity.OK, f"GOTOOLCHAIN={value}",
                   f"{s.origin()}; {what}", refs=(REF_TOOLCHAIN,))
 

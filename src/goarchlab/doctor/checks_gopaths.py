@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,8 +38,25 @@ _HELP_FLAG = re.compile(r"^\t-([A-Za-z][\w.-]*)", re.M)
 def _known_flags(ctx: Context, topic: str) -> set[str]:
     """Flag names listed by ``go help <topic>`` of the winning go (asked once)."""
     ident = facts.runnable(ctx)
-    r = ctx.run((str(ident.go.path), "help", topic), env={**ctx.env, "GOTOOLCHAIN": "local"})
+    r = ctx.run((str(ident.go.path), "help", topic), env=ctx.go_command_env())
     return set(_HELP_FLAG.findall(r.stdout)) if r.ok else set()
+
+
+def _go_list_probe(ctx: Context) -> str | None:
+    """Run ``go list .`` with the audited GOFLAGS in a throw-away one-package module and
+    return go's error text when it fails, else None: the go command itself says what a
+    flag that go build ignores does to go list (base.SetFromGOFLAGS gives every command
+    the GOFLAGS entries it knows; InitGOFLAGS rejects only names no command knows)."""
+    ident = facts.runnable(ctx)
+    with tempfile.TemporaryDirectory(prefix="goarchlab-goflags-") as d:
+        # No go line: go reads it as go 1.16 and runs any toolchain without a switch.
+        Path(d, "go.mod").write_text("module goarchlab.example/probe\n")
+        Path(d, "p.go").write_text("package probe\n")
+        r = ctx.run((str(ident.go.path), "list", "."), env=ctx.go_command_env(), cwd=Path(d))
+    if r.ok:
+        return None
+    return (r.stderr or r.stdout).strip().splitlines()[0] if (r.stderr or r.stdout).strip() \
+        else f"exit {r.returncode}"
 
 
 def _gcflags_claim(fields: list[str]) -> str | None:
@@ -120,12 +138,49 @@ def check_goflags(ctx: Context) -> Iterator[Finding]:
         if names:
             known |= _known_flags(ctx, "testflag")
             unknown = [n for n in names if n not in known and f"test.{n}" not in known]
+    failure = _go_list_probe(ctx) if unknown else None
+    if failure is not None and "parsing $GOFLAGS" in failure:
+        # No go command knows the name: InitGOFLAGS stops every command but go env/bug.
+        yield Finding("goenv.goflags", "goenv", Severity.ERROR,
+                      f"GOFLAGS sets {', '.join('-' + n for n in unknown)}, which no go "
+                      "command knows",
+                      f"GOFLAGS={s.value!r} {s.origin()}; every go command except go env and "
+                      f"go bug stops with '{failure}' (asked of the go command itself)",
+                      fix_all, (REF_ENV, "$GOROOT/src/cmd/go/internal/base/goflags.go"))
+        return
+    names = ", ".join("-" + n for n in unknown)
+    if failure is not None:
+        # Some go command knows the name (go list has -m, for one), so no error appears
+        # at start-up; base.SetFromGOFLAGS gives it to that command, and go list, which
+        # gopls and golang.org/x/tools/go/packages run, fails.
+        also = ""
+        if claimed:
+            also = f" Builds run with {claimed}: " + CLAIMS["gcflags-vectorise"].truth + "."
+        yield Finding("goenv.goflags", "goenv", Severity.ERROR,
+                      f"GOFLAGS sets {names}: go build ignores it but go list takes it, and "
+                      "go list fails",
+                      f"GOFLAGS={s.value!r} {s.origin()}; GOFLAGS gives each entry to every go "
+                      f"command that knows it: {names} is not a flag of go build or go test, so "
+                      f"they ignore it, but 'go list .' takes it and fails with '{failure}' "
+                      "(asked of the go command in a one-package module), and so do gopls "
+                      f"and every tool built on go list.{also}",
+                      Fix(f"remove {names} from GOFLAGS"
+                          + (f" (and {claimed}, unless every build should run without "
+                             "inlining)" if claimed else "")
+                          + "; pass such a flag on the command line of the one command that "
+                          "needs it, e.g. go build -gcflags=-m ./..."),
+                      (REF_ENV, "$GOROOT/src/cmd/go/internal/base/goflags.go",
+                       "go help list"))
+        return
     for n in unknown:
+        # go list still works (just asked), so only the commands that know -n take it.
         yield Finding("goenv.goflags", "goenv", Severity.WARN,
                       f"GOFLAGS sets -{n}, which is not a flag of go build or go test",
-                      f"GOFLAGS={s.value!r} {s.origin()}; unless another go command knows "
-                      f"-{n}, go commands stop with 'go: parsing $GOFLAGS: unknown flag -{n}'",
-                      fix_all, ("go help build", "go help testflag"))
+                      f"GOFLAGS={s.value!r} {s.origin()}; builds and tests ignore it; the go "
+                      f"commands that have a -{n} flag take it (go list . still works: asked "
+                      "of the go command)",
+                      fix_all, ("go help build", "go help testflag",
+                                "$GOROOT/src/cmd/go/internal/base/goflags.go"))
     if claimed:
         c = CLAIMS["gcflags-vectorise"]
         yield Finding("goenv.goflags-gcflags", "goenv", Severity.WARN,

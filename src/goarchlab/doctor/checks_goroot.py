@@ -37,14 +37,31 @@ def check_goroot(ctx: Context) -> Iterator[Finding]:
     """Compare an explicit GOROOT with the winning go (version file and headers)."""
     s = _goroot_setting(ctx)
     ident = facts.active(ctx)
+    shim_root = ctx.shim_overrides().get("GOROOT")
+    if shim_root is not None:
+        # The shim always sets GOROOT to the toolchain it runs (shim/main.go:
+        # setenv(env, "GOROOT", goroot, true)), so the shell's or file's value never
+        # reaches a go command started through it.
+        shim = ctx.path_go().path
+        if s is None:
+            yield Finding("goroot.env", "goroot", Severity.OK,
+                          f"GOROOT is set by the goarchlab shim to {shim_root}",
+                          f"{shim} runs {ident.go.path} with its own root")
+            return
+        yield Finding("goroot.env", "goroot", Severity.INFO,
+                      f"GOROOT={s.value} ({s.origin().removeprefix('set ')}) is overridden "
+                      "by the goarchlab shim",
+                      f"{shim} runs {ident.go.path} with GOROOT={shim_root}, so go commands "
+                      f"through the shim use that root; only a go started some other way (an "
+                      f"editor's own go path, {s.value}/bin/go) sees {s.value}",
+                      _fix(s))
+        return
     if s is None:
         own = f" ({ident.goroot})" if ident.goroot else ""
         yield Finding("goroot.env", "goroot", Severity.OK,
                       f"GOROOT is not set; {ident.go.path} uses its own root{own}")
         return
-    # 'go env -u GOROOT' is refused ("GOROOT cannot be modified"): edit the file.
-    fix = _UNSET if s.source == facts.SRC_SHELL else Fix(
-        f"delete the GOROOT= line from {s.where}; the go command finds its own root")
+    fix = _fix(s)
     root = Path(s.value)
     if not (root / "bin").is_dir() and not (root / "src").is_dir():
         yield Finding("goroot.env", "goroot", Severity.ERROR,
@@ -74,6 +91,13 @@ def check_goroot(ctx: Context) -> Iterator[Finding]:
                   f"GOROOT={s.value} is set" + (" to the go's own root" if same else ""),
                   f"{s.origin()}; it matches {ident.go.path} ({mine or theirs}) but is not "
                   "needed: the go command finds its own root", fix)
+
+
+def _fix(s: facts.Setting) -> Fix:
+    # 'go env -u GOROOT' is refused ("GOROOT cannot be modified"): edit the file.
+    if s.source == facts.SRC_SHELL:
+        return _UNSET
+    return Fix(f"delete the GOROOT= line from {s.where}; the go command finds its own root")
 
 
 def _platform_of(ctx: Context, root: Path) -> str | None:

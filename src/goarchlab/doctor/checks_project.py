@@ -35,7 +35,7 @@ def _edit_json(ctx: Context, lg: LocalGo, kind: str, file: Path) -> dict | Findi
     """``go mod edit -json`` (or ``go work edit -json``) of ``file``, or the finding
     that quotes go's parse errors."""
     r = ctx.run((str(lg.go), kind, "edit", "-json", str(file)),
-                env={**ctx.env, "GOTOOLCHAIN": "local"}, cwd=ctx.project)
+                env=ctx.go_command_env(), cwd=ctx.project)
     if r.ok:
         try:
             return json.loads(r.stdout)

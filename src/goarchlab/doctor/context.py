@@ -223,10 +223,41 @@ class Context:
         choice, tc = resolve.resolve(self.project or self.cwd, self.env, home, installed)
         return ShimTarget(g, home, choice, tc)
 
+    def shim_overrides(self) -> dict[str, str]:
+        """What a goarchlab shim first on PATH changes in the environment of the go it runs
+        ({} for any other go, or a shim whose toolchain is not installed). Read from
+        goarchlab/toolchains/shim/main.go (main): ``GOROOT`` is always set to the
+        toolchain's root; ``GOTOOLCHAIN`` is set to ``local`` only when the environment
+        has it unset or empty (setenv with override=false)."""
+
+        def compute() -> dict[str, str]:
+            g = self.path_go()
+            t = self.shim_target(g) if g is not None else None
+            if t is None or t.toolchain is None:
+                return {}
+            out = {"GOROOT": str(t.toolchain.goroot)}
+            if not self.env.get("GOTOOLCHAIN"):
+                out["GOTOOLCHAIN"] = "local"
+            return out
+
+        return self.memo("shim_overrides", compute)
+
+    def go_environ(self) -> dict[str, str]:
+        """The environment the go command really runs with: the audited one with what a
+        goarchlab shim sets on top (:meth:`shim_overrides`)."""
+        return {**self.env, **self.shim_overrides()}
+
+    def go_command_env(self) -> dict[str, str]:
+        """:meth:`go_environ` with GOTOOLCHAIN=local: how doctor runs go itself, so that no
+        go command it starts switches or downloads toolchains."""
+        return {**self.go_environ(), "GOTOOLCHAIN": "local"}
+
     def go_env(self) -> dict[str, str]:
         """``go env -json`` of the active go, run in the project (or cwd), once.
 
-        It runs with GOTOOLCHAIN=local: doctor audits the go on PATH and must never
+        It runs in the environment the go command really gets (through a goarchlab
+        shim: GOROOT set by the shim, see :meth:`shim_overrides`), with
+        GOTOOLCHAIN=local: doctor audits the go on PATH and must never
         start a toolchain download; the real GOTOOLCHAIN is read from its sources
         (goarchlab.doctor.facts.setting) and the project checks say whether a
         switch would happen. So the ``GOTOOLCHAIN`` key of the answer is ``local``.
@@ -238,7 +269,7 @@ class Context:
             g = self.active_go()
             if g is None:
                 raise GoarchlabError("no go on PATH", "goarchlab toolchain install latest")
-            env = {**self.env, "GOTOOLCHAIN": "local"}
-            return go_env(g.path, env, timeout=self.timeout, cwd=self.project or self.cwd)
+            return go_env(g.path, self.go_command_env(), timeout=self.timeout,
+                          cwd=self.project or self.cwd)
 
         return self.memo("go_env", compute)

@@ -32,6 +32,8 @@ SRC_SHELL = "shell environment"
 SRC_FILE = "go env file"
 SRC_GOROOT = "GOROOT/go.env"
 SRC_DEFAULT = "default"
+#: Set by goarchlab's own shim for the go it runs (Context.shim_overrides).
+SRC_SHIM = "goarchlab shim"
 
 
 @dataclass(frozen=True)
@@ -314,7 +316,8 @@ def goroot_defaults(ctx: Context) -> dict[str, str]:
 @dataclass(frozen=True)
 class Setting:
     """A go command variable: ``value`` (effective, may be empty), ``source``
-    (``shell environment``, ``go env file``, ``GOROOT/go.env`` or ``default``)
+    (``shell environment``, ``goarchlab shim``, ``go env file``, ``GOROOT/go.env`` or
+    ``default``)
     and ``where`` (the file it was read from, if any)."""
 
     name: str
@@ -335,12 +338,18 @@ class Setting:
             return f"set with 'go env -w' (in {self.where})"
         if self.source == SRC_GOROOT:
             return f"the toolchain's default (in {self.where})"
+        if self.source == SRC_SHIM:
+            return f"set by the goarchlab shim {self.where} for the go it runs"
         return "the go command's default"
 
 
 def setting(ctx: Context, name: str, default_from_go_env: bool = True) -> Setting:
     """The effective value of ``name`` and its source; the default comes from
     ``go env -json`` when it ran (``default_from_go_env``), else it is empty."""
+    shim = ctx.shim_overrides().get(name)
+    if shim is not None:
+        # The shim sets it in the go command's OS environment, which beats every file.
+        return Setting(name, shim, SRC_SHIM, str(ctx.path_go().path))
     v = ctx.env.get(name, "")
     if v:
         return Setting(name, v, SRC_SHELL)
@@ -364,5 +373,5 @@ def ports(ctx: Context):
     from goarchlab.gocmd.distlist import dist_list
 
     ident = runnable(ctx)
-    env = {**ctx.env, "GOTOOLCHAIN": "local"}
+    env = ctx.go_command_env()
     return ctx.memo("dist_list", lambda: dist_list(ident.go.path, env, timeout=ctx.timeout))

@@ -70,7 +70,7 @@ def apply(ctx: Context, planned: Sequence[PlannedFix]) -> list[AppliedFix]:
     """
     g = ctx.active_go()
     done: list[AppliedFix] = []
-    env = {**ctx.env, "GOTOOLCHAIN": "local"}
+    env = ctx.go_command_env()
     for p in planned:
         if g is None:
             done.append(AppliedFix(p.fix.action or "", p.fix.args, False, "no go on PATH"))

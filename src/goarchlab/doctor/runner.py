@@ -171,8 +171,10 @@ def go_summary(ctx: Context) -> GoSummary | None:
 
 
 def diagnose(ctx: Context, only: Sequence[str] | None = None,
-             fixes_applied: Sequence[AppliedFix] = ()) -> DoctorReport:
-    """Run the selected checks against ``ctx`` and build the report."""
+             fixes_applied: Sequence[AppliedFix] = (),
+             fail_on: Severity = Severity.ERROR) -> DoctorReport:
+    """Run the selected checks against ``ctx`` and build the report; its exit code is 1
+    when any finding is ``fail_on`` or worse (``--fail-on``), else 0."""
     t0 = time.perf_counter()
     specs = select(only)
     found, skipped = run_checks(ctx, specs)
@@ -187,6 +189,6 @@ def diagnose(ctx: Context, only: Sequence[str] | None = None,
         skipped=tuple(sorted(skipped, key=lambda s: s.id)),
         counts=counts,
         fixes_applied=tuple(fixes_applied),
-        exit_code=1 if counts.error else 0,
+        exit_code=1 if any(f.severity.rank >= fail_on.rank for f in findings) else 0,
         elapsed_s=round(time.perf_counter() - t0, 4),
     )
