@@ -38,9 +38,14 @@ def register(subparsers) -> None:
     ins.add_argument("--json", action="store_true", help="print goarchlab.toolchain.install/v1")
     ins.set_defaults(handler=_install)
 
-    use = sub.add_parser("use", help="choose a version globally, or --local in .go-version")
-    use.add_argument("version")
+    use = sub.add_parser("use", help="choose a version (or system: the go on PATH) globally, "
+                         "or --local in .go-version; --unset removes the choice")
+    use.add_argument("version", nargs="?", help="1.22, 1.22.10 or system")
     use.add_argument("--local", action="store_true", help="write .go-version in this directory")
+    use.add_argument("--install", action="store_true",
+                     help="install the version first when it is not installed (else refused)")
+    use.add_argument("--unset", action="store_true",
+                     help="remove the global choice (with --local: this directory's .go-version)")
     use.add_argument("--json", action="store_true", help="print goarchlab.toolchain.use/v1")
     use.set_defaults(handler=_use)
 
@@ -93,7 +98,8 @@ def _install(args) -> int:
 def _use(args) -> int:
     from goarchlab.toolchains import commands
 
-    res = commands.use(args.version, _home(), Path.cwd(), args.local)
+    res = commands.use(args.version, _home(), Path.cwd(), args.local, install=args.install,
+                       unset=args.unset, env=os.environ, notify=render.note)
     render.emit(res, as_json=args.json)
     return 0
 
@@ -103,7 +109,7 @@ def _which(args) -> int:
 
     res = commands.which(_home(), Path.cwd(), os.environ)
     render.emit(res, as_json=args.json)
-    return 0 if res.toolchain is not None else 1
+    return 0 if res.toolchain is not None or res.choice.system else 1
 
 
 def _uninstall(args) -> int:

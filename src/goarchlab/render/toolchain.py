@@ -59,6 +59,9 @@ def _install(r: InstallResult, c: Console) -> None:
 def _which(r: WhichResult, c: Console) -> None:
     ch = r.choice
     asked = _e(f"{ch.value}{' or newer' if ch.minimum else ''}")
+    if r.toolchain is None and ch.system:
+        c.print(f"system: the go on PATH (chosen by {_e(ch.where)})")
+        return
     if r.toolchain is None:
         c.print(f"[red]Go {asked} is not installed[/] (asked by {_e(ch.where)})")
         c.print(f"[dim]hint:[/] goarchlab toolchain install {_e(ch.value)}")
@@ -69,8 +72,11 @@ def _which(r: WhichResult, c: Console) -> None:
 
 @render.human(UseResult)
 def _use(r: UseResult, c: Console) -> None:
+    if r.version is None:
+        c.print(f"removed the {r.scope} choice {_e(r.file)}")
+        return
     c.print(f"wrote {r.version} to {_e(r.file)} ({r.scope})")
-    if not r.installed:
+    if not r.installed and r.version != "system":
         c.print(f"[dim]not installed yet: goarchlab toolchain install "
                 f"{str(r.version).removeprefix('go')}[/]")
 

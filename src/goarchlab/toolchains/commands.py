@@ -10,7 +10,7 @@ from pathlib import Path
 from goarchlab.errors import EXIT_USAGE, GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains import envfile, hostplat, resolve
-from goarchlab.toolchains.api import ensure, go_environ
+from goarchlab.toolchains.api import ensure, go_environ, go_on_path
 from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.store import Store
 
@@ -64,10 +64,13 @@ class WhichResult:
 
 @dataclass(frozen=True)
 class UseResult:
-    """``toolchain use``: the version written, to which file, ``scope`` local or global."""
+    """``toolchain use``: the version written (``system``: the go on PATH; None after
+    ``--unset``), to (or removed from) which file, ``scope`` local or global;
+    ``installed``: a managed toolchain serves it (always for a version: ``use``
+    refuses one that is not installed, or installs it with ``--install``)."""
 
     SCHEMA = "goarchlab.toolchain.use/v1"
-    version: GoVersion
+    version: GoVersion | str | None
     scope: str
     file: Path
     installed: bool
@@ -117,23 +120,59 @@ def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
 
 
 def which(home: Path, cwd: Path, env: Mapping[str, str]) -> WhichResult:
-    """What ``cwd`` resolves to (nothing is installed by asking)."""
+    """What ``cwd`` resolves to (nothing is installed by asking). UsageError (exit 2)
+    when it asks for something that names no Go, as ``exec`` and the shims say."""
     choice, tc = resolve.resolve(cwd, env, home, _store(home).native_installed())
+    if (err := choice.error()) is not None:
+        raise err
     return WhichResult(choice, tc, cwd)
 
 
-def use(spec: str, home: Path, cwd: Path, local: bool) -> UseResult:
+def use(spec: str | None, home: Path, cwd: Path, local: bool, *, install: bool = False,
+        unset: bool = False, env: Mapping[str, str] | None = None,
+        notify: Notify = lambda m: None) -> UseResult:
     """Record ``spec`` as the directory's (.go-version) or the global choice.
 
-    ``1.22`` is written as asked (the newest installed 1.22.x serves it).
+    ``1.22`` is written as asked (the newest installed 1.22.x serves it);
+    ``system`` chooses the go on PATH. A version no installed toolchain serves
+    is refused (GoarchlabError, exit 3: every go through the shims would fail
+    afterwards) unless ``install``, which installs it first. ``unset`` removes
+    the choice (the global file, or ``.go-version`` in ``cwd`` with ``local``).
     """
+    scope = "local" if local else "global"
+    if unset:
+        if spec:
+            raise UsageError("--unset takes no version",
+                             "goarchlab toolchain use --unset [--local]")
+        path = cwd / ".go-version" if local else resolve.global_file(home)
+        if not path.is_file():
+            raise GoarchlabError(f"no {scope} choice to unset: {path} does not exist",
+                                 "goarchlab toolchain which shows what chooses the version",
+                                 EXIT_USAGE)
+        path.unlink()
+        return UseResult(None, scope, path, False)
+    if not spec:
+        raise UsageError("name a version, system, or --unset", "goarchlab toolchain use 1.22")
     if spec.strip().lower() == "latest":
         raise UsageError("'use latest' would change meaning over time", "name a version: 1.22")
+    if spec.strip().lower() == resolve.SYSTEM:
+        path = (resolve.write_local(cwd, resolve.SYSTEM) if local
+                else resolve.write_global(home, resolve.SYSTEM))
+        return UseResult(resolve.SYSTEM, scope, path, False)
     v = GoVersion.parse(spec)
-    installed = resolve.select(resolve.Choice(spec, v, "argument"),
-                               _store(home).native_installed())
+    tc = resolve.select(resolve.Choice(spec, v, "argument"), _store(home).native_installed())
+    if tc is None:
+        if not install:
+            raise GoarchlabError(
+                f"Go {spec} is not installed; not recording a choice nothing can serve",
+                f"goarchlab toolchain use {spec} --install (or: goarchlab toolchain install "
+                f"{spec})")
+        from goarchlab.toolchains.install import install as do_install
+
+        notify(f"Go {spec} is not installed; installing it (--install)")
+        do_install(spec, home=home, env=None if env is None else dict(env), notify=notify)
     path = resolve.write_local(cwd, v) if local else resolve.write_global(home, v)
-    return UseResult(v, "local" if local else "global", path, installed is not None)
+    return UseResult(v, scope, path, True)
 
 
 def uninstall(spec: str, home: Path, arch: str | None = None,
@@ -159,23 +198,32 @@ def uninstall(spec: str, home: Path, arch: str | None = None,
 
 
 def exec_plan(argv: list[str], home: Path, cwd: Path, env: Mapping[str, str],
-              notify: Notify, progress=None) -> tuple[list[str], dict[str, str], Toolchain]:
+              notify: Notify, progress=None
+              ) -> tuple[list[str], dict[str, str], Toolchain | None]:
     """The argv and environment ``toolchain exec`` runs: the resolved toolchain
     (installed if missing), its bin first on PATH, GOROOT, GOTOOLCHAIN=local
-    unless set, and the project's ``.env`` (the environment wins over the file)."""
+    unless set, and the project's ``.env`` (the environment wins over the file).
+    For ``system`` the toolchain is None: the go on PATH (not the shim) runs."""
     if not argv:
         raise UsageError("nothing to run", "goarchlab toolchain exec -- go test ./...")
-    tc = ensure(None, home=home, cwd=cwd, env=env, notify=notify, progress=progress)
+    choice, tc = resolve.resolve(cwd, env, home, _store(home).native_installed())
+    if choice.system and choice.error() is None:
+        tc = None  # the go on PATH, found below once the shim directory is off PATH
+    else:
+        tc = ensure(None, home=home, cwd=cwd, env=env, notify=notify, progress=progress)
     base = dict(env)
     dotenv = envfile.find(cwd)
     if dotenv is not None:
         base.update(envfile.load(dotenv, base))
-    run_env = go_environ(tc, base)
+    run_env = go_environ(tc, base, keep_user_gotoolchain=True) if tc else base
+    run_env.setdefault("GOTOOLCHAIN", "local")
     # The shim directory would send `go` back through the shim; the toolchain's
     # bin comes first anyway, but a tool that runs `gofmt` by PATH should also
     # get this toolchain's.
     shim_dir = str(home / "shims")
     run_env["PATH"] = os.pathsep.join(
-        d for d in run_env["PATH"].split(os.pathsep) if d != shim_dir
+        d for d in run_env.get("PATH", "").split(os.pathsep) if d != shim_dir
     )
+    if tc is None:
+        go_on_path(run_env)  # fails with a hint when there is none
     return argv, run_env, tc

@@ -10,17 +10,22 @@
 //	golang/go entry; toolchain line of the nearest go.work (unless GOWORK=off)
 //	else go.mod; that file's go line as a minimum; HOME/version; newest installed.
 //
-// When the version is not installed it hands over to
-// `goarchlab toolchain exec`, which installs it with a message.
+// Version files are read as UTF-8, or UTF-16 LE/BE after that byte-order
+// mark (a UTF-8 mark is dropped). `system` runs the first go on PATH that is
+// not this shim. When the version is not installed, or a version file names
+// no Go (two words, control characters, 1.22.x), it hands over to
+// `goarchlab toolchain exec`, which installs it with a message or gives the
+// one verdict on the file (resolve.Choice.error), so that no message is
+// written twice.
 package main
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
+	"unicode/utf16"
 )
 
 // Set at build time with -ldflags -X: the goarchlab executable, or a Python
@@ -132,35 +137,83 @@ func upward(dir string) []string {
 	}
 }
 
-// scan calls fn on each line of path (1-based) until fn returns true.
-func scan(path string, fn func(line string, n int) bool) bool {
-	f, err := os.Open(path)
+// text reads path decoded like resolve.read_text: UTF-8, or the encoding
+// its byte-order mark names (the mark dropped).
+func text(path string) (string, bool) {
+	b, err := os.ReadFile(path)
 	if err != nil {
+		return "", false
+	}
+	utf16le, utf16be := len(b) >= 2 && b[0] == 0xff && b[1] == 0xfe, len(b) >= 2 && b[0] == 0xfe && b[1] == 0xff
+	switch {
+	case len(b) >= 3 && b[0] == 0xef && b[1] == 0xbb && b[2] == 0xbf:
+		return string(b[3:]), true
+	case utf16le || utf16be:
+		u := make([]uint16, 0, len(b)/2)
+		for i := 2; i+1 < len(b); i += 2 {
+			if utf16le {
+				u = append(u, uint16(b[i])|uint16(b[i+1])<<8)
+			} else {
+				u = append(u, uint16(b[i])<<8|uint16(b[i+1]))
+			}
+		}
+		return string(utf16.Decode(u)), true
+	}
+	return string(b), true
+}
+
+// scan calls fn on each line of path (1-based, without its \r) until fn returns true.
+func scan(path string, fn func(line string, n int) bool) bool {
+	t, ok := text(path)
+	if !ok {
 		return false
 	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for n := 1; s.Scan(); n++ {
-		if fn(s.Text(), n) {
+	for n, line := range strings.Split(t, "\n") {
+		if fn(strings.TrimSuffix(line, "\r"), n+1) {
 			return true
 		}
 	}
 	return false
 }
 
+// control reports a NUL or other control character (tab aside), as resolve._bad_chars.
+func control(s string) bool {
+	for _, r := range s {
+		if (r < ' ' && r != '\t') || r == 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// invalid marks a choice whose file resolve.py refuses; the hand-over says why.
+const invalid = "\x00invalid"
+
 func request(cwd, home string) (choice, bool) {
 	if v := strings.TrimSpace(os.Getenv("GOARCHLAB_GO_VERSION")); v != "" {
+		if control(v) {
+			v = invalid
+		}
 		return choice{v, "GOARCHLAB_GO_VERSION", false}, true
 	}
 	dirs := upward(cwd)
 	var c choice
+	// A .go-version line (or the global file's) holds one word; anything else is
+	// refused by resolve.py, so it is handed over, never half-read.
 	first := func(path string) bool {
 		return scan(path, func(line string, n int) bool {
-			if f := strings.Fields(strings.SplitN(line, "#", 2)[0]); len(f) > 0 {
+			f := strings.Fields(strings.SplitN(line, "#", 2)[0])
+			switch {
+			case control(line):
+				c = choice{invalid, where(path, n), false}
+			case len(f) == 1:
 				c = choice{f[0], where(path, n), false}
-				return true
+			case len(f) > 1:
+				c = choice{invalid, where(path, n), false}
+			default:
+				return false
 			}
-			return false
+			return true
 		})
 	}
 	for _, d := range dirs {
@@ -174,6 +227,9 @@ func request(cwd, home string) (choice, bool) {
 			f := strings.Fields(strings.SplitN(line, "#", 2)[0])
 			if len(f) >= 2 && (f[0] == "golang" || f[0] == "go") {
 				c = choice{f[1], where(p, n), false}
+				if control(line) {
+					c.value = invalid
+				}
 				return true
 			}
 			return false
@@ -297,6 +353,9 @@ func main() {
 		cwd = "."
 	}
 	c, found := request(cwd, home)
+	if found && strings.EqualFold(c.value, "system") {
+		runSystem(tool, exe)
+	}
 	name := pick(c, found, installed(home))
 	goroot := filepath.Join(home, "toolchains", name)
 	bin := filepath.Join(goroot, "bin", tool)
@@ -310,6 +369,37 @@ func main() {
 	fail("cannot run " + bin + ": " + err.Error())
 }
 
+// runSystem execs the first TOOL on PATH that is not this shim (`system`: the go
+// on PATH chosen on purpose), with GOTOOLCHAIN=local unless the user set one.
+func runSystem(tool, self string) {
+	for _, d := range filepath.SplitList(os.Getenv("PATH")) {
+		if d == "" {
+			continue
+		}
+		p := filepath.Join(d, tool)
+		st, err := os.Stat(p)
+		if err != nil || !st.Mode().IsRegular() || st.Mode()&0o111 == 0 {
+			continue
+		}
+		if real, err := filepath.EvalSymlinks(p); err == nil && real == self {
+			continue
+		}
+		if os.SameFile(st, mustStat(self)) {
+			continue
+		}
+		env := setenv(os.Environ(), "GOTOOLCHAIN", "local", false)
+		err = syscall.Exec(p, append([]string{tool}, os.Args[1:]...), env)
+		fail("cannot run " + p + ": " + err.Error())
+	}
+	fail("system (the " + tool + " on PATH) is chosen but there is no " + tool +
+		" on PATH besides this shim; run: goarchlab toolchain use --unset")
+}
+
+func mustStat(p string) os.FileInfo {
+	st, _ := os.Stat(p)
+	return st
+}
+
 // handOver runs `goarchlab toolchain exec -- TOOL ARGS...`, which installs
 // the missing version (with a message) and runs it.
 func handOver(tool, home string, c choice, found bool) {
@@ -317,7 +407,15 @@ func handOver(tool, home string, c choice, found bool) {
 	if found {
 		asked, spec = "Go "+c.value+" (asked by "+c.where+")", c.value
 	}
-	if goarchlab == "" {
+	if c.value == invalid {
+		asked, spec = c.where+" (not one version)", "VERSION"
+	}
+	if _, ok := parse(c.value); found && !ok && !strings.EqualFold(c.value, "latest") {
+		if goarchlab == "" {
+			os.Stderr.WriteString("goarchlab shim: " + c.where + " names no Go version\n")
+			os.Exit(2)
+		}
+	} else if goarchlab == "" {
 		fail(asked + " is not installed; run: goarchlab toolchain install " + spec)
 	}
 	argv := []string{goarchlab}
