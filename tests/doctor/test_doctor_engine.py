@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 
 import pytest
@@ -208,3 +209,45 @@ def test_env_file_parser_agrees_with_go(go_new, go_env, tmp_path) -> None:
             assert got[k] == mine.get(k, ""), (k, text)
 
     agree()
+
+
+def test_host_facts_name_an_explicit_qemu_without_binfmt(tmp_path) -> None:
+    """qemu-aarch64 on PATH but no binfmt handler: a plain exec of an arm64 binary fails,
+    but it runs through the emulator called explicitly (bench and matrix do), so doctor
+    must not say nothing can run it. The seam hides this machine's binfmt_misc entries
+    (unregistering them needs root); qemu-aarch64 and everything else are real."""
+    import shutil
+
+    from goarchlab.doctor.checks_host import check_host
+    from goarchlab.host.binfmt import BINFMT_DIR
+    from goarchlab.host.probe import RealProbe
+
+    if shutil.which("qemu-aarch64") is None:
+        pytest.skip("needs qemu-aarch64 on PATH")
+
+    class NoBinfmt(RealProbe):
+        def listdir(self, path: str):
+            return [] if path.startswith(BINFMT_DIR) else super().listdir(path)
+
+        def read_text(self, path: str):
+            return None if path.startswith(BINFMT_DIR) else super().read_text(path)
+
+        def exists(self, path: str) -> bool:
+            return False if path.startswith(BINFMT_DIR) else super().exists(path)
+
+    ctx = Context(dict(os.environ), tmp_path, probe=NoBinfmt())
+    if ctx.host.native_arch == "arm64":
+        pytest.skip("needs a non-arm64 host")
+    assert not [t for t in ctx.host.translators if t.kind == "binfmt"]
+    (f,) = [f for f in check_host(ctx) if f.id == "host.facts"]
+    assert "cannot start" not in f.detail and "nothing" not in f.detail
+    assert "qemu-aarch64" in f.detail and "explicitly" in f.detail
+
+
+def test_gollvm_is_experimental_not_unofficial() -> None:
+    """gollvm lives at go.googlesource.com/gollvm, hosted by the Go project."""
+    from goarchlab.doctor.claims import CLAIMS
+
+    c = CLAIMS["llvm-backend"]
+    assert "unofficial" not in c.truth and "experimental" in c.truth
+    assert "https://go.googlesource.com/gollvm" in c.refs

@@ -196,3 +196,14 @@ def test_code_linux_layout_and_missing(go_env, tmp_path, built_tools):
     assert f.id == "tools.code" and str(share / "code") in f.title
     (g,) = list(check_editor(linux_context(go_env, tmp_path)))
     assert g.id == "tools.code.missing" and g.severity is Severity.INFO
+
+
+def test_intel_dlv_on_apple_silicon_is_refused_by_delve(go_env, tmp_path, built_tools):
+    """Delve does not run slowly under Rosetta: it refuses to run at all (go-delve/delve
+    pkg/proc/macutil/rosetta_darwin.go, CheckRosetta: 'can not run under Rosetta')."""
+    env = _path_with(go_env, tmp_path, dlv=built_tools["mac-amd64"])
+    fs = _ids(check_dev_tools(apple_silicon_context(env, tmp_path)))
+    f = fs["tools.dlv.translated"]
+    assert f.severity is Severity.ERROR
+    assert "slowed" not in f.detail
+    assert "can not run under Rosetta" in f.detail and "rosetta_darwin.go" in f.detail

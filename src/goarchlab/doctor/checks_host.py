@@ -19,12 +19,25 @@ from goarchlab.doctor.model import Finding, Fix, Severity, check
 def check_host(ctx: Context) -> Iterator[Finding]:
     """Summarise the host facts; warn when this Python process runs translated."""
     h = ctx.host
+    # binfmt and Rosetta apply on a plain exec (the kernel hands the binary over).
     runs = [f"{translator_name(t)}{' (binfmt)' * (t.kind == 'binfmt')} for {t.arch}"
             for t in h.translators if t.kind in ("binfmt", "rosetta")]
+    covered = {t.arch for t in h.translators if t.kind in ("binfmt", "rosetta")}
+    # A qemu-user binary runs a foreign program only when called with it as argument:
+    # goarchlab.targets picks it as the Runner for bench and matrix (go test -exec).
+    explicit = [f"{' '.join(t.command) or t.interpreter} for {t.arch}"
+                for t in h.translators if t.kind == "qemu" and t.arch not in covered]
+    parts = []
+    if runs:
+        parts.append("foreign binaries run through: " + ", ".join(runs))
+    if explicit:
+        parts.append("run explicitly (not on a plain exec, which fails with 'exec format "
+                      "error'; goarchlab bench and matrix run them this way): "
+                      + ", ".join(explicit))
     yield Finding("host.facts", "host", Severity.OK,
                   f"{h.platform}: {h.os_version}, {h.cpu_model}",
-                  "foreign binaries run through: " + (", ".join(runs) or "nothing (a foreign "
-                                                      "binary cannot start here)"))
+                  "; ".join(parts) or "no translator: a binary for another architecture "
+                  "cannot start here")
     if h.translated:
         yield Finding(
             "host.python", "host", Severity.WARN,

@@ -84,6 +84,25 @@ def _install_dirs(lg: LocalGo | None, env: dict[str, str]) -> list[Path]:
     return [Path(first) / "bin"] if first else []
 
 
+#: Delve checks sysctl.proc_translated at start and stops: go-delve/delve
+#: pkg/proc/macutil/rosetta_darwin.go (CheckRosetta).
+DELVE_ROSETTA = ("Delve refuses to start under Rosetta 2: it stops with 'can not run under "
+                 "Rosetta, check that the installed build of Go is right for your CPU "
+                 "architecture' (go-delve/delve pkg/proc/macutil/rosetta_darwin.go, "
+                 "CheckRosetta), so there is no debugging with it at all")
+
+
+def _translated_effect(ctx: Context, tool: str, mode: str) -> str:
+    """The sentence saying what running translated does to ``tool`` ("" when it cannot run)."""
+    if mode != "translated":
+        return ""
+    if tool == "dlv" and ctx.host.os == "darwin":
+        return " " + DELVE_ROSETTA + "."
+    # Every instruction of a translated program goes through the translator (Rosetta 2
+    # or QEMU user-mode), so the tool is slower than a native build of it.
+    return " Everything it does is slowed by translation."
+
+
 def _fit_finding(ctx: Context, tool: str, shown: Path, exe: Path) -> tuple[Finding | None, object]:
     """(a finding when ``exe`` does not run natively or cannot be read, BinaryInfo or None)."""
     try:
@@ -101,8 +120,7 @@ def _fit_finding(ctx: Context, tool: str, shown: Path, exe: Path) -> tuple[Findi
     where = "" if exe == shown else f" ({exe})"
     return Finding(
         f"tools.{tool}.{f.mode}", AREA, Severity.ERROR, title,
-        f"{tool}{where}: {f.reason}." + (" Everything it does is slowed by translation."
-                                         if f.mode == "translated" else ""),
+        f"{tool}{where}: {f.reason}." + _translated_effect(ctx, tool, f.mode),
         Fix(f"Install a {ctx.host.os}/{ctx.host.native_arch} build: "
             + (INSTALL[tool] + " with a native go first on PATH" if tool in INSTALL
                else "download the build for your machine's architecture") + "."),

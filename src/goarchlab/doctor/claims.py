@@ -73,7 +73,7 @@ CLAIMS: dict[str, Claim] = {c.id: c for c in (
         "Go uses an LLVM backend",
         "not a setting; stated in doctor's own wording only (never repeated)",
         "the gc toolchain has its own compiler backend (cmd/compile/internal/ssa); "
-        "gollvm is a separate, unofficial toolchain",
-        ("$GOROOT/src/cmd/compile/internal/ssa",),
+        "gollvm is a separate, experimental toolchain hosted by the Go project",
+        ("$GOROOT/src/cmd/compile/internal/ssa", "https://go.googlesource.com/gollvm"),
     ),
 )}

@@ -95,7 +95,7 @@ class DoctorReport:
     ``checks``: the ids that were selected, in id order; ``findings``: sorted by
     area (:data:`AREA_ORDER`), then severity (error first), then id.
     ``exit_code``: 1 when any finding is an error (or as bad as ``--fail-on``), else 0.
-    ``fixes_applied``:    what ``--fix`` did before these findings were collected (empty otherwise).
+    ``fixes_applied``: what ``--fix`` did before these findings were collected (empty otherwise).
     ``elapsed_s``: wall time of the checks in seconds.
     """
 
