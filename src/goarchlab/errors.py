@@ -15,7 +15,10 @@ EXIT_USAGE = 2
 #: An operation failed: a download, a missing tool, a subprocess that crashed.
 EXIT_FAILED = 3
 EXIT_TIMEOUT = 124
-EXIT_INTERRUPTED = 130
+#: Stopped by a signal: 128 + its number, as a shell reports a process it killed.
+EXIT_HANGUP = 129  # SIGHUP: the terminal closed
+EXIT_INTERRUPTED = 130  # SIGINT: Ctrl-C
+EXIT_TERMINATED = 143  # SIGTERM: what CI systems send on cancel
 
 
 class GoarchlabError(Exception):
@@ -52,3 +55,30 @@ class ProcTimeout(GoarchlabError):
         )
         self.argv = tuple(argv)
         self.timeout = timeout
+
+
+#: The stop signals goarchlab handles, by number: (name, exit code).
+STOP_SIGNALS: dict[int, tuple[str, int]] = {
+    1: ("SIGHUP", EXIT_HANGUP),
+    2: ("SIGINT", EXIT_INTERRUPTED),
+    15: ("SIGTERM", EXIT_TERMINATED),
+}
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop signal arrived (SIGINT, SIGTERM or SIGHUP; ``signum`` its number).
+
+    A KeyboardInterrupt, so every place that handles Ctrl-C (killing children,
+    storing a partial benchmark run) handles the other signals the same way.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def stop_signal(exc: KeyboardInterrupt) -> tuple[str, int]:
+    """The signal's name and goarchlab's exit code for ``exc`` (128 + the signal's
+    number): ("SIGTERM", 143), ("SIGHUP", 129); a plain KeyboardInterrupt is Ctrl-C,
+    ("SIGINT", 130)."""
+    return STOP_SIGNALS[getattr(exc, "signum", 2)]

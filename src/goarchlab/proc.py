@@ -3,7 +3,11 @@
 Every child process goes through :func:`run` (wait for it) or :func:`spawn`
 (a long-running server). Both take an argv list, an explicit environment and
 a timeout, start the child in its own process group, and kill that whole group
-on timeout, on Ctrl-C or on any exception, so no grandchild outlives goarchlab.
+on timeout, on Ctrl-C (SIGTERM, SIGHUP: see :func:`kill_running`) or on any
+exception, so no grandchild outlives goarchlab. Should goarchlab itself die
+without a chance to clean up (SIGKILL, a crash), its guardian process kills the
+groups left (see goarchlab/guardian.py), and goarchlab's own Go programs also
+exit when their ``lifeline`` standard input reaches end of file.
 """
 
 from __future__ import annotations
@@ -60,22 +64,124 @@ class Completed:
         return self.returncode == 0
 
 
-#: Children :func:`run` is waiting for, in any thread (see :func:`kill_running`).
+#: Children of :func:`run` and :func:`spawn` still running, in any thread
+#: (see :func:`kill_running`).
 _running: set[subprocess.Popen] = set()
 _running_lock = threading.Lock()
+#: Set by :func:`kill_running`: a child started from then on is killed at once.
+_stopping = False
 
 
 def kill_running() -> None:
-    """SIGKILL the process group of every child :func:`run` is waiting for.
+    """SIGKILL the process group of every child of :func:`run` and :func:`spawn`,
+    and of any started from now on (until :func:`resume`).
 
-    For Ctrl-C: children run in their own sessions, so the terminal's SIGINT does
-    not reach them, and a worker thread waiting for one (go commands run side by
-    side) would keep goarchlab from exiting until that child's timeout.
+    For Ctrl-C, SIGTERM and SIGHUP: children run in their own sessions, so the
+    terminal's SIGINT or a CI's SIGTERM to goarchlab does not reach them, and a
+    worker thread waiting for one (go commands run side by side) would keep
+    goarchlab from exiting until that child's timeout, or start the next one.
     """
+    global _stopping
     with _running_lock:
+        _stopping = True
         procs = list(_running)
     for p in procs:
         _kill_group(p)
+
+
+def resume() -> None:
+    """Let children start again after :func:`kill_running` (for in-process callers
+    of the CLI, whose process goes on)."""
+    global _stopping
+    with _running_lock:
+        _stopping = False
+
+
+def _track(p: subprocess.Popen) -> None:
+    """Make ``p`` known to :func:`kill_running` and to the guardian."""
+    with _running_lock:
+        _running.add(p)
+        stop = _stopping
+    _guard(b"+%d\n" % p.pid)
+    if stop:
+        _kill_group(p)
+
+
+def _untrack(p: subprocess.Popen) -> None:
+    """Forget ``p`` once its process group has been killed and it is reaped."""
+    with _running_lock:
+        _running.discard(p)
+    _guard(b"-%d\n" % p.pid)
+
+
+#: The write end of the guardian's standard input (-1: no guardian), and its process.
+_guardian_fd: int | None = None
+_guardian_proc: subprocess.Popen | None = None
+#: The lifeline pipe (read end, write end); see :func:`_lifeline`.
+_lifeline_fds: tuple[int, int] | None = None
+_lazy_lock = threading.Lock()
+
+
+def _guardian() -> int:
+    """The guardian's pipe (-1: none); starts it at the first call. :func:`run` and
+    :func:`spawn` call this before their clock starts: the guardian's start-up
+    (~1 ms to fork and exec) is not the first child's time."""
+    global _guardian_fd
+    if _guardian_fd is None:
+        with _lazy_lock:
+            if _guardian_fd is None:
+                _guardian_fd = _start_guardian()
+    return _guardian_fd
+
+
+def _guard(msg: bytes) -> None:
+    """Tell the guardian ``+PGID`` or ``-PGID``.
+
+    A write of a few bytes to a pipe is atomic, so threads need no lock here."""
+    global _guardian_fd
+    fd = _guardian()
+    if fd < 0:
+        return
+    try:
+        os.write(fd, msg)
+    except OSError as e:  # EPIPE: someone killed the guardian; carry on without it
+        _debug("guardian gone (%s); children may outlive a killed goarchlab", e)
+        _guardian_fd = -1
+
+
+def _start_guardian() -> int:
+    """Start goarchlab/guardian.py in its own session; its stdin the read end of a
+    pipe only this process holds the write end of (os.pipe's descriptors are not
+    inherited, and Popen closes the others). Returns the write end, -1 on failure."""
+    global _guardian_proc
+    r, w = os.pipe()
+    try:
+        _guardian_proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(Path(__file__).with_name("guardian.py"))],
+            stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+    except OSError as e:
+        _debug("no guardian (%s); children may outlive a killed goarchlab", e)
+        os.close(w)
+        return -1
+    finally:
+        os.close(r)
+    return w
+
+
+def _lifeline() -> int:
+    """The read end of a pipe whose write end this process keeps open until it exits.
+
+    Given as standard input (``lifeline=True``) to goarchlab's own Go programs
+    (HTTP servers, load generator), which exit when it reads end of file: goarchlab
+    has gone, however it went. Works on every OS, and does not depend on the guardian.
+    """
+    global _lifeline_fds
+    if _lifeline_fds is None:
+        with _lazy_lock:
+            if _lifeline_fds is None:
+                _lifeline_fds = os.pipe()
+    return _lifeline_fds[0]
 
 
 class Group:
@@ -150,6 +256,7 @@ def run(
     binary: bool = False,
     on_stdout: Callable[[bytes], None] | None = None,
     group: Group | None = None,
+    lifeline: bool = False,
 ) -> Completed:
     """Run ``argv`` to completion and capture its output.
 
@@ -163,22 +270,28 @@ def run(
     the child writes it, so it can be decoded while the child still works;
     ``stdout`` is then "". An exception it raises kills the child and propagates.
     ``group``: the child is a member while it runs (see :class:`Group`).
+    ``lifeline`` (not with ``input``): the child's standard input is goarchlab's
+    lifeline pipe, which reaches end of file only when goarchlab exits (for
+    goarchlab's own Go programs, which then exit too); otherwise /dev/null.
     """
     if on_stdout is not None and input is not None:
         raise ValueError("proc.run: on_stdout and input cannot be combined")
+    if lifeline and input is not None:
+        raise ValueError("proc.run: lifeline and input cannot be combined")
     args = [os.fspath(a) for a in argv]
     _debug("run %s (timeout %gs, cwd %s)", args, timeout, cwd)
+    _guardian()
     t0 = time.perf_counter()
     p = _popen(
         args,
         env,
         cwd,
-        stdin=subprocess.PIPE if input is not None else subprocess.DEVNULL,
+        stdin=subprocess.PIPE if input is not None else
+        _lifeline() if lifeline else subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    with _running_lock:
-        _running.add(p)
+    _track(p)
     if group is not None:
         group._add(p)
     try:
@@ -197,14 +310,13 @@ def run(
         p.wait()
         raise
     finally:
-        with _running_lock:
-            _running.discard(p)
+        wall = time.perf_counter() - t0
+        # The child may have left grandchildren in its group (a `go test` binary, say).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(p.pid, signal.SIGKILL)
+        _untrack(p)
         if group is not None:
             group._discard(p)
-    wall = time.perf_counter() - t0
-    # The child may have left grandchildren in its group (a `go test` binary, say).
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(p.pid, signal.SIGKILL)
     enc = "latin-1" if binary else "utf-8"
     res = Completed(
         tuple(args), p.returncode, out.decode(enc, "replace"), err.decode(enc, "replace"), wall
@@ -248,16 +360,22 @@ def spawn(
     stdout: int | None = subprocess.DEVNULL,
     stderr: int | None = subprocess.PIPE,
     stop_timeout: float = 5.0,
+    lifeline: bool = False,
 ) -> Iterator[subprocess.Popen]:
     """Start a long-running child (a server) and yield its Popen.
 
-    ``stdin``/``stdout``/``stderr`` are Popen's (None: inherit goarchlab's).
+    ``stdin``/``stdout``/``stderr`` are Popen's (None: inherit goarchlab's);
+    ``lifeline`` replaces ``stdin`` with goarchlab's lifeline pipe (see :func:`run`).
     On leaving the block, for whatever reason, the child's process group gets
-    SIGTERM, then SIGKILL after ``stop_timeout`` seconds (> 0).
+    SIGTERM, then SIGKILL after ``stop_timeout`` seconds (> 0). :func:`kill_running`
+    kills it at once.
     """
     args = [os.fspath(a) for a in argv]
     _debug("spawn %s (cwd %s)", args, cwd)
-    p = _popen(args, env, cwd, stdin=stdin, stdout=stdout, stderr=stderr)
+    _guardian()
+    p = _popen(args, env, cwd, stdin=_lifeline() if lifeline else stdin, stdout=stdout,
+               stderr=stderr)
+    _track(p)
     try:
         yield p
     finally:
@@ -268,6 +386,7 @@ def spawn(
                 p.wait(timeout=stop_timeout)
         _kill_group(p)
         p.wait()
+        _untrack(p)
         for f in (p.stdout, p.stderr):
             if f is not None:
                 f.close()

@@ -208,7 +208,7 @@ def test_ctrl_c_keeps_finished_samples_and_leaves_no_process(go_env, cli_home, t
     _, err = p.communicate(timeout=60)
     assert p.returncode == 130, err
     assert "Traceback" not in err
-    assert "interrupted; " in err and "stored as partial run" in err
+    assert "interrupted by SIGINT; " in err and "stored as partial run" in err
     run_id = err.split("partial run ")[1].split()[0]
     rec = store.load_run(run_id, cli_home / "results.db")
     assert not rec.complete

@@ -29,7 +29,7 @@ from goarchlab.bench.model import RunRecord, Sample, Table
 from goarchlab.bench.suites import Context, Prepared, get
 from goarchlab.bench.userpkg import is_package, prepare_package
 from goarchlab.bench.variants import Plan
-from goarchlab.errors import EXIT_INTERRUPTED, GoarchlabError
+from goarchlab.errors import GoarchlabError, stop_signal
 
 #: Runs per variant by default (benchstat needs >= 6 for a 95% interval, >= 4 for a test).
 DEFAULT_RUNS = 10
@@ -166,7 +166,8 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
     Raises GoarchlabError for bad input found while preparing (unknown suite, a
     workload that does not build). A failure while measuring does not raise: the
     result's ``error`` says what happened and the finished samples are kept.
-    Ctrl-C stores the partial run and raises GoarchlabError with exit code 130.
+    Ctrl-C (or SIGTERM, SIGHUP: see goarchlab.cli) stores the partial run and raises
+    GoarchlabError with exit code 128 + the signal's number (130 for Ctrl-C).
     """
     progress = progress or (lambda done, total, what: None)
     started = store.utc_now()
@@ -179,6 +180,7 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
         total = sum(len(c.jobs) for c in active) * (req.warmup + req.runs)
         done = 0
         error: GoarchlabError | None = None
+        interrupted: GoarchlabError | None = None
         current: _Cell | None = None
         try:
             for rnd in range(-req.warmup, req.runs):
@@ -195,10 +197,11 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
             progress(total, total, "done")
         except GoarchlabError as e:
             error = e
-        except KeyboardInterrupt:
-            error = GoarchlabError("interrupted", None, EXIT_INTERRUPTED)
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM/SIGHUP (cli's handler)
+            name, code = stop_signal(e)
+            error = interrupted = GoarchlabError(f"interrupted by {name}", None, code)
         if error is not None and current is not None:
-            kind = "interrupted" if error.code == EXIT_INTERRUPTED else "failed"
+            kind = "interrupted" if error is interrupted else "failed"
             statuses.append(SuiteStatus(current.suite, current.plan.name, kind, error.message))
         for c in active:
             if not any(s.suite == c.suite and s.variant == c.plan.name for s in statuses):
@@ -217,9 +220,9 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
             suites=tuple(labels), command_line=req.command_line, notes=tuple(notes),
             complete=error is None, hostname=platform.node(), goarchlab_version=__version__)
         store.save_run(rec, store_path or store.db_path(ctx.home))
-        if error is not None and error.code == EXIT_INTERRUPTED:
-            raise GoarchlabError(f"interrupted; {len(rec.samples)} finished samples stored as "
-                                 f"partial run {rec.run_id}", None, EXIT_INTERRUPTED)
+        if error is not None and error is interrupted:
+            raise GoarchlabError(f"{error.message}; {len(rec.samples)} finished samples stored "
+                                 f"as partial run {rec.run_id}", None, error.code)
         if error is not None:
             error = GoarchlabError(error.message, (error.hint or "") +
                                    f" (finished samples stored as partial run {rec.run_id})",

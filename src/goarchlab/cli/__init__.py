@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from goarchlab import __version__, render
-from goarchlab.errors import EXIT_INTERRUPTED, EXIT_USAGE, GoarchlabError
+from goarchlab.errors import EXIT_USAGE, GoarchlabError, Interrupted, stop_signal
 
 #: Command modules under goarchlab.cli, in help order.
 COMMANDS: tuple[str, ...] = (
@@ -79,12 +79,28 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 
 def _interrupted(signum: int, frame: object) -> None:
-    """SIGINT: stop the children first (they do not get the terminal's SIGINT, and
-    threads waiting for them would hold the exit), then unwind as Ctrl-C does."""
+    """SIGINT, SIGTERM, SIGHUP: stop the children first (they run in their own
+    sessions, so neither the terminal's signals nor a CI's SIGTERM to goarchlab
+    reach them, and threads waiting for them would hold the exit), then unwind as
+    Ctrl-C does (a partial benchmark run is stored) and exit 128 + signum."""
     proc = sys.modules.get("goarchlab.proc")  # not imported yet: no child to stop
     if proc is not None:
         proc.kill_running()
-    raise KeyboardInterrupt
+    raise Interrupted(signum)
+
+
+def _install_handlers() -> dict[int, object]:
+    """Set :func:`_interrupted` for the stop signals; returns the handlers replaced.
+
+    Only in place of the defaults: an ignored signal (nohup's SIGHUP, a background
+    job's SIGINT) stays ignored, and a handler an embedding program set stays."""
+    previous: dict[int, object] = {}
+    defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL,
+                signal.SIGHUP: signal.SIG_DFL}
+    for sig, default in defaults.items():
+        if signal.getsignal(sig) is default:
+            previous[sig] = signal.signal(sig, _interrupted)
+    return previous
 
 
 def run(argv: Sequence[str] | None = None) -> NoReturn:
@@ -109,16 +125,18 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
     ``own_process``: the process exists for this command (:func:`run`), which
     has turned the garbage collector off; it is turned on once the command is
     known, unless its parser set ``collect=False``."""
-    # Only in place of Python's own Ctrl-C handler: an ignored SIGINT (nohup, a
-    # background job) stays ignored, and threads cannot set handlers.
-    if threading.current_thread() is threading.main_thread() and \
-            signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-        previous = signal.signal(signal.SIGINT, _interrupted)
-        try:
-            return _main(argv, own_process)
-        finally:
-            signal.signal(signal.SIGINT, previous)
-    return _main(argv, own_process)
+    # Only the main thread can set handlers (and receives the signals).
+    if threading.current_thread() is not threading.main_thread():
+        return _main(argv, own_process)
+    previous = _install_handlers()
+    try:
+        return _main(argv, own_process)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        proc = sys.modules.get("goarchlab.proc")
+        if proc is not None:  # an in-process caller may start children again
+            proc.resume()
 
 
 def _main(argv: Sequence[str] | None, own_process: bool) -> int:
@@ -140,8 +158,9 @@ def _main(argv: Sequence[str] | None, own_process: bool) -> int:
     except GoarchlabError as e:
         render.error(e.message, e.hint)
         return e.code
-    except KeyboardInterrupt:
-        render.error("interrupted", None)
-        return EXIT_INTERRUPTED
+    except KeyboardInterrupt as e:
+        name, code = stop_signal(e)
+        render.error(f"interrupted by {name}", None)
+        return code
     except BrokenPipeError:
         return 0
