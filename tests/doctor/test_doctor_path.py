@@ -231,3 +231,20 @@ def test_darwin_go_on_recorded_apple_silicon(install_toolchain, go_new, goarch,
         assert rep.go.runs == "translated"
     else:
         assert f.severity.value == "ok" and f.title == f"{mac.go} runs natively (darwin/arm64)"
+
+
+def test_foreign_go_first_while_native_same_version_installed(install_toolchain, go_env, go_new,
+                                                              shim_home, monkeypatch, tmp_path,
+                                                              capsys) -> None:
+    """The fix points at the native toolchain already installed, not at installing it."""
+    arm = install_toolchain(str(go_new.version).removeprefix("go"), "linux", "arm64")
+    if go_new.goarch == "arm64":
+        pytest.fail("this test needs an amd64 host (the arm64 go must be foreign here)")
+    env = {**go_env, "PATH": _path(arm.goroot / "bin"), "GOARCHLAB_HOME": str(shim_home)}
+    use_env(monkeypatch, env)
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys, "--only", "path")
+    fix = r.one("path.go-arch", "error")["fix"]["text"]
+    ver = str(go_new.version).removeprefix("go")
+    assert "toolchain install" not in fix
+    assert f"goarchlab toolchain use {ver}" in fix and "shell-init" in fix

@@ -19,12 +19,36 @@ from goarchlab.errors import GoarchlabError, ProcTimeout
 INSTALL_HINT = "goarchlab toolchain install"
 
 
+def _installed_native(ctx: Context, version: str):
+    """The goarchlab-managed toolchain of ``version`` for this machine's own platform, or
+    None (none installed, or the store cannot be read)."""
+    from goarchlab.gocmd.version import GoVersion
+    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.toolchains.store import Store
+
+    want = GoVersion.try_parse(version)
+    if want is None:
+        return None
+    try:
+        installed = Store(goarchlab_home(ctx.env), ctx.native_platform()).native_installed()
+    except (GoarchlabError, OSError):
+        return None
+    return next((t for t in installed if t.version == want), None)
+
+
 def _install_fix(ctx: Context, version: str | None = None) -> Fix:
     try:
         plat = ctx.host.platform
     except GoarchlabError:
         plat = "this machine"
     ver = version.removeprefix("go") if version else "latest"
+    have = _installed_native(ctx, version) if version else None
+    if have is not None:
+        # Already installed natively: point at it instead of installing it again.
+        return Fix(f"a {plat} {have.version} is already installed ({have.goroot}): run "
+                   f"'goarchlab toolchain use {ver}' and put goarchlab's shims first on PATH "
+                   "(eval \"$(goarchlab shell-init bash)\", or zsh/fish), or put "
+                   f"{have.goroot / 'bin'} first on PATH")
     return Fix(f"install a {plat} toolchain with '{INSTALL_HINT} {ver}' (or from go.dev/dl) "
                "and put its bin directory first on PATH")
 
