@@ -1,0 +1,3 @@
+module goarchlab.test/oracle
+
+go 1.22
