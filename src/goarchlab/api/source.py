@@ -23,6 +23,7 @@ from goarchlab.api.tool import tool_env
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.golist import first_error_line
 from goarchlab.gocmd.jsonstream import iter_objects
+from goarchlab.toolchains.extract import extract_tar
 
 GIT_TIMEOUT = 120.0
 DOWNLOAD_TIMEOUT = 600.0
@@ -82,7 +83,11 @@ def from_git(ref: str, cwd: Path, dest: Path, env: Mapping[str, str]) -> Side:
     r = _git(["archive", "--format=tar", sha, *([] if rel == "." else ["--", rel])], top, env,
              binary=True)
     with tarfile.open(fileobj=io.BytesIO(r.stdout.encode("latin-1")), mode="r:") as tf:
-        tf.extractall(dest, filter="data")
+        # The toolchain installer's planner: every name and link checked against the
+        # whole tree before anything is written (no tarfile filter needed).
+        extract_tar(tf, dest, f"git archive of {ref}", prefix="",
+                    hint="the commit holds a path goarchlab will not write (a link "
+                         "leaving the module, say); nothing was extracted")
     d = dest / rel
     if not (d / "go.mod").is_file():
         raise GoarchlabError(f"{ref} has no {Path(rel) / 'go.mod'}",

