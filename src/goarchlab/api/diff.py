@@ -15,11 +15,15 @@ import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from goarchlab import proc
 from goarchlab.api import source
 from goarchlab.api.tool import tool_env
 from goarchlab.errors import GoarchlabError
+
+if TYPE_CHECKING:
+    from goarchlab.toolchains.api import ToolchainUsed
 
 APIDIFF_TIMEOUT = 900.0
 _STEPS = ("none", "patch", "minor", "major")
@@ -45,6 +49,8 @@ class ApiReport:
     taken: str
     ok: bool
     reason: str
+    #: Which Go ran and why (set by the CLI).
+    toolchain: ToolchainUsed | None = None
 
 
 def parse_text(text: str) -> tuple[list[str], list[str]]:

@@ -69,12 +69,14 @@ def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
     """A provider backed by goarchlab.toolchains: installed, or installed on demand.
 
     The default version (None) is the toolchain goarchlab resolves for ``cwd``
-    (``.go-version``, go.mod ...; ``toolchains.ensure``), else the ``go`` on PATH.
+    (``.go-version``, go.mod ...; ``toolchains.api.select_go``: a pinned version
+    that is not installed stops the run, unless GOARCHLAB_INSTALL_MISSING=1),
+    else the ``go`` on PATH; which one and why goes to ``notify``.
     A toolchain for another platform (the build suite's translated go) is the same
     version installed for that platform.
     """
     from goarchlab import toolchains
-    from goarchlab.toolchains.api import installed_for
+    from goarchlab.toolchains.api import install_missing_from, select_go
     from goarchlab.toolchains.install import install
 
     cache: dict[tuple[str | None, str, str], Toolchain] = {}
@@ -82,7 +84,10 @@ def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
     def native(version: str | None) -> Toolchain:
         if version:
             return toolchains.ensure(version, home=home, cwd=cwd, env=env, notify=notify)
-        return installed_for(cwd, env, home) or _go_on_path(env)
+        run = select_go(None, cwd, {**env, "GOARCHLAB_HOME": str(home)}, notify,
+                        install_missing=install_missing_from(env))
+        notify(run.used.line())
+        return run.toolchain or _go_on_path(run.env)
 
     def provide(version: str | None, goos: str, goarch: str) -> Toolchain:
         key = (version, goos, goarch)

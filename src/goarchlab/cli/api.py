@@ -25,6 +25,9 @@ def register(subparsers) -> None:
     p.add_argument("--go", metavar="VERSION",
                    help="Go version to use, installed if missing (default: the directory's "
                    "toolchain, else the go on PATH)")
+    p.add_argument("--install-missing", action="store_true",
+                   help="install a pinned Go version (.go-version, go.mod toolchain line ...) "
+                   "that is not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")
     p.set_defaults(handler=_run)
 
 
@@ -32,16 +35,23 @@ def _run(args) -> int:
     from goarchlab.api import diff, tool
     from goarchlab.gocmd.env import go_version
     from goarchlab.toolchains import goarchlab_home
-    from goarchlab.toolchains.api import go_for_command
+    from goarchlab.toolchains.api import install_missing_from, select_go
 
     cwd = Path.cwd()
     env = dict(os.environ)
-    go, genv = go_for_command(args.go, cwd, env, notify=render.note)
+    run = select_go(args.go, cwd, env, render.note,
+                    install_missing=install_missing_from(env, args.install_missing))
+    go, genv = run.go, run.env
+    if not args.json:
+        render.note(run.used.line())
     ver = go_version(go, genv).version
     exe = tool.ensure_apidiff(go, ver, genv, goarchlab_home(env), render.note)
     with render.progress("api", enabled=not args.json) as prog:
         step = iter(range(5))
         report = diff.run(args.old, args.new, cwd=cwd, go=go, env=genv, apidiff=exe,
                           progress=lambda what: prog(next(step, 4), 5, what))
+    import dataclasses
+
+    report = dataclasses.replace(report, toolchain=run.used)
     render.emit(report, as_json=args.json)
     return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -34,6 +34,9 @@ def register(subparsers) -> None:
     p.add_argument("--go", metavar="VERSION",
                    help="Go version to ask, installed if missing (default: the directory's "
                    "toolchain, else the go on PATH)")
+    p.add_argument("--install-missing", action="store_true",
+                   help="install a pinned Go version (.go-version, go.mod toolchain line ...) "
+                   "that is not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")
     # No cyclic garbage collection in the console script's process (cli.run): the
     # check builds ~30 objects per package from go list's JSON, none in a cycle,
     # and the collector would only walk them (~50 times, ~20 ms of CPU for 3,000
@@ -42,16 +45,24 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
+    import dataclasses
+
     from goarchlab.deps import check
-    from goarchlab.toolchains.api import go_for_command
+    from goarchlab.toolchains.api import install_missing_from, select_go
 
     fmt = "json" if args.json else args.format
     cwd = Path.cwd()
-    go, env = go_for_command(args.go, cwd, dict(os.environ), notify=render.note)
+    env = dict(os.environ)
+    run = select_go(args.go, cwd, env, render.note,
+                    install_missing=install_missing_from(env, args.install_missing))
+    go, env = run.go, run.env
     opts = check.Options(patterns=tuple(args.patterns), policy_path=args.policy,
                          offline=args.offline, graph=bool(args.graph))
     with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:
         report = check.run(go, env, cwd, opts, progress=prog)
+    report = dataclasses.replace(report, toolchain=run.used)
+    if fmt == "human" and not args.graph:
+        render.note(run.used.line())
     if not args.graph and fmt in ("human", "json"):
         render.emit(report, as_json=fmt == "json")
         return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -30,6 +30,9 @@ def register(subparsers) -> None:
     p.add_argument("--runner", metavar="CMD",
                    help="run non-native test binaries with this command (go test -exec)")
     p.add_argument("--timeout", type=float, default=1800.0, help="seconds per go command")
+    p.add_argument("--install-missing", action="store_true",
+                   help="without --go: install the Go version the directory pins when it is "
+                   "not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print goarchlab.matrix/v1")
     out.add_argument("--csv", action="store_true", help="print one CSV row per cell")
@@ -57,27 +60,29 @@ def _targets(spec: str | None, host) -> list:
     return out
 
 
-def _setups(spec: str | None, cwd: Path, env: dict[str, str]):
-    from goarchlab import toolchains
+def _setups(spec: str | None, cwd: Path, env: dict[str, str], install_missing: bool):
+    """The GoSetups to run and, in the same order, which Go each is and why."""
     from goarchlab.gocmd.env import go_version
     from goarchlab.matrix.run import GoSetup, env_for
-    from goarchlab.toolchains.api import go_for_command
+    from goarchlab.toolchains.api import install_missing_from, select_go
 
     # Each cell is labelled with its Go version: GOTOOLCHAIN=local even when the user
     # set GOTOOLCHAIN, which would otherwise run one other Go in every cell.
     base = {**env_for(env), "GOTOOLCHAIN": "local"}
     if not spec:
-        go, genv = go_for_command(None, cwd, base, notify=render.note)
-        v = go_version(go, genv)
-        return [GoSetup(str(v.version) if v.version else v.raw, go, genv)]
-    setups = []
+        run = select_go(None, cwd, base, render.note,
+                        install_missing=install_missing_from(env, install_missing))
+        v = go_version(run.go, run.env)
+        return [GoSetup(str(v.version) if v.version else v.raw, run.go, run.env)], (run.used,)
+    setups, used = [], []
     for s in (x.strip() for x in spec.split(",")):
         if s:
-            tc = toolchains.ensure(s, cwd=cwd, env=env, notify=render.note)
-            setups.append(GoSetup(str(tc.version), tc.go, toolchains.go_environ(tc, base)))
+            run = select_go(s, cwd, base, render.note)
+            setups.append(GoSetup(str(run.toolchain.version), run.go, run.env))
+            used.append(run.used)
     if not setups:
         raise UsageError("--go is empty", "e.g. --go 1.22,1.27")
-    return setups
+    return setups, tuple(used)
 
 
 def _print(res, args) -> None:
@@ -121,11 +126,17 @@ def _run(args) -> int:
     cwd = Path.cwd()
     host = detect()
     targets = _targets(args.targets, host)
-    setups = _setups(args.go, cwd, dict(os.environ))
+    setups, used = _setups(args.go, cwd, dict(os.environ), args.install_missing)
     quiet = args.json or args.csv or args.markdown
+    if not quiet:
+        for u in used:
+            render.note(u.line())
     with render.progress("matrix", enabled=not quiet) as prog:
         res = mrun.run(setups, targets, host, cwd=cwd, packages=packages,
                        test_args=args.gotest_args, jobs=args.jobs or os.cpu_count() or 1,
                        timeout=args.timeout, custom_runner=args.runner, progress=prog)
+    import dataclasses
+
+    res = dataclasses.replace(res, toolchains=used)
     _print(res, args)
     return EXIT_OK if res.ok else EXIT_PROBLEMS

@@ -41,20 +41,30 @@ def register(subparsers) -> None:
                    "rebuilds the standard library) or shared (faster; trusts the cache)")
     p.add_argument("--go", metavar="VERSION",
                    help="Go version to build with, installed if missing (default: the "
-                   "directory's toolchain, else the go on PATH)")
+                   "version the directory pins, else the go on PATH)")
+    p.add_argument("--install-missing", action="store_true",
+                   help="install a pinned Go version (.go-version, go.mod toolchain line ...) "
+                   "that is not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")
     p.add_argument("--timeout", type=float, default=900.0, help="seconds per go build")
     p.add_argument("--json", action="store_true", help="print goarchlab.xbuild/v1")
     p.set_defaults(handler=_run)
 
 
 def _run(args) -> int:
+    import dataclasses
+
     from goarchlab import xbuild
-    from goarchlab.toolchains.api import go_for_command
+    from goarchlab.toolchains.api import install_missing_from, select_go
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}", "use 1 or more")
     cwd = Path.cwd()
-    go, env = go_for_command(args.go, cwd, dict(os.environ), notify=render.note)
+    env = dict(os.environ)
+    run = select_go(args.go, cwd, env, render.note,
+                    install_missing=install_missing_from(env, args.install_missing))
+    go, env = run.go, run.env
+    if not args.json:
+        render.note(run.used.line())
     opts = xbuild.Options(
         pattern=args.package, targets=args.targets, first_class=args.first_class, all=args.all,
         out_dir=Path(args.out), name=args.name, ldflags=args.ldflags, trimpath=args.trimpath,
@@ -62,5 +72,6 @@ def _run(args) -> int:
         repro_cache=args.repro_cache, timeout=args.timeout)
     with render.progress("xbuild", enabled=not args.json) as prog:
         res = xbuild.run(opts, go=go, env=env, cwd=cwd, progress=prog)
+    res = dataclasses.replace(res, toolchain=run.used)
     render.emit(res, as_json=args.json)
     return EXIT_OK if res.ok else EXIT_PROBLEMS

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from goarchlab.toolchains.api import ToolchainUsed
 
 #: Rule ids, with the one-line description SARIF and the docs show.
 RULES: dict[str, str] = {
@@ -84,6 +88,8 @@ class DepsReport:
     ``root``: the module (or workspace) root; ``policy``: the file read, or None;
     ``main_modules``; ``packages``/``modules``: counts loaded; ``edges``: module
     requirement edges (``path`` -> ``path``) among selected versions, for graphs.
+    ``toolchain``: which Go ran and why (goarchlab.toolchains.api.ToolchainUsed;
+    set by the CLI, None otherwise).
     """
 
     SCHEMA = "goarchlab.deps/v1"
@@ -98,6 +104,7 @@ class DepsReport:
     violations: tuple[Violation, ...]
     edges: tuple[tuple[str, str], ...]
     timing: Timing
+    toolchain: ToolchainUsed | None = None
 
     @property
     def ok(self) -> bool:

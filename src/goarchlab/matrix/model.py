@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from goarchlab.toolchains.api import ToolchainUsed
 
 STEPS = ("build", "vet", "test")
 #: Cell statuses: ``pass``, ``fail`` (``detail``: the first failing test or
@@ -50,6 +54,8 @@ class MatrixResult:
     test_args: tuple[str, ...]
     cells: tuple[Cell, ...]
     wall_s: float
+    #: Which Go ran each --go version and why (set by the CLI; empty after a merge).
+    toolchains: tuple[ToolchainUsed, ...] = ()
 
     @property
     def ok(self) -> bool:
