@@ -104,10 +104,11 @@ def run(driver: str, load: Load, *, loadgen: Path | None, env: Mapping[str, str]
         assert loadgen is not None
         argv = [str(loadgen), "-url", load.url, "-c", str(load.connections),
                 "-d", f"{load.duration_s:g}s", "-method", load.method,
-                "-body", str(load.body_bytes)]
+                "-body", str(load.body_bytes), "-lifeline"]
         if load.rate > 0:
             argv += ["-rate", f"{load.rate:g}"]
-        r = proc.run(argv, env=env, timeout=timeout)
+        # -lifeline: it exits when goarchlab does, even by SIGKILL (see proc.run)
+        r = proc.run(argv, env=env, timeout=timeout, lifeline=True)
         _check(r, "the load generator")
         return parse_builtin(r.stdout)
     if driver == "wrk":

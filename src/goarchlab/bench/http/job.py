@@ -83,7 +83,8 @@ class HttpJob:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
         metrics = work / "gc.json"
-        args = ["-addr", "127.0.0.1:0", "-metrics", str(metrics)]
+        # -lifeline: the server exits when goarchlab does, even by SIGKILL (server.running)
+        args = ["-addr", "127.0.0.1:0", "-metrics", str(metrics), "-lifeline"]
         if first:
             args += ["-cpuprofile", str(self.stage / "cpu.pb.gz"),
                      "-memprofile", str(self.stage / "heap.pb.gz")]

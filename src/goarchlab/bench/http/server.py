@@ -118,8 +118,11 @@ def running(argv: Sequence[str], env: Mapping[str, str], workdir: Path, *,
     exits early, announces no address, or does not answer within ``ready_timeout`` s.
     """
     err_path = workdir / "server.stderr"
+    # lifeline: standard input is a pipe that closes when goarchlab exits; a server
+    # started with -lifeline then exits too (without the flag it never reads it).
     with open(err_path, "wb") as err, proc.spawn(argv, env=env, stdout=subprocess.PIPE,
-                                                  stderr=err.fileno(), stop_timeout=10) as p:
+                                                  stderr=err.fileno(), stop_timeout=10,
+                                                  lifeline=True) as p:
         deadline = time.monotonic() + ready_timeout
         line = _read_line(p, deadline)
         r = Running("", p, err_path)

@@ -42,6 +42,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"goarchlab.local/workloads/http/lifeline"
 )
 
 type result struct {
@@ -88,7 +90,12 @@ func main() {
 	timeout := flag.Duration("timeout", 5*time.Second, "time an answer may take past the end")
 	cpuprof := flag.String("cpuprofile", "", "write the generator's own CPU profile here")
 	procs := flag.Int("procs", 0, "Go Ps (GOMAXPROCS) for the generator; 0: half the cores, at least 1")
+	life := flag.Bool("lifeline", false, "exit when standard input reaches end of file "+
+		"(goarchlab holds the pipe's write end)")
 	flag.Parse()
+	if *life {
+		lifeline.Watch("loadgen")
+	}
 	if *procs > 0 {
 		runtime.GOMAXPROCS(*procs)
 	} else if os.Getenv("GOMAXPROCS") == "" {

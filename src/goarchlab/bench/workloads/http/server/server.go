@@ -7,6 +7,9 @@
 //     once it accepts connections;
 //   - on SIGTERM (or SIGINT) it stops the CPU profile (-cpuprofile), writes a
 //     heap profile (-memprofile) and the GC view (-metrics, JSON), then exits 0;
+//   - with -lifeline it exits (status 3) when its standard input reaches end of
+//     file: goarchlab holds the write end of that pipe, so a goarchlab killed
+//     without a chance to stop it (SIGKILL) leaves no server listening;
 //   - GOARCHLAB_HTTP_CRASH_AFTER=N makes it panic after N requests (used by
 //     goarchlab's tests to check how a crash mid-run is reported).
 package server
@@ -30,6 +33,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"goarchlab.local/workloads/http/lifeline"
 )
 
 // Options are the flags every server takes.
@@ -39,6 +44,7 @@ type Options struct {
 	MemProfile string
 	Metrics    string
 	Interval   time.Duration
+	Lifeline   bool
 }
 
 // ParseFlags reads the shared flags.
@@ -49,6 +55,8 @@ func ParseFlags() Options {
 	flag.StringVar(&o.MemProfile, "memprofile", "", "write a heap profile (pprof) here on exit")
 	flag.StringVar(&o.Metrics, "metrics", "", "write the GC view (JSON) here on exit")
 	flag.DurationVar(&o.Interval, "sample", 100*time.Millisecond, "runtime/metrics sampling interval")
+	flag.BoolVar(&o.Lifeline, "lifeline", false, "exit when standard input reaches end of file "+
+		"(goarchlab holds the pipe's write end)")
 	flag.Parse()
 	return o
 }
@@ -119,6 +127,9 @@ func ReadBody(r io.Reader) ([]byte, error) { return io.ReadAll(io.LimitReader(r,
 // Serve listens, announces the address, serves h until SIGTERM, then writes
 // the profiles and the GC view. It returns the process exit code.
 func Serve(o Options, h http.Handler) int {
+	if o.Lifeline {
+		lifeline.Watch("server")
+	}
 	host, _, err := net.SplitHostPort(o.Addr)
 	if err != nil || (host != "127.0.0.1" && host != "localhost" && host != "::1") {
 		fmt.Fprintln(os.Stderr, "refusing to listen on", o.Addr, "(loopback only)")
