@@ -106,6 +106,11 @@ def test_crashing_benchmark_keeps_finished_samples(bench_ctx, tmp_path):
     assert "flaky benchmark process failed under native (exit 2)" in res.error
     assert "simulated crash" in res.error or "panic" in res.error
     assert "partial run" in res.error_hint
+    # The hint names a binary that still exists after the run removed its own copy.
+    kept = res.error_hint.split("the binary is kept in ", 1)[1].split(" ", 1)[0]
+    assert Path(kept, "flaky.test").is_file(), res.error_hint
+    assert f"{kept}/flaky.test -test.run" in res.error_hint
+    shutil.rmtree(kept)
     work = [s for s in res.run.samples if s.benchmark.startswith("flaky/Work")]
     assert work and all(len(s.values) == 1 for s in work)
     stored = store.load_run(res.run.run_id, tmp_path / "r.db")

@@ -339,6 +339,18 @@ def test_malformed_launch_json_has_line_and_column(go_env, tmp_path):
     assert f.title == f"{p / '.vscode' / 'launch.json'}:4:19: Expecting ',' delimiter"
 
 
+@pytest.mark.parametrize(("value", "shown"), [
+    ("5", "a number (5)"), ('{"type": "go"}', "an object"), ('"x"', "a string")])
+def test_launch_json_whose_configurations_is_no_list_is_a_finding(go_env, tmp_path, value,
+                                                                   shown):
+    """Before: "configurations": 5 passed silently (VS Code then offers nothing)."""
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n",
+                 {".vscode/launch.json": '{"configurations": ' + value + "}\n"})
+    (f,) = list(check_vscode(linux_context(go_env, p, project=p)))
+    assert (f.id, f.severity) == ("project.vscode.launch-invalid", Severity.WARN)
+    assert f.title == f'{p / ".vscode" / "launch.json"}: "configurations" is {shown}, not a list'
+
+
 def test_launch_json_forcing_foreign_goarch_and_dlv(go_env, tmp_path, foreign_dlv):
     ctx0 = linux_context(go_env, tmp_path)
     native, foreign = ctx0.host.native_arch, FOREIGN[ctx0.host.native_arch]

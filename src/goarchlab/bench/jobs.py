@@ -50,6 +50,23 @@ def crash_reason(text: str, lines: int = 3) -> str:
     return " | ".join(kept)[:300] or "no output"
 
 
+def keep_binary(binary: Path) -> Path:
+    """A copy of a failed job's ``binary`` in a new temporary directory that no job
+    removes, for the "run it by hand" hint: the job's own directory (shared by the
+    variants of one test binary) is deleted when the run ends."""
+    keep = Path(tempfile.mkdtemp(prefix="goarchlab-failed-")) / binary.name
+    shutil.copy2(binary, keep)
+    return keep
+
+
+def _by_hand(argv: list[str], binary: Path, kept: Path, cwd: Path | None) -> str:
+    """The hint naming the kept copy of ``binary`` (deleted with its directory later)."""
+    shown = [str(kept) if a == str(binary) else a for a in argv]
+    where = f"cd {cwd} && " if cwd else ""
+    return (f"the binary is kept in {kept.parent} (delete it when done); run it by hand "
+            f"with: {where}{' '.join(shown)}")
+
+
 @dataclass
 class GoBenchJob:
     """Run ``runner + binary + args`` and parse its Go benchmark format output.
@@ -87,8 +104,10 @@ class GoBenchJob:
             raise WorkloadFailed(
                 f"{self.suite} benchmark process failed under {self.variant} ({how}): "
                 f"{crash_reason(r.stderr or r.stdout)}",
-                "the finished samples were kept; run it by hand with: "
-                + " ".join(self.argv()),
+                "the finished samples were kept; "
+                + (_by_hand(self.argv(), self.binary, keep_binary(self.binary), self.cwd)
+                   if self.tmpdir is not None  # removed by close() when the run ends
+                   else "run it by hand with: " + " ".join(self.argv())),
             )
         parsed = benchfmt.parse(r.stdout)
         out = [
@@ -137,7 +156,8 @@ class StartupJob:
         if not r.ok:
             raise WorkloadFailed(
                 f"startup binary failed under {self.variant} (exit {r.returncode}): "
-                f"{crash_reason(r.stderr)}", "run it by hand with: " + " ".join(argv))
+                f"{crash_reason(r.stderr)}",
+                _by_hand(argv, self.binary, keep_binary(self.binary), None))
         try:
             t_main = int(r.stdout.split()[0])
         except (ValueError, IndexError):

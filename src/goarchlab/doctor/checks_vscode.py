@@ -120,6 +120,15 @@ def _tool_findings(ctx: Context, where: str, tool: str, value: Any) -> Iterator[
         REFS)
 
 
+def _json_type(v: Any) -> str:
+    """The JSON name of a decoded value's type (a number, an object ...)."""
+    if isinstance(v, bool):
+        return "a boolean"
+    if isinstance(v, (int, float)):
+        return f"a number ({v})"
+    return {str: "a string", dict: "an object"}.get(type(v), type(v).__name__)
+
+
 @check("project.vscode", AREA, ".vscode/launch.json and settings.json: syntax, GOARCH "
        "overrides, dlv/gopls binaries of the wrong arch")
 def check_vscode(ctx: Context) -> Iterator[Finding]:
@@ -134,6 +143,12 @@ def check_vscode(ctx: Context) -> Iterator[Finding]:
             yield bad
         elif isinstance(data, dict):
             confs = data.get("configurations")
+            if confs is not None and not isinstance(confs, list):
+                # VS Code shows no debug configuration at all then, and says little.
+                yield Finding("project.vscode.launch-invalid", AREA, Severity.WARN,
+                              f"{launch}: \"configurations\" is {_json_type(confs)}, "
+                              "not a list", "VS Code offers none of its debug configurations",
+                              Fix('make it a list: "configurations": [{...}, ...]'), REFS)
             for i, conf in enumerate(confs if isinstance(confs, list) else []):
                 if not isinstance(conf, dict) or conf.get("type") != "go":
                     continue
