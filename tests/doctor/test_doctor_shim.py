@@ -77,7 +77,7 @@ def test_version_file_that_is_not_a_go_version_is_named(shim_home, go_env, monke
     monkeypatch.chdir(proj)
     r = doctor(capsys)
     f = r.one("toolchains.invalid", "error")
-    assert f["title"] == f"'1.22.x' asked by {proj / '.go-version'}:1 is not a Go version"
+    assert f["title"] == f"'1.22.x' (asked by {proj / '.go-version'}:1) is not a Go version"
     assert f["fix"] is None
     assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
         "go1.22.10", "go1.27.3"]

@@ -45,12 +45,14 @@ def check_active(ctx: Context) -> Iterator[Finding]:
                       Fix("goarchlab toolchain install latest"))
         return
     asked = f"{choice.value}{' or newer' if choice.minimum else ''}"
-    if tc is None and choice.version is None and choice.value.lower() != "latest":
-        # As toolchains.api.ensure refuses it: installing "latest" would not fix a typo.
-        yield Finding("toolchains.invalid", AREA, Severity.ERROR,
-                      f"{choice.value!r} asked by {choice.where} is not a Go version",
-                      "the shims and goarchlab's commands stop on it; write it like 1.22, "
-                      "1.22.10, go1.22.10 or latest")
+    if (err := choice.error()) is not None:
+        # The verdict toolchain which/exec, the shims and every command give.
+        yield Finding("toolchains.invalid", AREA, Severity.ERROR, err.message,
+                      f"the shims and goarchlab's commands stop on it; {err.hint}")
+        return
+    if choice.system:
+        yield Finding("toolchains.active", AREA, Severity.OK,
+                      f"{choice.where} chooses system: the go on PATH, not a managed one")
         return
     if tc is None:
         newer = choice.origin.startswith(("go.mod", "go.work"))
