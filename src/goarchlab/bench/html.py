@@ -201,11 +201,12 @@ def _verdict(result, arts) -> str:
     tr = result.translation
     if tr is not None:
         out.append(f"<p class='verdict'>{escape(tr.advice)}</p>")
+        out += [f"<p class='bad'>{escape(w)}</p>" for w in tr.warnings]
         if tr.geomean:
             g = tr.geomean
             out.append(f"<p>Overall: {escape(tr.translated)} ({escape(tr.runner)}) is "
                        f"<b>{g.ratio:.2f}x</b> the time of {escape(tr.native)} "
-                       f"(95% interval {g.lo:.2f}–{g.hi:.2f}).</p>")
+                       f"(95% interval {g.interval_str('–')}).</p>")
     if arts is not None and len([v for v in arts.variants if v.loads]) >= 2:
         a, b = [v for v in arts.variants if v.loads][:2]
         ra = _median([x["rps"] for x in a.measured()])

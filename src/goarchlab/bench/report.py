@@ -8,7 +8,15 @@ are reported on their own). The 95% interval is a percentile bootstrap:
 :data:`BOOTSTRAP_RESAMPLES` times, every benchmark's two samples are resampled
 with replacement, the same statistic is recomputed, and the 2.5th and 97.5th
 percentiles of those values are the bounds. The generator is seeded, so the
-same samples always give the same interval.
+same samples always give the same interval. Like benchstat, no interval is given
+when a benchmark has fewer runs than a 95% interval of a median needs (6:
+golang.org/x/perf benchmath/anone.go, medianSamples; :func:`stats.min_samples_for_ci`):
+a bootstrap of 2-5 values only reshuffles those few values.
+
+Runs of very few iterations (``-benchtime 1x``) time mostly one-time costs
+(the first execution of code that QEMU or Rosetta must translate first, caches
+warming up), not steady state: the report carries a stability warning for them,
+as pyperf does for too-short benchmarks.
 """
 
 from __future__ import annotations
@@ -19,31 +27,52 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from goarchlab.bench import benchfmt, benchmath
+from goarchlab.bench import benchfmt, benchmath, stats
 from goarchlab.bench.model import RunRecord, Sample, Table, Variant
 
 BOOTSTRAP_RESAMPLES = 1000
 _SEED = 20261127
 #: Suites reported apart from the overall geomean.
 _APART = ("startup", "build")
+#: The fewest runs per benchmark and side for a 95% interval, as benchstat (6).
+MIN_INTERVAL_SAMPLES = stats.min_samples_for_ci(0.95)[1]
+#: Below this many iterations per run (median b.N), a run mostly times one-time costs.
+#: Go's own benchmarks grow b.N until a run lasts -benchtime (testing.B.launch); a
+#: fixed tiny count such as 1x never gets past the first, translating execution.
+MIN_STABLE_ITERATIONS = 10
 
 
 @dataclass(frozen=True)
 class Slowdown:
     """translated/native time ratio of one suite (or overall): ``ratio`` (> 0, 2.0 means
     twice as slow), its 95% bootstrap interval ``lo``..``hi``, and how many benchmarks
-    went into it. ``significant``: the interval excludes 1."""
+    went into it. ``samples``: the fewest runs of any of them on either side; below
+    :data:`MIN_INTERVAL_SAMPLES` there is no interval (``has_interval`` False: benchstat
+    prints none either) and ``lo``/``hi`` are not to be shown. ``significant``: there
+    is an interval and it excludes 1."""
 
     suite: str
     ratio: float
     lo: float
     hi: float
     benchmarks: int
+    samples: int = MIN_INTERVAL_SAMPLES
+
+    @property
+    def has_interval(self) -> bool:
+        """True when every benchmark had enough runs for a 95% interval."""
+        return self.samples >= MIN_INTERVAL_SAMPLES
 
     @property
     def significant(self) -> bool:
-        """True when the interval lies entirely above or below 1."""
-        return self.lo > 1 or self.hi < 1
+        """True when there is an interval and it lies entirely above or below 1."""
+        return self.has_interval and (self.lo > 1 or self.hi < 1)
+
+    def interval_str(self, dash: str = "-") -> str:
+        """``1.52-1.61``, or ``none (n=3; needs >= 6)`` when there is no interval."""
+        if not self.has_interval:
+            return f"none (n={self.samples}; needs >= {MIN_INTERVAL_SAMPLES})"
+        return f"{self.lo:.2f}{dash}{self.hi:.2f}"
 
 
 @dataclass(frozen=True)
@@ -53,7 +82,8 @@ class TranslationReport:
     ``startup_ms``: median exec-to-main in milliseconds (native, translated), None
     when the startup suite did not run; ``first_run_ms``: the first exec of a fresh
     binary (native, translated), which shows Rosetta's ahead-of-time translation.
-    ``advice``: one sentence a developer can act on.
+    ``advice``: one sentence a developer can act on. ``warnings``: stability warnings
+    (too few iterations per run), shown with the result.
     """
 
     native: str
@@ -64,6 +94,7 @@ class TranslationReport:
     startup_ms: tuple[float, float] | None
     first_run_ms: tuple[float, float] | None
     advice: str
+    warnings: tuple[str, ...] = ()
 
 
 def suite_of(benchmark: str) -> str:
@@ -121,17 +152,44 @@ def translation_report(run: RunRecord) -> TranslationReport | None:
     slow = []
     for suite, g in groups.items():
         r, lo, hi = ratio_interval([g])
-        slow.append(Slowdown(suite, r, lo, hi, len(g)))
+        slow.append(Slowdown(suite, r, lo, hi, len(g), _fewest([g])))
     core = [g for s, g in groups.items() if s not in _APART]
     geo = None
     if core:
         r, lo, hi = ratio_interval(core)
-        geo = Slowdown("geomean", r, lo, hi, sum(len(g) for g in core))
+        geo = Slowdown("geomean", r, lo, hi, sum(len(g) for g in core), _fewest(core))
     startup = _medians(run.samples, "startup/ExecToMain", nat.name, tr.name)
     first = _medians(run.samples, "startup/FirstRun", nat.name, tr.name)
     runner = tr.runner_label
     return TranslationReport(nat.name, tr.name, runner, tuple(slow), geo, startup, first,
-                             advice(nat, tr, tuple(slow), geo, startup))
+                             advice(nat, tr, tuple(slow), geo, startup),
+                             stability_warnings(run.samples, (nat.name, tr.name)))
+
+
+def _fewest(groups: Sequence[Sequence[tuple]]) -> int:
+    """The fewest runs of any benchmark on either side (>= 1)."""
+    return min(min(len(x), len(y)) for g in groups for x, y in g)
+
+
+def stability_warnings(samples: Sequence[Sample], variants: Sequence[str]) -> tuple[str, ...]:
+    """One warning per variant whose ``ns/op`` runs had a median b.N below
+    :data:`MIN_STABLE_ITERATIONS` (e.g. ``-benchtime 1x``): such a run times mostly the
+    first execution, in which QEMU translates each block of code before running it and
+    Rosetta 2 may still translate, plus cold caches, so translated/native ratios come
+    out far larger than in steady state (61.8x at 1x against 16x at the default
+    benchtime, measured under qemu-aarch64)."""
+    out = []
+    for v in variants:
+        few = sorted({s.benchmark for s in samples if s.variant == v and s.unit == "ns/op"
+                      and s.iterations and not s.benchmark.startswith("startup/")
+                      and benchmath.median(sorted(s.iterations)) < MIN_STABLE_ITERATIONS})
+        if few:
+            shown = ", ".join(few[:3]) + (f" and {len(few) - 3} more" if len(few) > 3 else "")
+            out.append(f"unstable: {v} ran {shown} for fewer than {MIN_STABLE_ITERATIONS} "
+                       "iterations per run, which times mostly start-up and translation "
+                       "warm-up, not steady-state speed; use a longer -benchtime "
+                       "(the default, or 100x and more)")
+    return tuple(out)
 
 
 def _medians(samples: Sequence[Sample], bench: str, a: str, b: str
@@ -154,9 +212,13 @@ def advice(nat: Variant, tr: Variant, suites: Sequence[Slowdown], geo: Slowdown 
         return "Not enough paired samples for a verdict; run more suites or more runs."
     core = [s for s in suites if s.suite not in _APART] or list(suites)
     worst = max(core, key=lambda s: s.ratio)
+    if not geo.has_interval:
+        return (f"Geomean {geo.ratio:.2f}x under {how}, from {geo.samples} run(s) per "
+                f"benchmark: too few for a 95% interval (benchstat needs >= "
+                f"{MIN_INTERVAL_SAMPLES}); run more before acting on it.")
     if not geo.significant:
         return (f"No measurable translation cost under {how} for these workloads "
-                f"(geomean {geo.ratio:.2f}x, 95% interval {geo.lo:.2f}-{geo.hi:.2f}); "
+                f"(geomean {geo.ratio:.2f}x, 95% interval {geo.interval_str()}); "
                 "confirm on native hardware before relying on it.")
     if geo.ratio < 1:
         return (f"The translated {tr.target} build ran faster here ({geo.ratio:.2f}x); "
@@ -276,11 +338,12 @@ def markdown(run: RunRecord, tables: Sequence[Table], report: TranslationReport 
         lines += ["", f"## Translation: {report.translated} vs {report.native}", "",
                   "| suite | slowdown | 95% interval | benchmarks |", "|---|---|---|---|"]
         for s in (*report.suites, *([report.geomean] if report.geomean else [])):
-            lines.append(f"| {s.suite} | {s.ratio:.2f}x | {s.lo:.2f}-{s.hi:.2f} | {s.benchmarks} |")
+            lines.append(f"| {s.suite} | {s.ratio:.2f}x | {s.interval_str()} | {s.benchmarks} |")
         if report.startup_ms:
             lines.append(f"\nStart-up (exec to main): {report.startup_ms[0]:.2f} ms native, "
                          f"{report.startup_ms[1]:.2f} ms translated.")
         lines += ["", f"**{report.advice}**"]
+        lines += [f"\n> {w}" for w in report.warnings]
     for t in tables:
         lines += ["", f"## {t.unit}", "", "| benchmark | " + " | ".join(t.columns) + " |",
                   "|---" * (len(t.columns) + 1) + "|"]

@@ -111,11 +111,11 @@ def _result(res: BenchResult, c: Console) -> None:
         t.add_column("95% interval", justify="right")
         t.add_column("benchmarks", justify="right")
         for s in tr.suites:
-            t.add_row(escape(s.suite), f"{s.ratio:.2f}x", f"{s.lo:.2f}–{s.hi:.2f}",
+            t.add_row(escape(s.suite), f"{s.ratio:.2f}x", s.interval_str("–"),
                       str(s.benchmarks))
         if tr.geomean:
             g = tr.geomean
-            t.add_row("[bold]geomean[/]", f"[bold]{g.ratio:.2f}x[/]", f"{g.lo:.2f}–{g.hi:.2f}",
+            t.add_row("[bold]geomean[/]", f"[bold]{g.ratio:.2f}x[/]", g.interval_str("–"),
                       str(g.benchmarks))
         c.print(t)
         if tr.startup_ms:
@@ -126,6 +126,8 @@ def _result(res: BenchResult, c: Console) -> None:
                          f"{tr.first_run_ms[1]:.2f} ms")
             c.print(line)
         c.print(f"[bold]→ {escape(tr.advice)}[/]")
+        for w in tr.warnings:
+            c.print(f"[yellow]{escape(w)}[/]")
     # Against a translated variant every slower benchmark is a "regression"; the
     # translation report already says it, so the list is shown for other comparisons.
     if res.regressions and tr is None:
