@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from goarchlab import guardian
 from goarchlab.errors import GoarchlabError, ProcTimeout
 
 
@@ -125,13 +126,23 @@ _lazy_lock = threading.Lock()
 def _guardian() -> int:
     """The guardian's pipe (-1: none); starts it at the first call. :func:`run` and
     :func:`spawn` call this before their clock starts: the guardian's start-up
-    (~1 ms to fork and exec) is not the first child's time."""
+    is not the first child's time."""
     global _guardian_fd
     if _guardian_fd is None:
         with _lazy_lock:
             if _guardian_fd is None:
                 _guardian_fd = _start_guardian()
     return _guardian_fd
+
+
+def _start_guardian() -> int:
+    global _guardian_proc
+    started = guardian.start()
+    if started is None:
+        _debug("no guardian (/bin/sh failed); children may outlive a killed goarchlab")
+        return -1
+    _guardian_proc, fd = started
+    return fd
 
 
 def _guard(msg: bytes) -> None:
@@ -147,26 +158,6 @@ def _guard(msg: bytes) -> None:
     except OSError as e:  # EPIPE: someone killed the guardian; carry on without it
         _debug("guardian gone (%s); children may outlive a killed goarchlab", e)
         _guardian_fd = -1
-
-
-def _start_guardian() -> int:
-    """Start goarchlab/guardian.py in its own session; its stdin the read end of a
-    pipe only this process holds the write end of (os.pipe's descriptors are not
-    inherited, and Popen closes the others). Returns the write end, -1 on failure."""
-    global _guardian_proc
-    r, w = os.pipe()
-    try:
-        _guardian_proc = subprocess.Popen(
-            [sys.executable, "-I", "-S", str(Path(__file__).with_name("guardian.py"))],
-            stdin=r, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
-    except OSError as e:
-        _debug("no guardian (%s); children may outlive a killed goarchlab", e)
-        os.close(w)
-        return -1
-    finally:
-        os.close(r)
-    return w
 
 
 def _lifeline() -> int:
