@@ -44,8 +44,8 @@ def read_elf(f: BinaryIO, read_at, size: int) -> Slice:
     """The single image of an ELF file.
 
     ``f`` is the open file, ``read_at(offset, n)`` reads bytes at a file offset,
-    ``size`` is the file size in bytes. Raises :class:`Truncated` when a segment
-    or the section table lies past the end of the file; any pyelftools error
+    ``size`` is the file size in bytes. Raises :class:`Truncated` when a segment,
+    a section or the section table lies past the end of the file; any pyelftools error
     propagates (the caller turns it into a GoarchlabError).
     """
     e = ELFFile(f)
@@ -64,12 +64,16 @@ def read_elf(f: BinaryIO, read_at, size: int) -> Slice:
     for seg in e.iter_segments():
         t = seg["p_type"]
         end = seg["p_offset"] + seg["p_filesz"]
-        if t == "PT_LOAD" and end > size:
-            raise Truncated(f"a loadable segment ends at byte {end}")
+        if seg["p_filesz"] and end > size:
+            what = "a loadable segment" if t == "PT_LOAD" else f"segment {t}"
+            raise Truncated(f"{what} ends at byte {end}")
         # Like Go's elfExe.DataReader, any program header maps addresses.
         regions.append(buildinfo.Region(seg["p_vaddr"], seg["p_filesz"], seg["p_offset"]))
         if t == "PT_INTERP":
-            interp = seg.get_interp_name()
+            # The path is the segment's p_filesz bytes up to the first NUL, as Go's
+            # Prog reader sees it (pyelftools reads on past p_filesz); none: no loader.
+            path = read_at(seg["p_offset"], seg["p_filesz"]).split(b"\0", 1)[0]
+            interp = path.decode("utf-8", "replace") or None
         elif t == "PT_DYNAMIC":
             for tag in seg.iter_tags():
                 if tag.entry.d_tag == "DT_NEEDED":
@@ -80,8 +84,14 @@ def read_elf(f: BinaryIO, read_at, size: int) -> Slice:
     symtab = dwarf = False
     goos = _OSABI_GOOS.get(hdr["e_ident"]["EI_OSABI"])
     bi_addr = bi_size = 0
-    for sec in e.iter_sections():
+    for i, sec in enumerate(e.iter_sections()):
         name = sec.name
+        # Go's section readers hit the end of the file for a section cut short (a
+        # Go ELF keeps its section headers up front, so a cut .symtab shows only here).
+        end = sec["sh_offset"] + sec["sh_size"]
+        if sec["sh_type"] != "SHT_NOBITS" and sec["sh_size"] and end > size:
+            # Its name may lie in the cut-off part.
+            raise Truncated(f"section {name or f'number {i}'} ends at byte {end}")
         if sec["sh_type"] == "SHT_SYMTAB":
             symtab = True
         elif name == ".go.buildinfo":

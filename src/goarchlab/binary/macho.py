@@ -80,6 +80,31 @@ def _cstr(b: bytes) -> str:
     return b.split(b"\0", 1)[0].decode("utf-8", "replace")
 
 
+def _check_symtab(st, bits: int, size: int) -> None:
+    """Go's macho.NewFile reads the symbol and string tables whole: a cut one is an error.
+    Offsets are from the start of the image of ``size`` bytes."""
+    if st.stroff + st.strsize > size:
+        raise Truncated(f"the string table ends at byte {st.stroff + st.strsize}")
+    end = st.symoff + st.nsyms * (16 if bits == 64 else 12)
+    if st.nsyms and end > size:
+        raise Truncated(f"the symbol table ends at byte {end}")
+
+
+def _check_dysymtab(dst, nsyms: int | None, size: int) -> None:
+    """What Go's macho.NewFile rejects in LC_DYSYMTAB: no LC_SYMTAB before it, undefined
+    symbols past the symbol table (``nsyms``), indirect symbols past the image."""
+    if nsyms is None:
+        raise Malformed("dynamic symbol table seen before any ordinary symbol table")
+    if dst.iundefsym + dst.nundefsym > nsyms:
+        raise Malformed(
+            f"dynamic symbol table names undefined symbols up to {dst.iundefsym + dst.nundefsym},"
+            f" the symbol table has {nsyms}"
+        )
+    end = dst.indirectsymoff + dst.nindirectsyms * 4
+    if dst.nindirectsyms and end > size:
+        raise Truncated(f"the indirect symbol table ends at byte {end}")
+
+
 def read_macho(mm, base: int, size: int) -> Slice:
     """The Mach-O image at file offset ``base`` of ``size`` bytes (the whole file
     for a thin Mach-O, one slice of a universal one). ``mm`` is the mapped file."""
@@ -105,6 +130,7 @@ def read_macho(mm, base: int, size: int) -> Slice:
     interp: str | None = None
     goos: str | None = None
     nsyms = 0
+    symtab_seen = False
     nlocal: int | None = None
     dwarf = False
     bi_addr = bi_size = 0
@@ -126,15 +152,18 @@ def read_macho(mm, base: int, size: int) -> Slice:
                 raise Truncated(f"segment {name} ends at byte {base + seg.fileoff + seg.filesize}")
             if name != "__PAGEZERO":
                 regions.append(buildinfo.Region(seg.vmaddr, seg.filesize, base + seg.fileoff))
-            dwarf = dwarf or name == "__DWARF"
             at = sizeof(seg_cls)
             if at + seg.nsects * sizeof(sect_cls) > len(body):
                 raise Malformed(f"segment {name} lists more sections than fit")
             for _j in range(seg.nsects):
                 sect = sect_cls.from_str(body[at : at + sizeof(sect_cls)], **kw)
                 at += sizeof(sect_cls)
-                if _cstr(sect.sectname) == "__go_buildinfo":
+                sectname = _cstr(sect.sectname)
+                if sectname == "__go_buildinfo":
                     bi_addr, bi_size = sect.addr, sect.size
+                # Like Go's File.DWARF: the section name counts, whatever segment
+                # holds it (an object file keeps all its sections in one unnamed one).
+                dwarf = dwarf or sectname in ("__debug_info", "__zdebug_info")
         elif cmd in _DYLIB_CMDS or cmd == mo.LC_LOAD_DYLINKER:
             name_off = int.from_bytes(body[0:4], "little" if e == "<" else "big")
             text = _cstr(mm[off + name_off : off + lc.cmdsize]) if name_off >= 12 else ""
@@ -143,9 +172,13 @@ def read_macho(mm, base: int, size: int) -> Slice:
             else:
                 libs.append(text)
         elif cmd == mo.LC_SYMTAB:
-            nsyms = mo.symtab_command.from_str(body[:16], **kw).nsyms
+            st = mo.symtab_command.from_str(body[:16], **kw)
+            _check_symtab(st, bits, size)
+            nsyms, symtab_seen = st.nsyms, True
         elif cmd == mo.LC_DYSYMTAB:
-            nlocal = mo.dysymtab_command.from_str(body[:72], **kw).nlocalsym
+            dst = mo.dysymtab_command.from_str(body[:72], **kw)
+            _check_dysymtab(dst, nsyms if symtab_seen else None, size)
+            nlocal = dst.nlocalsym
         elif cmd == mo.LC_BUILD_VERSION:
             platform = int.from_bytes(body[0:4], "little" if e == "<" else "big")
             goos = _PLATFORM_GOOS.get(platform, goos)

@@ -27,6 +27,28 @@ def _section_name(pe: pefile.PE, raw: bytes, mm, strtab: int) -> str:
     return name
 
 
+def _check_coff_tables(fh: pefile.Structure, mm, size: int) -> int:
+    """File offset of the COFF string table (0: none); :class:`Truncated` when the
+    symbol or string table the file header names runs past ``size`` bytes.
+
+    Go's pe.NewFile reads both tables whole and fails on a file that cuts them: gcc
+    and Go keep them after the sections, where no section bound catches a cut.
+    """
+    ptr = fh.PointerToSymbolTable
+    if ptr == 0:
+        return 0
+    # Go reads the string table whenever the pointer is set, symbols or not.
+    at = ptr + fh.NumberOfSymbols * _COFF_SYMBOL_SIZE
+    if at > size:
+        raise Truncated(f"the COFF symbol table ends at byte {at}")
+    if at + 4 > size:
+        raise Truncated(f"the COFF string table's length ends at byte {at + 4}")
+    length = int.from_bytes(mm[at : at + 4], "little")
+    if length > 4 and at + length > size:
+        raise Truncated(f"the COFF string table ends at byte {at + length}")
+    return at
+
+
 def read_pe(mm, size: int) -> Slice:
     """The image of a PE file mapped in ``mm`` (``size`` bytes). pefile errors propagate."""
     pe = pefile.PE(data=mm, fast_load=True)
@@ -34,7 +56,7 @@ def read_pe(mm, size: int) -> Slice:
     bits = 64 if oh.Magic == pefile.OPTIONAL_HEADER_MAGIC_PE_PLUS else 32
     image_base = oh.ImageBase
     symbols = fh.PointerToSymbolTable != 0 and fh.NumberOfSymbols != 0
-    strtab = fh.PointerToSymbolTable + fh.NumberOfSymbols * _COFF_SYMBOL_SIZE if symbols else 0
+    strtab = _check_coff_tables(fh, mm, size)
 
     regions: list[buildinfo.Region] = []
     bi_addr = bi_size = 0

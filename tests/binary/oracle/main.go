@@ -7,7 +7,8 @@
 //	path, format (elf, macho, macho-universal, pe, other), error (Go's readers
 //	fail or would hit the end of the file reading bytes the headers describe),
 //	detail (Go's error text), slices: goarch, bits, endian, goos, interpreter
-//	(the PT_INTERP bytes up to the first NUL, null when absent or empty), dwarf
+//	(the ELF PT_INTERP bytes or the Mach-O LC_LOAD_DYLINKER path up
+//	to the first NUL, null when absent or empty), dwarf
 //	(a section Go's File.DWARF reads as the info section is present), go (what
 //	debug/buildinfo.Read returns for the slice, null on any error).
 //
@@ -209,6 +210,14 @@ func machoSlice(f *macho.File, r io.ReaderAt) (slice, error) {
 		s.Goarch = str(a)
 	}
 	for _, l := range f.Loads {
+		// LC_LOAD_DYLINKER (0xe): a name offset, then the loader path.
+		if raw := l.Raw(); len(raw) >= 12 && f.ByteOrder.Uint32(raw) == 0xe {
+			if off := f.ByteOrder.Uint32(raw[8:]); off >= 12 && int(off) < len(raw) {
+				if name, _, _ := bytes.Cut(raw[off:], []byte{0}); len(name) > 0 {
+					s.Interpreter = str(string(name))
+				}
+			}
+		}
 		if seg, ok := l.(*macho.Segment); ok {
 			if err := readable(seg, 0, int64(seg.Filesz)); err != nil {
 				return s, fmt.Errorf("segment %q: %w", seg.Name, err)
