@@ -11,8 +11,9 @@ an error message put into it. Two layers, both applied by :func:`text`:
   password P``), ``Authorization: Bearer ...`` and well-known token formats
   (GitHub ``ghp_``/``gho_``/``github_pat_``..., AWS ``AKIA``...).
 * **Known values.** The values of secret-looking variables in the environment,
-  the passwords in any variable's URLs, and the values of ``.env`` files that
-  goarchlab read (:func:`remember`) are replaced wherever they appear, even
+  the passwords in any variable's URLs, the secrets on goarchlab's own command
+  line (``--ldflags '-X main.apiToken=...'``) and the values of ``.env`` files
+  that goarchlab read (:func:`remember`) are replaced wherever they appear, even
   alone. Values shorter than :data:`MIN_KNOWN` characters are not tracked:
   masking every ``1`` or ``on`` would wreck the output and hide nothing.
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -78,6 +80,7 @@ _remembered: set[str] = set()
 _cache: tuple[frozenset[str], re.Pattern[str] | None] = (frozenset(), None)
 # the environment last scanned -> its secret values
 _env_cache: tuple[dict[str, str] | None, frozenset[str]] = (None, frozenset())
+_argv_cache: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
 
 
 def is_secret_name(name: str) -> bool:
@@ -173,9 +176,22 @@ def _env_secrets() -> frozenset[str]:
     return _env_cache[1]
 
 
+def _argv_secrets() -> frozenset[str]:
+    global _argv_cache
+    # This process's own command line: --ldflags '-X main.apiToken=...' is echoed
+    # back by checks ("'...' in file") in words no shape matches.
+    argv = tuple(sys.argv)
+    if argv != _argv_cache[0]:
+        found: set[str] = set()
+        for a in argv[1:]:
+            found |= secrets_in("", a)
+        _argv_cache = (argv, frozenset(found))
+    return _argv_cache[1]
+
+
 def _known_pattern() -> re.Pattern[str] | None:
     global _cache
-    key = _env_secrets() | _remembered
+    key = _env_secrets() | _argv_secrets() | _remembered
     if key != _cache[0]:
         # Longest first: a secret that contains another is masked whole.
         alts = sorted(key, key=len, reverse=True)
