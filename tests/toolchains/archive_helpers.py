@@ -11,6 +11,7 @@ import base64
 import hashlib
 import io
 import tarfile
+import warnings
 import zipfile
 
 from toolchain_helpers import NATIVE
@@ -67,7 +68,9 @@ def zip_bytes(members: list[Member], record: bool = False, version: str = "1.27.
     and link member with its true sha256 (a valid RECORD)."""
     buf = io.BytesIO()
     rows = []
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z, \
+            warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # duplicate names are the point
         for name, kind, payload, mode in members:
             if kind == "hard":
                 raise ValueError("zip has no hard links")

