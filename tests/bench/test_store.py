@@ -152,9 +152,15 @@ def test_export_matches_its_documented_schema(tmp_path: Path) -> None:
 
 def test_migrates_old_and_refuses_newer_or_foreign_files(tmp_path: Path) -> None:
     old = tmp_path / "old.db"
-    sqlite3.connect(old).execute("CREATE TABLE unrelated (x)").connection.commit()
+    sqlite3.connect(old).close()  # an empty file: version 0
     store.save_run(make_run("r"), old)  # version 0 -> current
     assert store.load_run("r", old).run_id == "r"
+
+    # Version 0 with tables is another program's file: never migrated into.
+    foreign = tmp_path / "foreign.db"
+    sqlite3.connect(foreign).execute("CREATE TABLE unrelated (x)").connection.commit()
+    with pytest.raises(GoarchlabError, match="not a goarchlab results database"):
+        store.save_run(make_run("r"), foreign)
 
     newer = tmp_path / "newer.db"
     c = sqlite3.connect(newer)
@@ -165,7 +171,7 @@ def test_migrates_old_and_refuses_newer_or_foreign_files(tmp_path: Path) -> None
 
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database file at all" * 200)
-    with pytest.raises(GoarchlabError, match="cannot open the results database"):
+    with pytest.raises(GoarchlabError, match="is not a SQLite database"):
         store.list_runs(junk)
 
 

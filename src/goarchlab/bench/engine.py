@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from goarchlab import __version__, render
-from goarchlab.bench import preflight, report, stats, store
+from goarchlab.bench import fallback, preflight, report, stats, store
 from goarchlab.bench.jobs import Job
 from goarchlab.bench.model import RunRecord, Sample, Table
 from goarchlab.bench.suites import Context, Prepared, get
@@ -114,6 +114,17 @@ def analyse(run: RunRecord, statuses: Sequence[SuiteStatus] = (),
                        error.code if error else 0)
 
 
+def _not_stored(run_id: str, saved: fallback.Saved) -> GoarchlabError:
+    """The error of a run that was measured completely but could not be stored."""
+    p = saved.problem
+    assert p is not None
+    keep = (f"the run is in {saved.file}; 'goarchlab bench merge {saved.file}' stores it "
+            "once the store works" if saved.file
+            else "the results printed above are all that is left")
+    return GoarchlabError(f"run {run_id} was not stored: {p.message}",
+                          f"{p.hint}; {keep}" if p.hint else keep, p.code)
+
+
 class _Acc:
     """Samples as they arrive, in first-seen order."""
 
@@ -160,7 +171,8 @@ def _prepare(req: Request, ctx: Context, cells: list[_Cell]
 
 
 def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None,
-        store_path: Path | None = None, probe: preflight.Probe | None = None) -> BenchResult:
+        store_path: Path | None = None, probe: preflight.Probe | None = None,
+        notify: Callable[[str], None] | None = None) -> BenchResult:
     """Run ``req`` and store it (also when cut short); returns the analysed result.
 
     Raises GoarchlabError for bad input found while preparing (unknown suite, a
@@ -171,6 +183,12 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
     """
     progress = progress or (lambda done, total, what: None)
     started = store.utc_now()
+    # The store is checked before measuring: a run it cannot take is kept as JSON, and
+    # the user hears so now, not after an hour of measurements.
+    db = store_path or store.db_path(ctx.home)
+    unusable = store.check(db)
+    if unusable is not None and notify is not None:
+        notify(f"{unusable.message}; this run will be kept in a JSON file instead")
     warnings = preflight.check(ctx.host.os, probe)
     cells: list[_Cell] = []
     try:
@@ -219,14 +237,17 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
             variants=tuple(p.variant for p in req.plans), samples=acc.samples(),
             suites=tuple(labels), command_line=req.command_line, notes=tuple(notes),
             complete=error is None, hostname=platform.node(), goarchlab_version=__version__)
-        store.save_run(rec, store_path or store.db_path(ctx.home))
+        saved = fallback.save_or_keep(rec, db, unusable)
+        where = (f"stored as partial run {rec.run_id}" if saved.stored
+                 else f"kept in {saved.file}" if saved.file else "lost: nothing could be written")
         if error is not None and error is interrupted:
-            raise GoarchlabError(f"{error.message}; {len(rec.samples)} finished samples stored "
-                                 f"as partial run {rec.run_id}", None, error.code)
+            raise GoarchlabError(f"{error.message}; {len(rec.samples)} finished samples {where}",
+                                 None, error.code)
         if error is not None:
-            error = GoarchlabError(error.message, (error.hint or "") +
-                                   f" (finished samples stored as partial run {rec.run_id})",
-                                   error.code)
+            error = GoarchlabError(error.message,
+                                   (error.hint or "") + f" (finished samples {where})", error.code)
+        elif not saved.stored:
+            error = _not_stored(rec.run_id, saved)
         return analyse(rec, statuses, warnings, host.cpu_model, error)
     finally:
         for c in cells:

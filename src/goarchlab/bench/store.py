@@ -10,16 +10,25 @@ refused with a hint).
 
 Exported JSON (:func:`export_run`, :mod:`goarchlab.bench.runjson`) is the interchange
 form for ``merge``: results of several machines are exported, copied, and merged into
-one comparison.
+one comparison. It is also where a measured run goes when the store cannot take it
+(:mod:`goarchlab.bench.fallback`): nothing measured is lost to a full disk or a broken
+file.
+
+Faults. Every SQLite failure that is not a bug (corrupt pages, a file that is not a
+database or is another program's, a full disk, a read-only or unreadable directory, a
+lock held too long) becomes one GoarchlabError (exit 3) naming the file, with a hint
+for that cause: "move the file aside" only for a corrupt or foreign file.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import sqlite3
+import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +41,19 @@ from goarchlab.bench.runjson import (
     run_to_json,
     utc_now,
 )
+from goarchlab.bench.storefaults import (
+    BUSY_TIMEOUT_S,
+    MOVE_ASIDE,
+    guard,
+    refuse_foreign,
+    transaction,
+)
 from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.oserrors import disk_error
 from goarchlab.toolchains.model import goarchlab_home
 
 #: Current schema version (``PRAGMA user_version``).
 SCHEMA_VERSION = 1
-#: How long (seconds) a writer waits for another writer's transaction.
-BUSY_TIMEOUT_S = 30.0
 
 _MIGRATIONS: dict[int, str] = {
     # version -> SQL that brings a version-1 database to it
@@ -91,23 +106,75 @@ def db_path(home: Path | None = None) -> Path:
 def connect(path: Path | None = None) -> sqlite3.Connection:
     """Open (creating or migrating) the results database; WAL, busy timeout, FKs on.
 
-    Raises :class:`GoarchlabError` when the file is from a newer goarchlab or is not
-    a database.
+    Raises :class:`GoarchlabError` (exit 3) when the file is from a newer goarchlab,
+    is not a database, is another program's database, is corrupt, or cannot be
+    opened or written (see :func:`_fault`).
     """
     path = path or db_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
+    with guard(path):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise disk_error(e, path.parent, "create") from e
         conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
-        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        _enable_wal(conn)
-        conn.execute("PRAGMA foreign_keys = ON")
-        _migrate(conn, path)
-    except sqlite3.DatabaseError as e:
-        raise GoarchlabError(
-            f"cannot open the results database {path}: {e}",
-            "move the file aside; goarchlab creates a new one",
-        ) from e
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            # Before anything writes (the WAL switch rewrites the header): a file that
+            # is another program's must stay exactly as it was.
+            refuse_foreign(conn, path)
+            _enable_wal(conn)
+            conn.execute("PRAGMA foreign_keys = ON")
+            _migrate(conn, path)
+        except BaseException:
+            conn.close()
+            raise
     return conn
+
+
+def check(path: Path | None = None) -> GoarchlabError | None:
+    """Why the store at ``path`` cannot take a run, or None when it can: opened,
+    migrated, ``PRAGMA integrity_check`` passed, and a write transaction begun.
+    Run before measuring, so a long bench run knows at its start where it will go."""
+    path = path or db_path()
+    if not path.exists():
+        # Not created here (a run that fails while preparing stores nothing): a
+        # scratch file shows the directory takes writes.
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=path.parent):
+                pass
+        except OSError as e:
+            return disk_error(e, path.parent, "write in")
+        return None
+    try:
+        conn = connect(path)
+        try:
+            with guard(path):
+                bad = [r[0] for r in conn.execute("PRAGMA integrity_check(5)")]
+                if bad != ["ok"]:
+                    return GoarchlabError(
+                        f"the results database {path} is corrupt (integrity check: "
+                        f"{'; '.join(bad)[:200]})", MOVE_ASIDE)
+                conn.execute("BEGIN IMMEDIATE")  # takes the write lock: writable?
+                conn.execute("ROLLBACK")
+        finally:
+            conn.close()
+    except GoarchlabError as e:
+        return e
+    return None
+
+
+@contextlib.contextmanager
+def _open(path: Path | None) -> Iterator[sqlite3.Connection]:
+    """A connection to the store at ``path`` (default: GOARCHLAB_HOME's) for one
+    operation, closed afterwards; SQLite faults become GoarchlabError (:func:`_guard`)."""
+    path = path or db_path()
+    conn = connect(path)
+    try:
+        with guard(path):
+            yield conn
+    finally:
+        conn.close()
 
 
 def _enable_wal(conn: sqlite3.Connection) -> None:
@@ -138,8 +205,7 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
             f"{path} has schema version {version}, newer than this goarchlab ({SCHEMA_VERSION})",
             "upgrade goarchlab, or point GOARCHLAB_HOME elsewhere",
         )
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(conn):
         # Re-read inside the write lock: another process may have migrated meanwhile.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         for v in range(version + 1, SCHEMA_VERSION + 1):
@@ -147,25 +213,17 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                 if stmt.strip():
                     conn.execute(stmt)
             conn.execute(f"PRAGMA user_version = {v}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def save_run(run: RunRecord, path: Path | None = None) -> str:
     """Store ``run`` (host facts, variants, raw samples, suites, command line, times)
     in one transaction and return its id. Saving an id that exists replaces that run
     (the engine may save a partial run, then the finished one)."""
+    path = path or db_path()
     conn = connect(path)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with guard(path), transaction(conn):
             _insert(conn, run)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
     finally:
         conn.close()
     return run.run_id
@@ -225,8 +283,7 @@ def _insert(conn: sqlite3.Connection, run: RunRecord) -> None:
 
 def list_runs(path: Path | None = None, limit: int | None = None) -> tuple[RunInfo, ...]:
     """Stored runs, newest first (``limit`` >= 1 caps the count)."""
-    conn = connect(path)
-    try:
+    with _open(path) as conn:
         sql = (
             "SELECT r.run_id, r.started_at, r.ended_at, r.suites_json, r.complete, r.hostname,"
             " (SELECT group_concat(name, char(31)) FROM"
@@ -238,8 +295,6 @@ def list_runs(path: Path | None = None, limit: int | None = None) -> tuple[RunIn
         if limit is not None:
             sql += f" LIMIT {int(limit)}"
         rows = conn.execute(sql).fetchall()
-    finally:
-        conn.close()
     return tuple(
         RunInfo(
             rid,
@@ -260,8 +315,7 @@ def load_run(run_id: str, path: Path | None = None) -> RunRecord:
 
     Raises :class:`UsageError` when no run or several runs match.
     """
-    conn = connect(path)
-    try:
+    with _open(path) as conn:
         ids = [
             r[0]
             for r in conn.execute(
@@ -301,8 +355,6 @@ def load_run(run_id: str, path: Path | None = None) -> RunRecord:
                 (rid,),
             )
         )
-    finally:
-        conn.close()
     return RunRecord(
         run_id=r[0],
         started_at=r[1],
@@ -334,14 +386,9 @@ def merge(docs: Iterable[Mapping[str, Any] | RunRecord], *, label: str = "host")
 
 def delete_run(run_id: str, path: Path | None = None) -> bool:
     """Remove a stored run (exact id); True when it existed."""
-    conn = connect(path)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
+    with _open(path) as conn, transaction(conn):
         cur = conn.execute("DELETE FROM runs WHERE run_id = ?", (run_id,))
-        conn.execute("COMMIT")
-        return cur.rowcount > 0
-    finally:
-        conn.close()
+    return cur.rowcount > 0
 
 
 #: Re-exported from :mod:`goarchlab.bench.runjson`: the engine and CLI use them via store.

@@ -133,7 +133,7 @@ def _bench(args) -> int:
                          command_line=("goarchlab", *sys.argv[1:]),
                          notes=(note,) if note else ())
     with render.progress("bench") as prog:
-        result = engine.run(req, ctx, progress=prog)
+        result = engine.run(req, ctx, progress=prog, notify=render.note)
     from goarchlab.bench import html  # issue 5: keeps http profiles, writes --report
 
     for line in html.after_run(ctx, result, args.report):
