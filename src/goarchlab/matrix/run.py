@@ -21,6 +21,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.jsonstream import iter_objects
 from goarchlab.gocmd.levels import VARS, validate_level
 from goarchlab.gocmd.version import GoVersion
@@ -41,15 +42,9 @@ class GoSetup:
 
 
 def _first_error(text: str) -> str:
-    """The most telling line of a go command's failure output: the first
-    ``file.go:line:`` message, else the first non-comment line."""
-    lines = [ln.rstrip() for ln in text.splitlines() if ln.strip()]
-    for ln in lines:
-        m = _FILE_LINE.match(ln)
-        if m:
-            return m.group(1).strip()
-    rest = [ln for ln in lines if not ln.startswith("#")]
-    return (rest or lines or ["failed"])[0].strip()[:300]
+    """One line on a go command's failure: the first ``file.go:line:`` message,
+    else the first few lines that explain it (:func:`goarchlab.gocmd.failure.summary`)."""
+    return summary(text) or "failed"
 
 
 def first_failure(json_text: str) -> str | None:

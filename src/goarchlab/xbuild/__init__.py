@@ -97,9 +97,8 @@ def run(
         cross_cgo = f_cross.result() if f_cross is not None else (opts.cgo or "0")
     name = opts.name or pkg.exec_name
     out_dir = (cwd / opts.out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, opts.jobs or os.cpu_count() or 1)
-    stage = Path(tempfile.mkdtemp(prefix=".xbuild-", dir=out_dir))
+    stage = _stage_in(out_dir)
     cleanup: list[Path] = [stage]
     try:
         repro = None
@@ -141,6 +140,28 @@ def run(
     return XbuildResult(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
                         flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
                         str(manifest))
+
+
+def _stage_in(out_dir: Path) -> Path:
+    """Create ``out_dir`` (and its parents) if needed and a staging directory in it.
+
+    Raises UsageError when ``out_dir`` is an existing file, GoarchlabError when the
+    system refuses (no permission, a read-only or virtual file system like /proc).
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a directory",
+                         "give -o a directory: the artifacts, SHA256SUMS and manifest.json "
+                         "go into it")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise GoarchlabError(f"cannot create the output directory {out_dir}: {e.strerror}",
+                             "choose a writable directory with -o") from e
+    try:
+        return Path(tempfile.mkdtemp(prefix=".xbuild-", dir=out_dir))
+    except OSError as e:
+        raise GoarchlabError(f"cannot write into the output directory {out_dir}: "
+                             f"{e.strerror}", "choose a writable directory with -o") from e
 
 
 def _names_foreign(opts: Options, host: tuple[str, str]) -> bool:

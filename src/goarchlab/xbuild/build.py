@@ -8,7 +8,6 @@ a failed build never leaves a half-written artifact under its final name.
 from __future__ import annotations
 
 import hashlib
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.binary import inspect
 from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.levels import level_var
 from goarchlab.targets import Target
 from goarchlab.xbuild import cgo as cgomod
@@ -24,7 +24,6 @@ from goarchlab.xbuild.verify import expected_format, file_contains, verify
 
 #: Lines of the go command's output kept for a failed build.
 ERROR_LINES = 12
-_GO_POS = re.compile(r"\.go:\d+(:\d+)?: ")
 
 
 @dataclass(frozen=True)
@@ -138,9 +137,8 @@ def build_target(spec: Spec, target: Target) -> TargetResult | Built:
     r = proc.run(build_argv(spec, out, spec.pattern), env=env, timeout=spec.timeout, cwd=spec.cwd)
     if not r.ok:
         lines = _first_lines(r.stderr or r.stdout)
-        # The first compiler message (file.go:line:col: ...) says most; else go's last word.
-        reason = next((ln.strip() for ln in lines if _GO_POS.search(ln)),
-                      lines[-1] if lines else f"go build exited {r.returncode}")
+        # The first compiler message (file.go:line:col: ...), else the lines that explain.
+        reason = summary(r.stderr or r.stdout) or f"go build exited {r.returncode}"
         if dec.enabled == "0":
             users = cgomod.cgo_packages(spec.go, {**env, "CGO_ENABLED": "1"}, spec.pattern,
                                         spec.cwd)
@@ -203,9 +201,9 @@ def _rebuild(spec: Spec, target, env: dict[str, str], first: Path, digest: str) 
         out2 = Path(tmp) / first.name
         r = proc.run(build_argv(spec, out2, "."), env=env2, timeout=spec.timeout * 4, cwd=pkg_dir)
         if not r.ok:
-            lines = _first_lines(r.stderr or r.stdout)
             return Reproducibility(False, "", how, cache_kind,
-                                   "second build failed: " + (lines[-1] if lines else "?"),
+                                   "second build failed: " + (summary(r.stderr or r.stdout)
+                                                              or "?"),
                                    r.wall_s)
         d2 = sha256_file(out2)
         detail = "" if d2 == digest else _difference(first, out2, spec)

@@ -10,6 +10,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import DistTarget
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.levels import validate_level
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.targets import Target, parse_list
@@ -58,8 +59,7 @@ def load_main_package(go: Path, env: Mapping[str, str], cwd: Path, pattern: str)
     r = proc.run([str(go), "list", "-find", "-e", "-json=ImportPath,Name,Dir,Module,Error",
                   pattern], env=env, timeout=LIST_TIMEOUT, cwd=cwd)
     if not r.ok and not r.stdout.strip():
-        msg = (r.stderr or "").strip().splitlines()
-        raise GoarchlabError(f"go list {pattern}: {msg[0] if msg else 'failed'}",
+        raise GoarchlabError(f"go list {pattern}: {summary(r.stderr or '') or 'failed'}",
                              "run 'go build' on it by hand to see the full error")
     from goarchlab.gocmd.jsonstream import iter_objects
 
@@ -70,7 +70,7 @@ def load_main_package(go: Path, env: Mapping[str, str], cwd: Path, pattern: str)
     p = pkgs[0]
     err = (p.get("Error") or {}).get("Err")
     if err and not p.get("Name"):
-        raise GoarchlabError(f"go list {pattern}: {err.splitlines()[0]}",
+        raise GoarchlabError(f"go list {pattern}: {summary(err) or err}",
                              "run 'go build' on it by hand to see the full error")
     if p.get("Name") and p["Name"] != "main":
         raise UsageError(f"{p['ImportPath']} is package {p['Name']}, not a command (package main)",
