@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from goarchlab import render
-from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS
+from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 
 def register(subparsers) -> None:
@@ -52,6 +52,8 @@ def _run(args) -> int:
 
     fmt = "json" if args.json else args.format
     cwd = Path.cwd()
+    for pattern in args.patterns:
+        _check_directory(pattern, cwd)
     env = dict(os.environ)
     run = select_go(args.go, cwd, env, render.note,
                     install_missing=install_missing_from(env, args.install_missing))
@@ -80,3 +82,20 @@ def _run(args) -> int:
     else:
         out.text(outputs.github(report, args.github_prefix))
     return EXIT_OK if report.ok else EXIT_PROBLEMS
+
+
+def _check_directory(pattern: str, cwd: Path) -> None:
+    """Refuse a file-system pattern (``/abs``, ``./dir/...``) whose directory does not
+    exist: the go command would stop first on the current directory (not in a
+    module) and the message would name it instead of the argument."""
+    if not pattern.startswith(("/", "./", "../")) and pattern not in (".", ".."):
+        return  # an import path: the go command resolves it
+    head, wildcard, _ = pattern.partition("...")
+    if wildcard and not head.endswith("/"):
+        return  # ./cm... may match ./cmd: only a whole directory can be checked
+    d = cwd / (head.rstrip("/") or "/")
+    if not d.is_dir():
+        raise UsageError(f"{pattern}: no such directory" if not d.exists()
+                         else f"{pattern}: not a directory",
+                         "patterns name packages of the module of the current directory "
+                         "(./..., ./cmd/server); run goarchlab deps inside the module")

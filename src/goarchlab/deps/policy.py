@@ -143,6 +143,35 @@ class _Reader:
                             "or 'std'") from None
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")  # UTF-32 LE's BOM starts like UTF-16 LE's
+_RESAVE = "save it as UTF-8 (iconv -f UTF-16 -t UTF-8, or the editor's encoding menu)"
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The text of a policy file; TOML is UTF-8 by definition (toml.io spec 1.0).
+
+    A UTF-8 byte order mark is skipped, as Go's and most TOML readers do. A UTF-16
+    file (what some Windows editors save) and other encodings are refused with
+    one line naming the file; no guessing at encodings.
+    """
+    if data.startswith(_UTF16_BOMS):
+        raise GoarchlabError(f"{path}: the file is UTF-16 (it starts with a UTF-16 byte "
+                             "order mark); TOML files must be UTF-8", _RESAVE, EXIT_USAGE)
+    if b"\0" in data:
+        raise GoarchlabError(f"{path}: the file contains NUL bytes (UTF-16 without a byte "
+                             "order mark?); TOML files must be UTF-8", _RESAVE, EXIT_USAGE)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        head = data[:e.start]
+        line = head.count(b"\n") + 1
+        col = e.start - (head.rfind(b"\n") + 1) + 1
+        raise GoarchlabError(f"{path}: not UTF-8: byte 0x{data[e.start]:02x} at line {line}, "
+                             f"column {col}; TOML files must be UTF-8",
+                             "save it as UTF-8 (iconv -f LATIN1 -t UTF-8 if it is Latin-1)",
+                             EXIT_USAGE) from None
+
+
 def load(path: Path) -> Policy:
     """Read and check the policy file at ``path``.
 
@@ -150,9 +179,10 @@ def load(path: Path) -> Policy:
     errors, unknown keys and values of the wrong type.
     """
     try:
-        text = path.read_text("utf-8")
+        data = path.read_bytes()
     except OSError as e:
         raise GoarchlabError(f"cannot read {path}: {e.strerror}", None, EXIT_USAGE) from e
+    text = _decode(path, data)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
