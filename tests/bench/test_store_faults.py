@@ -133,3 +133,15 @@ def test_bench_run_with_unusable_store_keeps_the_run_as_json(tmp_path, go_env):
     m = _bench_cli(other, go_env, tmp_path, "merge", str(saved[0]), "--json")
     assert m.returncode == 0, m.stderr
     assert len(store.list_runs(other / "results.db")) == 1
+
+
+def test_export_to_a_read_only_directory_is_one_line(tmp_path, go_env):
+    home = tmp_path / "home"
+    rid = store.save_run(_run(2), home / "results.db")
+    out = tmp_path / "out"
+    out.mkdir()
+    with read_only(out):
+        r = _bench_cli(home, go_env, tmp_path, "export", rid, "-o", str(out / "run.json"))
+    assert r.returncode == 3, r.stderr
+    err, hint = error_lines(r.stderr)
+    assert str(out) in err and os.strerror(errno.EROFS) in err and "writable" in hint

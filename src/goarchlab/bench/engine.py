@@ -180,6 +180,9 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
     result's ``error`` says what happened and the finished samples are kept.
     Ctrl-C (or SIGTERM, SIGHUP: see goarchlab.cli) stores the partial run and raises
     GoarchlabError with exit code 128 + the signal's number (130 for Ctrl-C).
+    A store that cannot take the run (checked before measuring; ``notify`` hears of
+    it then) or fails when saving: the run is kept as JSON (goarchlab.bench.fallback)
+    and the result's ``error`` (exit 3) names that file.
     """
     progress = progress or (lambda done, total, what: None)
     started = store.utc_now()
