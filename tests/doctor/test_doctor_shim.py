@@ -124,3 +124,25 @@ def test_gotoolchain_is_local_through_the_shim(shim_home, go_env, go_new, monkey
     f = r.one("goenv.toolchain", "ok")
     assert f["title"] == "GOTOOLCHAIN=local"
     assert "goarchlab shim" in f["detail"] and "download" not in f["detail"]
+
+
+def test_toolchain_line_naming_no_known_release(shim_home, go_env, monkeypatch, tmp_path,
+                                                capsys) -> None:
+    """go.mod 'toolchain go1.99.1': the shim runs the toolchain line's version, which is no
+    release goarchlab knows (newer by far than every one here), so every go command
+    through the shim stops when goarchlab tries to install it. An error, with the fix
+    on the offending line; no promise that anything gets installed."""
+    proj = tmp_path / "tl"
+    proj.mkdir()
+    (proj / "go.mod").write_text("module m\n\ngo 1.22\n\ntoolchain go1.99.1\n")
+    use_env(monkeypatch, _shim_env(go_env, shim_home))
+    monkeypatch.chdir(proj)
+    r = doctor(capsys)
+    assert r.code == 1
+    f = r.one("toolchains.unknown-release", "error")
+    assert "go1.99.1" in f["title"] and "not a known Go release" in f["title"]
+    assert "go mod edit -toolchain=none" in f["fix"]["text"]
+    assert "-go=" not in f["fix"]["text"]
+    assert not any("installs it" in x["detail"] for x in r.report["findings"])
+    assert sorted(p.name for p in (shim_home / "toolchains").iterdir()) == [
+        "go1.22.10", "go1.27.3"]

@@ -112,7 +112,9 @@ def test_go_line_too_new_with_gotoolchain_auto_names_the_download(go_env, tmp_pa
     env = {k: v for k, v in go_env.items() if k != "GOTOOLCHAIN"}  # go.env default: auto
     ctx = _ctx(env, p)
     (f,) = list(check_gomod(ctx))
-    assert f.id == "project.toolchain.switch" and f.severity is Severity.WARN
+    # go1.99.0 is no known release: the download fails (an error, see below).
+    assert f.id == "project.toolchain.switch" and f.severity is Severity.ERROR
+    assert "toolchain not available" in f.detail
     assert "go runs go1.99.0, not the active go1.27.3" in f.title
     assert "GOTOOLCHAIN=auto" in f.detail
     assert "golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64" in f.detail or \
@@ -124,6 +126,23 @@ def test_go_line_too_new_with_gotoolchain_auto_names_the_download(go_env, tmp_pa
     real = proc.run(["go", "version"], env={**env, "GOPROXY": "off"}, cwd=p, timeout=60)
     assert real.returncode != 0
     assert "go: downloading go1.99.0 (" in real.stderr
+
+
+def test_toolchain_line_of_no_release_fix_names_the_toolchain_line(go_env, tmp_path):
+    """go.mod 'toolchain go1.99.1' under GOTOOLCHAIN=auto: go tries to download it and
+    fails; the fix is on the toolchain line, not the go line."""
+    p = _project(tmp_path, "module example.com/x\n\ngo 1.22\n\ntoolchain go1.99.1\n",
+                 {"x.go": "package x\n"})
+    env = {**go_env, "GOTOOLCHAIN": "auto"}
+    (f,) = list(check_gomod(_ctx(env, p)))
+    assert f.id == "project.toolchain.switch" and f.severity is Severity.ERROR
+    assert "go mod edit -toolchain=none" in f.fix.text and "-go=" not in f.fix.text
+    real = proc.run(["go", "version"], env={**env, "GOPROXY": "off"}, cwd=p, timeout=60)
+    assert real.returncode != 0 and "go: downloading go1.99.1 (" in real.stderr
+    # Under GOTOOLCHAIN=local the go command ignores the toolchain line and builds.
+    local = proc.run(["go", "build", "./..."], env={**env, "GOTOOLCHAIN": "local"}, cwd=p,
+                     timeout=120)
+    assert local.ok, local.stderr
 
 
 def test_translated_go_downloads_its_own_arch(go_env, tmp_path, install_toolchain):

@@ -99,8 +99,10 @@ def _shim_note(ctx: Context, t) -> str:
     where = ctx.project or ctx.cwd
     asked = f"Go {t.choice.value}{' or newer' if t.choice.minimum else ''}"
     if t.toolchain is None:
+        # shim/main.go handOver: 'goarchlab toolchain exec' installs it, or stops.
         return (f"a goarchlab shim: in {where} it runs {asked} (chosen by {t.choice.where}), "
-                "which is not installed, so the first go command installs it")
+                "which is not installed: the first go command through it tries to install "
+                "it (see toolchains.active)")
     return (f"a goarchlab shim: in {where} it runs {t.toolchain.go} ({t.toolchain.version}, "
             f"chosen by {t.choice.where})")
 
@@ -145,8 +147,9 @@ def check_go_arch(ctx: Context) -> Iterator[Finding]:
             yield Finding("path.go-arch", "path", Severity.INFO,
                           f"{on_path.path} is a goarchlab shim whose Go {shim.choice.value} "
                           "is not installed yet",
-                          f"asked by {shim.choice.where}; the first go command installs it "
-                          "(see toolchains.active), so there is no go to judge yet")
+                          f"asked by {shim.choice.where}; the first go command through the "
+                          "shim tries to install it (see toolchains.active), so there is no go "
+                          "to judge yet")
         return
     try:
         ident = facts.identify(ctx, winner)

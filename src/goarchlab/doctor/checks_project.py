@@ -151,14 +151,29 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
     if found is None and native and lg.goarch != native:
         arch_note = (f" That download is for {lg.goarch}, the arch of the running go, not "
                      f"this machine's {native}.")
-    yield Finding(fid + ".switch", AREA,
-                  Severity.WARN if sel.reason == "go-line" else Severity.INFO,
+    edit = "go work edit" if file.name == "go.work" else "go mod edit"
+    if sel.reason == "toolchain-line":
+        # The toolchain line is the offending one: without it the go line decides.
+        lower = f"drop the toolchain line ('{edit} -toolchain=none')"
+    else:
+        lower = f"lower the go line ('{edit} -go={lg.version.lang.release_name()[2:]}') if " \
+                "the code allows"
+    sev = Severity.WARN if sel.reason == "go-line" else Severity.INFO
+    tv = toolchain_select.version_of_toolchain(sel.toolchain)
+    if found is None and tv is not None and toolchain_select.release_status(
+            tv, [lg.version]) == "unknown":
+        # The download of a version that does not exist stops with (go1.27.3, run here):
+        # "go: download go1.99.1 for linux/amd64: toolchain not available".
+        sev = Severity.ERROR
+        how += (f" But {sel.toolchain} is not a known Go release (far newer than {active}), "
+                f"so the download fails and every go command here stops with 'go: download "
+                f"{sel.toolchain} for {lg.goos}/{lg.goarch}: toolchain not available'.")
+    yield Finding(fid + ".switch", AREA, sev,
                   f"go runs {sel.toolchain}, not the active {active}, in this module",
                   f"{file.name}: {why} and {setting} allows switching. {how}{arch_note}",
-                  Fix(f"To build with the active go, lower the go line ('go mod edit "
-                      f"-go={lg.version.lang.release_name().removeprefix('go')}') if the code "
-                      f"allows; to use {sel.toolchain} directly, install it with 'goarchlab "
-                      f"toolchain install {sel.toolchain.removeprefix('go')}'."), refs=refs)
+                  Fix(f"To build with the active go, {lower}; to use {sel.toolchain} "
+                      f"directly, install it with 'goarchlab toolchain install "
+                      f"{sel.toolchain.removeprefix('go')}'."), refs=refs)
 
 
 def _origin(ctx: Context, name: str) -> str:

