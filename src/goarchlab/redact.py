@@ -68,9 +68,9 @@ _BEARER = re.compile(r"((?i:authorization)[ \t]*[:=][ \t]*(?i:bearer|basic|token
 _TOKEN_SHAPES = re.compile(
     r"\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{20,}"
     r"|xox[abprs]-[A-Za-z0-9-]{10,}|(?:AKIA|ASIA)[0-9A-Z]{16})\b")
-# A cheap test that a string may hold a shape: most strings have none of these.
-_MAYBE = re.compile(r"(?i)://|[=@]|password|bearer|basic|token|gh[pousr]_|github_pat_|glpat-|"
-                    r"xox|AKIA|ASIA|:[ \t]")
+# Cheap tests that a string may hold a token shape, or a name _assign would mask.
+_SHAPE_HINT = re.compile(r"gh[pousr]_|github_pat_|glpat-|xox|AKIA|ASIA")
+_ASSIGN_HINT = re.compile(rf"(?i){_SECRET_WORD}|" + "|".join(sorted(GO_LIST_VARS)))
 
 # 8+ characters, no space, at least one letter and one digit: hunter2zz, a1b2c3d4...
 _TOKENISH = re.compile(r"(?=[^\s]*[A-Za-z])(?=[^\s]*\d)[^\s]{8,}")
@@ -79,7 +79,7 @@ _remembered: set[str] = set()
 # (the secret values) -> their pattern, rebuilt only when the set changes
 _cache: tuple[frozenset[str], re.Pattern[str] | None] = (frozenset(), None)
 # the environment last scanned -> its secret values
-_env_cache: tuple[dict[str, str] | None, frozenset[str]] = (None, frozenset())
+_env_cache: tuple[dict[Any, Any] | None, frozenset[str]] = (None, frozenset())
 _argv_cache: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
 
 
@@ -109,12 +109,21 @@ def _assign(m: re.Match[str]) -> str:
 
 
 def _shapes(s: str) -> str:
-    s = _URL_USERINFO.sub(rf"\1:{MASK}@", s)
-    s = _NETRC.sub(rf"\1{MASK}", s)
-    s = _NETRC_PASSWORD.sub(rf"\1{MASK}", s)
-    s = _BEARER.sub(rf"\1\2{MASK}", s)
-    s = _TOKEN_SHAPES.sub(MASK, s)
-    return _ASSIGN.sub(_assign, s)
+    # Each pattern runs only when a plain substring test says it could match: most
+    # strings (paths, module@version, numbers) pass every test in about a microsecond.
+    if "://" in s:
+        s = _URL_USERINFO.sub(rf"\1:{MASK}@", s)
+    if "password" in s.lower():
+        s = _NETRC.sub(rf"\1{MASK}", s)
+        s = _NETRC_PASSWORD.sub(rf"\1{MASK}", s)
+    if "Bearer" in s or "uthorization" in s or "UTHORIZATION" in s:
+        s = _BEARER.sub(rf"\1\2{MASK}", s)
+    if _SHAPE_HINT.search(s):
+        s = _TOKEN_SHAPES.sub(MASK, s)
+    # _assign changes only the values of secret names and of GO_LIST_VARS.
+    if ("=" in s or ":" in s) and _ASSIGN_HINT.search(s):
+        s = _ASSIGN.sub(_assign, s)
+    return s
 
 
 def secrets_in(name: str, value: str) -> set[str]:
@@ -165,12 +174,13 @@ def remember_env(env: Mapping[str, str]) -> None:
 def _env_secrets() -> frozenset[str]:
     global _env_cache
     # Compared on every call: os.environ can change within one process (tests,
-    # main() called in-process); a copy and a comparison cost microseconds, a
-    # rescan tens of them.
-    env = os.environ.copy()
+    # main() called in-process). CPython keeps the raw (bytes) mapping in _data:
+    # comparing it costs a microsecond, a decoded copy tens of them.
+    raw = getattr(os.environ, "_data", None)
+    env = dict(raw) if isinstance(raw, dict) else os.environ.copy()
     if env != _env_cache[0]:
         found: set[str] = set()
-        for k, v in env.items():
+        for k, v in os.environ.items():
             found |= secrets_in(k, v)
         _env_cache = (env, frozenset(found))
     return _env_cache[1]
@@ -208,7 +218,7 @@ def text(s: str) -> str:
 def _text(s: str, known: re.Pattern[str] | None) -> str:
     if known is not None:
         s = known.sub(MASK, s)
-    return _shapes(s) if _MAYBE.search(s) else s
+    return _shapes(s)
 
 
 def tree(obj: Any) -> Any:
