@@ -42,8 +42,6 @@ def _run(args) -> int:
     run = select_go(args.go, cwd, env, render.note,
                     install_missing=install_missing_from(env, args.install_missing))
     go, genv = run.go, run.env
-    if not args.json:
-        render.note(run.used.line())
     ver = go_version(go, genv).version
     exe = tool.ensure_apidiff(go, ver, genv, goarchlab_home(env), render.note)
     with render.progress("api", enabled=not args.json) as prog:
@@ -53,5 +51,7 @@ def _run(args) -> int:
     import dataclasses
 
     report = dataclasses.replace(report, toolchain=run.used)
+    if not args.json:
+        render.note(run.used.line())
     render.emit(report, as_json=args.json)
     return EXIT_OK if report.ok else EXIT_PROBLEMS

@@ -63,8 +63,6 @@ def _run(args) -> int:
     run = select_go(args.go, cwd, env, render.note,
                     install_missing=install_missing_from(env, args.install_missing))
     go, env = run.go, run.env
-    if not args.json:
-        render.note(run.used.line())
     opts = xbuild.Options(
         pattern=args.package, targets=args.targets, first_class=args.first_class, all=args.all,
         out_dir=Path(args.out), name=args.name, ldflags=args.ldflags, trimpath=args.trimpath,
@@ -73,5 +71,7 @@ def _run(args) -> int:
     with render.progress("xbuild", enabled=not args.json) as prog:
         res = xbuild.run(opts, go=go, env=env, cwd=cwd, progress=prog)
     res = dataclasses.replace(res, toolchain=run.used)
+    if not args.json:
+        render.note(run.used.line())
     render.emit(res, as_json=args.json)
     return EXIT_OK if res.ok else EXIT_PROBLEMS
