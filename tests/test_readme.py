@@ -23,7 +23,6 @@ from pathlib import Path
 
 import pytest
 
-
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 MARK = "<!-- readme-test -->"
@@ -124,7 +123,8 @@ def test_readme_block_runs_as_written(index: int, user: dict[str, str], tmp_path
     steps = session(lines)
     script = ["set -u"]
     for i, (cmd, _) in enumerate(steps):
-        script += [f"printf '\\n@@@ {i}\\n'", f"{{ {cmd}\n}} 2>&1", f"printf '\\n@@@rc {i} %s\\n' $?"]
+        script += [f"printf '\\n@@@ {i}\\n'", f"{{ {cmd}\n}} 2>&1",
+                   f"printf '\\n@@@rc {i} %s\\n' $?"]
     work = tmp_path / "work"
     work.mkdir()
     p = subprocess.run(["bash", "-c", "\n".join(script)], cwd=work, env=user,
@@ -133,10 +133,10 @@ def test_readme_block_runs_as_written(index: int, user: dict[str, str], tmp_path
     for i, (cmd, expected) in enumerate(steps):
         body = out.split(f"\n@@@ {i}\n", 1)[1].split(f"\n@@@rc {i} ", 1)
         rc = int(body[1].split("\n", 1)[0])
-        actual = [ln for ln in body[0].splitlines()]
+        actual = body[0].splitlines()
         where = f"README.md:{start} `$ {cmd}`"
         assert rc == 0, f"{where} exited {rc}:\n{body[0]}"
-        why = mismatch([e for e in expected], actual)
+        why = mismatch(expected, actual)
         assert why is None, f"{where}\n{why}"
     assert "go1.27.3" in out  # the session's go_new answered, not some other Go
 
