@@ -156,7 +156,7 @@ def test_bad_input_one_clear_error(cli):
     r = cli("export", "20990101T000000Z-deadbeef", check_rc=2)
     assert "error:" in r.stderr
     r = cli("compare", "onlyone", check_rc=2)
-    assert "needs two run ids" in r.stderr
+    assert "required: RUN_B" in r.stderr and "goarchlab bench compare --help" in r.stderr
 
 
 def test_two_runs_at_once_share_the_store(cli, go_env, cli_home, tmp_path):

@@ -332,11 +332,12 @@ baseline as benchstat computes them (~: not significant at α=0.05).</p>
 
 
 def write_report(path: Path, result, arts=None) -> None:
-    """Write the report to ``path`` atomically (temp file + rename)."""
+    """Write the report to ``path`` atomically (temp file + rename). Its directory
+    must exist: none is created (the CLI checks before the run; this is for a
+    directory removed meanwhile)."""
     text = render(result, arts)
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:

@@ -13,10 +13,11 @@ from __future__ import annotations
 import argparse
 import gc
 import importlib
+import itertools
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from goarchlab import __version__, render
@@ -36,11 +37,39 @@ COMMANDS: tuple[str, ...] = (
 )
 
 
+class _ParseError(GoarchlabError):
+    """A usage error argparse found; ``prog``: the parser that found it
+    (``goarchlab bench history``), for the --json error envelope's command."""
+
+    def __init__(self, message: str, prog: str) -> None:
+        super().__init__(message, f"see '{prog} --help'", EXIT_USAGE)
+        self.prog = prog
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports usage errors as one line plus a hint, exit 2."""
+    """argparse that reports usage errors as one line plus a hint, exit 2.
+
+    ``route``: set by a command whose first operand may name a subcommand or be a
+    free operand (``bench history`` / ``bench cpu``), which argparse's subparsers
+    cannot mix: the command's words -> (the subcommand's parser, its words), or None
+    to parse them here. The parsed namespace's ``_prog`` is the deepest parser's prog.
+    """
+
+    route: Callable[[list[str]], tuple[argparse.ArgumentParser, list[str]] | None] | None = None
+
+    def parse_known_args(self, args=None, namespace=None):  # type: ignore[override]
+        routed = self.route(list(args)) if self.route is not None and args is not None \
+            else None
+        if routed is not None:
+            parser, words = routed
+            return parser.parse_args(words, namespace), []  # it reports its own extras
+        ns, extras = super().parse_known_args(args, namespace)
+        if getattr(ns, "_prog", None) is None:  # a subcommand's parser set it first
+            ns._prog = self.prog
+        return ns, extras
 
     def error(self, message: str):  # type: ignore[override]
-        raise GoarchlabError(message, f"see '{self.prog} --help'", EXIT_USAGE)
+        raise _ParseError(message, self.prog)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -140,8 +169,10 @@ def main(argv: Sequence[str] | None = None, *, own_process: bool = False) -> int
 
 
 def _main(argv: Sequence[str] | None, own_process: bool) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = None
+    printed = render.stdout_writes()
     try:
-        words = list(sys.argv[1:] if argv is None else argv)
         args = build_parser(_command_of(words)).parse_args(words)
         if own_process and getattr(args, "collect", True):
             gc.enable()
@@ -157,6 +188,10 @@ def _main(argv: Sequence[str] | None, own_process: bool) -> int:
         return int(handler(args))
     except GoarchlabError as e:
         render.error(e.message, e.hint)
+        # A script asked for JSON: the failure as JSON too, unless the command already
+        # printed its result (stdout stays one document).
+        if _wants_json(args, words) and render.stdout_writes() == printed:
+            render.error_envelope(e.message, e.hint, e.code, _command_name(e, args, words))
         return e.code
     except KeyboardInterrupt as e:
         name, code = stop_signal(e)
@@ -164,3 +199,23 @@ def _main(argv: Sequence[str] | None, own_process: bool) -> int:
         return code
     except BrokenPipeError:
         return 0
+
+
+def _wants_json(args: argparse.Namespace | None, words: list[str]) -> bool:
+    """Whether the command line asks for JSON: ``--json`` (deps: ``--format json``) as
+    parsed, or, when parsing failed, among the words before ``--``."""
+    if args is not None:
+        return bool(getattr(args, "json", False)) or getattr(args, "format", None) == "json"
+    words = words[:words.index("--")] if "--" in words else words
+    return "--json" in words or "--format=json" in words or ("--format", "json") in set(
+        itertools.pairwise(words))
+
+
+def _command_name(e: GoarchlabError, args: argparse.Namespace | None,
+                  words: list[str]) -> str | None:
+    """The command as far as it was recognised, without ``goarchlab``: ``bench history``;
+    None when no command was."""
+    prog = getattr(e, "prog", None) or getattr(args, "_prog", None) or "goarchlab"
+    name = prog.removeprefix("goarchlab").strip()
+    return name or _command_of(words)
+

@@ -2,6 +2,11 @@
 
     goarchlab bench [SUITE|./PKG ...] [--vs VARIANT ...] [-n RUNS] [--json|--benchfmt|--markdown]
     goarchlab bench history | compare RUN_A RUN_B | export RUN | merge FILE...
+
+The subcommands have parsers of their own (their own options and --help), but
+argparse's subparsers cannot share the command with free operands (``bench cpu
+alloc``), so the bench parser routes (``route``, see :mod:`goarchlab.cli`): when
+its first operand names a subcommand, the words go to that subcommand's parser.
 """
 
 from __future__ import annotations
@@ -15,7 +20,13 @@ from pathlib import Path
 from goarchlab import render
 from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError, UsageError
 
-_ACTIONS = ("history", "compare", "export", "merge")
+#: What each subcommand does (its help line).
+_ACTIONS = {
+    "history": "list the stored runs, newest first",
+    "compare": "compare one variant of two stored runs (RUN_A is the baseline)",
+    "export": "print or write one stored run as goarchlab.bench.run/v1 JSON",
+    "merge": "combine exported runs or saved --json results into one stored run",
+}
 
 
 def register(subparsers) -> None:
@@ -28,8 +39,9 @@ def register(subparsers) -> None:
         help="benchmark Go workloads across variants (native vs translated, Go versions, GOGC)",
         description="Run benchmark suites (or your package's go test benchmarks) for each "
         "variant, N interleaved runs, and compare with benchstat's statistics. Without --vs: "
-        "native against translated for this host. Also: 'bench history', 'bench compare RUN_A "
-        "RUN_B', 'bench export RUN', 'bench merge FILE...'.",
+        "native against translated for this host.",
+        epilog="stored runs, each subcommand with its own --help: goarchlab bench history | "
+        "compare RUN_A RUN_B | export RUN | merge FILE...",
     )
     p.add_argument("targets", nargs="*", metavar="SUITE|./PKG",
                    help="suites (" + ", ".join(suites.SUITES) + "; default: "
@@ -57,14 +69,90 @@ def register(subparsers) -> None:
                    "(tables, charts, flame graphs of the http suite's profiles)")
     p.add_argument("--fail-on-regression", action="store_true",
                    help="exit 1 when a variant is significantly worse than the baseline")
-    p.add_argument("--variant", help="compare: the variant to compare (default: the baseline)")
-    p.add_argument("--limit", type=int, default=20, help="history: how many runs (20)")
-    p.add_argument("-o", "--output", metavar="FILE", help="export: write to FILE")
     p.add_argument("--list", action="store_true", help="list the suites and exit")
     for s in suites.SUITES.values():
         if s.add_arguments is not None:
             s.add_arguments(p.add_argument_group(f"{s.name} suite"))
     p.set_defaults(handler=_run)
+    actions = _action_parsers(type(p), p.prog)
+    p.route = lambda words: _route(p, actions, words)
+
+
+def _action_parsers(cls, prog: str) -> dict:
+    """The parsers of ``bench history``, ``compare``, ``export`` and ``merge``."""
+    parsers = {}
+    for name, what in _ACTIONS.items():
+        a = parsers[name] = cls(prog=f"{prog} {name}", description=what[0].upper() + what[1:]
+                                + ".")
+        a.set_defaults(handler=_action, action=name)
+    h = parsers["history"]
+    h.add_argument("--limit", type=int, default=20, help="how many runs (20)")
+    h.add_argument("--json", action="store_true", help="print goarchlab.bench.history/v1")
+    c = parsers["compare"]
+    c.add_argument("run_a", metavar="RUN_A", help="the baseline run's id (see bench history)")
+    c.add_argument("run_b", metavar="RUN_B", help="the other run's id")
+    c.add_argument("--variant", help="the variant to compare (default: RUN_A's baseline)")
+    e = parsers["export"]
+    e.add_argument("run", metavar="RUN", help="the run's id (see bench history)")
+    e.add_argument("-o", "--output", metavar="FILE",
+                   help="write to FILE instead of stdout (its directory must exist)")
+    form = e.add_mutually_exclusive_group()
+    form.add_argument("--json", action="store_true",
+                      help="goarchlab.bench.run/v1 JSON (the default)")
+    form.add_argument("--benchfmt", action="store_true", help="Go benchmark format instead")
+    m = parsers["merge"]
+    m.add_argument("files", nargs="+", metavar="FILE",
+                   help="goarchlab bench export output (bench export RUN -o FILE) or saved "
+                   "goarchlab bench --json output")
+    for a in (c, m):
+        out = a.add_mutually_exclusive_group()
+        out.add_argument("--json", action="store_true", help="print goarchlab.bench/v1")
+        out.add_argument("--benchfmt", action="store_true", help="print Go benchmark format")
+        out.add_argument("--markdown", action="store_true", help="print a Markdown report")
+        a.add_argument("--fail-on-regression", action="store_true",
+                       help="exit 1 when the second side is significantly worse")
+    return parsers
+
+
+def _route(parser, actions: dict, words: list[str]):
+    """(the subcommand's parser, its words) when the first operand in ``words`` names a
+    subcommand, else None. Options before the subcommand go to its parser too."""
+    i = _first_operand(parser, words)
+    if i is None or words[i] not in actions:
+        return None
+    return actions[words[i]], words[:i] + words[i + 1:]
+
+
+def _first_operand(parser, words: list[str]) -> int | None:
+    """Index of the first word of ``words`` that is neither an option nor an option's
+    value (None: none before '--'); values are counted from each option's nargs."""
+    # argparse's own table of option strings; also holds the suites' options.
+    table = parser._option_string_actions
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "--":
+            return None
+        if not w.startswith("-") or w == "-":
+            return i
+        i += 1
+        if "=" in w or (not w.startswith("--") and len(w) > 2):
+            continue  # --opt=value, -n3: the value is in the word
+        action = table.get(w)
+        if action is None and w.startswith("--"):
+            found = [a for k, a in table.items() if k.startswith(w)]
+            action = found[0] if len(found) == 1 else None  # argparse's abbreviations
+        nargs = 0 if action is None else action.nargs
+        if nargs is None:
+            i += 1
+        elif isinstance(nargs, int):
+            i += nargs
+        else:  # ?, *, +: the words up to the next option
+            while i < len(words) and not words[i].startswith("-"):
+                i += 1
+                if nargs == "?":
+                    break
+    return None
 
 
 def _emit(args, result, *, text_json: bool = True) -> None:
@@ -99,8 +187,6 @@ def _run(args) -> int:
         render.emit(SuiteList(tuple((s.name, s.description, s.default)
                                     for s in suites.SUITES.values())), as_json=args.json)
         return EXIT_OK
-    if args.targets and args.targets[0] in _ACTIONS:
-        return _action(args, args.targets[0], args.targets[1:])
     return _bench(args)
 
 
@@ -110,6 +196,8 @@ def _bench(args) -> int:
 
     if args.runs < 1 or args.warmup < 0:
         raise UsageError("--runs must be >= 1 and --warmup >= 0")
+    if args.report:  # before the run, not after minutes of measuring
+        _output_file(args.report, "--report")
     env = dict(os.environ)
     home = goarchlab_home(env)
     cwd = Path.cwd()
@@ -141,24 +229,23 @@ def _bench(args) -> int:
     return _finish(args, result)
 
 
-def _action(args, action: str, rest: list[str]) -> int:
+def _action(args) -> int:
     from goarchlab.bench import engine, report, store
     from goarchlab.render.bench import History, Text
 
+    action = args.action
     if action == "history":
-        if rest:
-            raise UsageError("bench history takes no arguments")
+        if args.limit < 1:
+            raise UsageError(f"--limit {args.limit}", "use 1 or more")
         render.emit(History(store.list_runs(limit=args.limit)), as_json=args.json)
         return EXIT_OK
     if action == "compare":
-        if len(rest) != 2:
-            raise UsageError("bench compare needs two run ids", "see: goarchlab bench history")
-        a, b = store.load_run(rest[0]), store.load_run(rest[1])
+        a, b = store.load_run(args.run_a), store.load_run(args.run_b)
         return _finish(args, engine.analyse(_pair(a, b, args.variant)))
     if action == "export":
-        if len(rest) != 1:
-            raise UsageError("bench export needs one run id", "see: goarchlab bench history")
-        run = store.load_run(rest[0])
+        if args.output:
+            _output_file(args.output, "-o")
+        run = store.load_run(args.run)
         cpu = json.loads(run.host_json or "{}").get("cpu_model", "") if run.host_json else ""
         from goarchlab import redact
 
@@ -173,11 +260,8 @@ def _action(args, action: str, rest: list[str]) -> int:
             render.emit(Text(text))
         return EXIT_OK
     # merge
-    if not rest:
-        raise UsageError("bench merge needs JSON files", "export runs with: goarchlab bench "
-                         "export RUN -o FILE (or save goarchlab bench --json output)")
     docs = []
-    for f in rest:
+    for f in args.files:
         try:
             doc = json.loads(Path(f).read_text())
         except (OSError, json.JSONDecodeError) as e:
@@ -217,11 +301,25 @@ def _pair(a, b, variant: str | None):
                      complete=a.complete and b.complete, hostname=a.hostname)
 
 
+def _output_file(value: str, flag: str) -> Path:
+    """``value`` as a file goarchlab may write: not a directory, in a directory that
+    exists. Missing directories are not created (a typo would make a tree
+    somewhere); raises UsageError naming the path."""
+    path = Path(value)
+    if path.is_dir():
+        raise UsageError(f"{flag} {value} is a directory", f"give {flag} a file name in it")
+    parent = path.parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise UsageError(f"{flag} {value}: the directory {parent} {what}",
+                         "create the directory first, or choose a file in an existing one")
+    return path
+
+
 def _write_atomic(path: Path, text: str) -> None:
     from goarchlab.oserrors import disk_error
 
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     except OSError as e:
         raise disk_error(e, path.parent, "write in") from e

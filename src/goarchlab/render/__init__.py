@@ -99,23 +99,51 @@ def _redacting_console() -> type[Console]:
     return RedactingConsole
 
 
+#: Columns of a console that is not a terminal (a pipe, a file, CI logs): wide
+#: enough that no table cell is wrapped or cut (run ids, hashes, paths stay whole for
+#: grep and cut); COLUMNS is ignored there, as it describes a terminal.
+PIPE_WIDTH = 10_000
+
+
 def console(stderr: bool = False) -> Console:
     """A rich console; ``highlight`` is off so numbers are not recoloured at random.
 
     Everything it prints passes through :mod:`goarchlab.redact` twice: each string
-    as rich reads it, and the final text as it is written."""
+    as rich reads it, and the final text as it is written. Not on a terminal, it is
+    :data:`PIPE_WIDTH` columns wide."""
     stream = redact.Stream(sys.stderr if stderr else sys.stdout)
-    return _redacting_console()(file=stream, highlight=False, soft_wrap=False)
+    c = _redacting_console()(file=stream, highlight=False, soft_wrap=False)
+    if not c.is_terminal:
+        c.width = PIPE_WIDTH
+    return c
+
+
+#: How many times :func:`write` and :func:`emit` printed (see :func:`stdout_writes`).
+_stdout_writes = 0
+
+
+def stdout_writes() -> int:
+    """How many results :func:`write` and :func:`emit` have printed to stdout in this
+    process (>= 0): the CLI prints a JSON error envelope only when none was printed
+    during the failing command (stdout stays one JSON document)."""
+    return _stdout_writes
+
+
+def _counted() -> None:
+    global _stdout_writes
+    _stdout_writes += 1
 
 
 def write(text: str) -> None:
     """Print already formatted text (Go benchmark format, SARIF, CSV, a graph) to
     stdout as is, secrets redacted."""
+    _counted()
     sys.stdout.write(redact.text(text))
 
 
 def emit(result: Any, *, as_json: bool = False) -> None:
     """Print ``result`` as JSON or through its registered human renderer."""
+    _counted()
     if as_json:
         sys.stdout.write(json_text(result) + "\n")
         return
@@ -149,6 +177,21 @@ def error(message: str, hint: str | None) -> None:
             soft_wrap=True)
     if hint:
         c.print(f"[dim]hint:[/] {escape(hint)}", markup=True, highlight=False, soft_wrap=True)
+
+
+#: Schema of :func:`error_envelope` (docs/error.schema.json).
+ERROR_SCHEMA = "goarchlab.error/v1"
+
+
+def error_envelope(message: str, hint: str | None, code: int, command: str | None) -> None:
+    """Print an expected failure as ``goarchlab.error/v1`` JSON on stdout (keys sorted,
+    secrets redacted), for a command run with --json; ``code``: the exit code (>= 1);
+    ``command``: ``bench history`` etc., None when no command was recognised. The
+    human lines of :func:`error` still go to stderr."""
+    body = redact.tree({"message": message, "hint": hint, "exit_code": code,
+                        "command": command})
+    body["schema"] = ERROR_SCHEMA
+    sys.stdout.write(json.dumps(body, sort_keys=True, indent=2) + "\n")
 
 
 def note(message: str) -> None:
