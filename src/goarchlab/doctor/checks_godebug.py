@@ -33,12 +33,11 @@ from goarchlab.doctor import facts
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
+from goarchlab.gocmd import godebugs
 
-REF_TABLE = "$GOROOT/src/internal/godebugs/table.go"
+REF_TABLE = godebugs.TABLE_REF
 REF_RUNTIME = "$GOROOT/src/runtime/runtime1.go (dbgvars)"
 
-_ALL = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Package:\s*"([^"]+)"', re.M)
-_REMOVED = re.compile(r'^\s*\{Name:\s*"([^"]+)",\s*Removed:\s*(\d+)(.*)$', re.M)
 _DBGVAR = re.compile(r'^\s*\{name:\s*"([^"]+)"', re.M)
 _DBGFIELD = re.compile(r'\{name:\s*"([^"]+)",\s*(?:value|atomic):\s*&debug\.(\w+)')
 _THROW = re.compile(r'if debug\.(\w+) > (\d+) \{\s*throw\("([^"]*)"\)')
@@ -77,29 +76,12 @@ def _read(p: Path) -> str:
         return ""
 
 
-def _old_values(rest: str) -> tuple[str, ...]:
-    """The old values of a Removed entry's ``Old`` predicate (``one``, ``zero``, or a
-    func literal comparing ``s == "1" || s == "2"``), given the entry's text after its
-    ``Removed: N``; () for an entry without ``Old`` (no value is fatal)."""
-    code = rest.split("//")[0]
-    if "Old:" not in code:
-        return ()
-    expr = code.split("Old:", 1)[1]
-    head = expr.split(",")[0].split("}")[0].strip()
-    if head == "one":
-        return ("1",)
-    if head == "zero":
-        return ("0",)
-    return tuple(re.findall(r'==\s*"([^"]*)"', expr))
-
-
 def parse_known(src: Path, goarch: str) -> Known:
     """Read the GODEBUG keys of the toolchain whose source tree is ``src``."""
-    table = _read(src / "internal" / "godebugs" / "table.go")
-    # Drop commented-out entries such as //{Name: "multipartfiles", ...}.
-    live = "\n".join(ln for ln in table.splitlines() if not ln.lstrip().startswith("//"))
-    documented = dict(_ALL.findall(live))
-    removed = {m[0]: (int(m[1]), _old_values(m[2])) for m in _REMOVED.findall(live)}
+    # The table parser is shared with goarchlab godebug (gocmd/godebugs.py).
+    table = godebugs.parse_table(_read(src / "internal" / "godebugs" / "table.go"))
+    documented = {s.name: s.package for s in table.settings}
+    removed = {r.name: (r.removed, r.old_values) for r in table.removed}
     rt = _read(src / "runtime" / "runtime1.go")
     block = rt.split("var dbgvars", 1)[1].split("\n}", 1)[0] if "var dbgvars" in rt else ""
     runtime = set(_DBGVAR.findall(block))
@@ -117,7 +99,8 @@ def parse_known(src: Path, goarch: str) -> Known:
             if own and not f.name.endswith("_test.go"):
                 cpu.update(_CPU_OPT.findall(_read(f)))
         cpu.add("all")
-    return Known(documented, removed, frozenset(runtime), frozenset(cpu), bool(table), fatal)
+    return Known(documented, removed, frozenset(runtime), frozenset(cpu), table.present,
+                 fatal)
 
 
 def undocumented(src: Path) -> dict[str, str]:
