@@ -42,19 +42,27 @@ def check_goroot(ctx: Context) -> Iterator[Finding]:
         # The shim always sets GOROOT to the toolchain it runs (shim/main.go:
         # setenv(env, "GOROOT", goroot, true)), so the shell's or file's value never
         # reaches a go command started through it.
+        # goenv exec does the same unless GOENV_DISABLE_GOROOT=1 (go-nv/goenv
+        # libexec/goenv-exec: export GOROOT="$(goenv-prefix)").
         shim = ctx.path_go().path
+        who = ident.go.via
         if s is None:
             yield Finding("goroot.env", "goroot", Severity.OK,
-                          f"GOROOT is set by the goarchlab shim to {shim_root}",
+                          f"GOROOT is set by the {who} to {shim_root}",
                           f"{shim} runs {ident.go.path} with its own root")
             return
+        fix = _fix(s)
+        if who == "goenv shim":
+            # goenv init exports GOROOT in the shell and goenv exec again for each
+            # command: unsetting it in the profile does not stick; goenv's lever is this.
+            fix = Fix("nothing to do while goenv manages GOROOT; to manage it yourself, "
+                      "export GOENV_DISABLE_GOROOT=1 before eval \"$(goenv init -)\"")
         yield Finding("goroot.env", "goroot", Severity.INFO,
                       f"GOROOT={s.value} ({s.origin().removeprefix('set ')}) is overridden "
-                      "by the goarchlab shim",
+                      f"by the {who}",
                       f"{shim} runs {ident.go.path} with GOROOT={shim_root}, so go commands "
                       f"through the shim use that root; only a go started some other way (an "
-                      f"editor's own go path, {s.value}/bin/go) sees {s.value}",
-                      _fix(s))
+                      f"editor's own go path, {s.value}/bin/go) sees {s.value}", fix)
         return
     if s is None:
         own = f" ({ident.goroot})" if ident.goroot else ""

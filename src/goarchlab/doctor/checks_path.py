@@ -78,6 +78,10 @@ def check_go_on_path(ctx: Context) -> Iterator[Finding]:
     shim = ctx.shim_target(winner)
     if shim is not None:
         detail = "; ".join(x for x in (detail, _shim_note(ctx, shim)) if x)
+    elif (m := ctx.manager_target(winner)) is not None:
+        detail = "; ".join(x for x in (detail, f"a {m[0].name} shim: in "
+                                       f"{ctx.project or ctx.cwd} it runs {m[1]} (asked with "
+                                       f"'{m[0].name} which go')") if x)
     if len(found) > 1:
         order = "; ".join(f"{i}. {g.path}" + (" (wins)" if g is winner else
                                                f" ({g.problem})" if g.problem else
@@ -129,7 +133,10 @@ def _shadowed(ctx: Context, g: GoOnPath, winner: GoOnPath) -> Finding:
                      if reason.startswith("runs") else "; first on PATH it could not run: "
                      + reason.removeprefix("cannot run here: "))
     except GoarchlabError:
-        what = " (not a binary goarchlab can read)"
+        from goarchlab.doctor.version_managers import recognise
+
+        m = recognise(g.path, g.resolved, ctx.env)
+        what = f" (a {m.name} shim)" if m else " (not a binary goarchlab can read)"
     return Finding("path.go", "path", Severity.INFO, f"shadowed: {g.path}{what}",
                    f"it never runs because {winner.path} comes earlier on PATH{would}",
                    Fix(f"reorder PATH if you meant to use {g.path}, or remove that install"))
@@ -169,7 +176,7 @@ def check_go_arch(ctx: Context) -> Iterator[Finding]:
     kind = "wrapper script for " if ident.script else ""
     what = f"{kind}{ident.version or 'an unknown version'} {ident.platform}"
     if winner.shim is not None:
-        what += f", run by the goarchlab shim {winner.shim}"
+        what += f", run by the {winner.via} {winner.shim}"
     if ident.how == "native":
         yield Finding("path.go-arch", "path", Severity.OK,
                       f"{winner.path} {ident.reason}", what)

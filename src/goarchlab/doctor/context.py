@@ -38,6 +38,9 @@ class GoOnPath:
     #: Set on the toolchain a goarchlab shim runs (see Context.active_go): the shim's
     #: own path on PATH; None for a go found on PATH itself.
     shim: Path | None = None
+    #: What ``shim`` is: ``goarchlab shim``, or another version manager's (``goenv
+    #: shim``, ``asdf shim``, ``mise shim``).
+    via: str = "goarchlab shim"
 
 
 @dataclass(frozen=True)
@@ -192,13 +195,41 @@ class Context:
             g = self.path_go()
             t = self.shim_target(g) if g is not None else None
             if t is None:
-                return g
+                m = self.manager_target(g) if g is not None else None
+                if m is None:
+                    return g
+                shim, go = m
+                return GoOnPath(go, go.resolve(), g.index, None, shim=g.path,
+                                via=f"{shim.name} shim")
             if t.toolchain is None:
                 return None
             go = t.toolchain.go
             return GoOnPath(go, go.resolve(), g.index, None, shim=g.path)
 
         return self.memo("active_go", compute)
+
+    def manager_target(self, g: GoOnPath):
+        """When ``g`` is a goenv, asdf or mise shim: (the ManagerShim, the go it runs in
+        the project or cwd), asked of the manager itself (``goenv which go``); None for
+        any other go, or when the manager cannot say (then the shim itself is judged)."""
+        return self.memo(("manager_target", str(g.path)), lambda: self._manager_target(g))
+
+    def _manager_target(self, g: GoOnPath):
+        from goarchlab.doctor import version_managers
+
+        shim = version_managers.recognise(g.path, g.resolved, self.env)
+        argv = shim.which_argv() if shim is not None else None
+        if argv is None:
+            return None
+        try:
+            r = self.run(argv, cwd=self.project or self.cwd)
+        except GoarchlabError:
+            return None
+        out = r.stdout.strip().splitlines()
+        go = Path(out[-1]) if r.ok and out else None
+        if go is None or not go.is_absolute() or not go.is_file():
+            return None
+        return shim, go
 
     def shim_target(self, g: GoOnPath) -> ShimTarget | None:
         """When ``g`` is a goarchlab shim (the compiled one, known by its Go module
@@ -224,8 +255,9 @@ class Context:
         return ShimTarget(g, home, choice, tc)
 
     def shim_overrides(self) -> dict[str, str]:
-        """What a goarchlab shim first on PATH changes in the environment of the go it runs
-        ({} for any other go, or a shim whose toolchain is not installed). Read from
+        """What a shim first on PATH changes in the environment of the go it runs ({} for
+        any other go, or a shim whose toolchain is not installed). goenv's: GOROOT, see
+        goarchlab.doctor.version_managers.goroot_override. goarchlab's, read from
         goarchlab/toolchains/shim/main.go (main): ``GOROOT`` is always set to the
         toolchain's root; ``GOTOOLCHAIN`` is set to ``local`` only when the environment
         has it unset or empty (setenv with override=false)."""
@@ -233,6 +265,11 @@ class Context:
         def compute() -> dict[str, str]:
             g = self.path_go()
             t = self.shim_target(g) if g is not None else None
+            if t is None and g is not None and (m := self.manager_target(g)) is not None:
+                from goarchlab.doctor.version_managers import goroot_override
+
+                root = goroot_override(m[0], m[1], self.env)
+                return {"GOROOT": root} if root else {}
             if t is None or t.toolchain is None:
                 return {}
             out = {"GOROOT": str(t.toolchain.goroot)}
