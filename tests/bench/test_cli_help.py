@@ -135,3 +135,16 @@ def test_report_refuses_a_missing_directory_before_running(bench, tmp_path):
     assert not (tmp_path / "no").exists()
     r = bench("cpu", "--report", str(tmp_path))  # a directory, not a file
     assert r.returncode == 2 and "directory" in r.stderr
+
+
+@pytest.mark.parametrize(("data", "words"), [
+    ("{}".encode("utf-16"), "not UTF-8"),
+    (b"[1, 2]", "not a goarchlab.bench.run/v1"),
+    (b"{", "not JSON"),
+])
+def test_merge_refuses_a_file_that_is_not_an_export(bench, tmp_path, data, words):
+    f = tmp_path / "x.json"
+    f.write_bytes(data)
+    r = bench("merge", str(f))
+    assert r.returncode == 2
+    assert r.stderr.startswith(f"error: {f}: ") and words in " ".join(r.stderr.split())

@@ -262,16 +262,31 @@ def _action(args) -> int:
     # merge
     docs = []
     for f in args.files:
-        try:
-            doc = json.loads(Path(f).read_text())
-        except (OSError, json.JSONDecodeError) as e:
-            raise UsageError(f"cannot read {f}: {e}") from e
+        doc = _read_export(f)
         if doc.get("schema") == engine.BenchResult.SCHEMA:  # a --json result: same fields
             doc = {**doc, "schema": store.EXPORT_SCHEMA}
         docs.append(doc)
     merged = store.merge(docs)
     store.save_run(merged)
     return _finish(args, engine.analyse(merged))
+
+
+def _read_export(f: str) -> dict:
+    """The JSON object in file ``f``; UsageError naming ``f`` for what cannot be one."""
+    hint = "merge reads goarchlab bench export RUN -o FILE (or goarchlab bench --json) output"
+    try:
+        doc = json.loads(Path(f).read_bytes().decode("utf-8"))
+    except OSError as e:
+        raise UsageError(f"cannot read {f}: {e.strerror}", hint) from e
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{f}: not UTF-8 (byte 0x{e.object[e.start]:02x} at offset "
+                         f"{e.start}), so not an export", hint) from None
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{f}: not JSON ({e})", hint) from None
+    if not isinstance(doc, dict):
+        raise UsageError(f"{f}: not a goarchlab.bench.run/v1 document (a JSON "
+                         f"{type(doc).__name__})", hint)
+    return doc
 
 
 def _pair(a, b, variant: str | None):

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.failure import summary
 from goarchlab.host.archmap import triple_platform
 from goarchlab.targets import split_exec
 
@@ -38,8 +39,8 @@ def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path,
     GoarchlabError with go's message."""
     r = proc.run([str(go), "env", "-json", *keys], env=env, timeout=timeout, cwd=cwd)
     if not r.ok:
-        msg = (r.stderr or r.stdout).strip().splitlines()
-        raise GoarchlabError(f"{go} env failed: {msg[0] if msg else r.returncode}",
+        why = summary(r.stderr or r.stdout) or f"exit status {r.returncode}"
+        raise GoarchlabError(f"{go} env failed: {why}",
                              "run 'go env' by hand")
     data = json.loads(r.stdout or "{}")
     return {k: str(v) for k, v in data.items()}
