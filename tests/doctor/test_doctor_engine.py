@@ -105,7 +105,8 @@ def test_cli_list_checks_and_usage_errors(go_env, monkeypatch, tmp_path, capsys)
     assert r.code == 0 and r.report["schema"] == "goarchlab.doctor.checks/v1"
     assert {"path.go", "goenv.godebug"} <= {c["id"] for c in r.report["checks"]}
     r = doctor(capsys, "--only", "nope")
-    assert r.code == 2 and "--list-checks" in r.err and r.report is None
+    assert r.code == 2 and "--list-checks" in r.err
+    assert r.report["schema"] == "goarchlab.error/v1" and r.report["exit_code"] == 2
     r = doctor(capsys, "--yes")
     assert r.code == 2 and "--fix" in r.err
     r = doctor(capsys, "--project", str(tmp_path / "missing"))
