@@ -55,6 +55,7 @@ def _broken_module(d: Path) -> Path:
     (["bench", "history", "extra", "--json"], "bench history", "extra"),
     (["bench", "compare", "onlyone", "--json"], "bench compare", "RUN_B"),
     (["bench", "--json", "history", "--limit", "x"], "bench history", "--limit"),
+    (["toolchain", "which", "--json", "--bogus"], "toolchain which", "--bogus"),
 ])
 def test_usage_errors_print_the_envelope(run, tmp_path, argv, command, words):
     r = run(tmp_path, *argv)
@@ -62,7 +63,9 @@ def test_usage_errors_print_the_envelope(run, tmp_path, argv, command, words):
     doc = envelope(r)
     assert doc["command"] == command
     assert words in doc["message"]
-    assert doc["hint"]
+    # The hint points at the help of the parser that knows the command's options.
+    expected = f"see 'goarchlab {command} --help'" if command else "see 'goarchlab --help'"
+    assert doc["hint"] == expected
 
 
 def test_failed_operation_prints_the_envelope(run, tmp_path):

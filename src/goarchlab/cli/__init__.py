@@ -68,6 +68,13 @@ class _Parser(argparse.ArgumentParser):
             ns._prog = self.prog
         return ns, extras
 
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:  # as argparse says it, but from the command's parser: its --help
+            raise _ParseError(f"unrecognized arguments: {' '.join(extras)}",
+                              getattr(ns, "_prog", None) or self.prog)
+        return ns
+
     def error(self, message: str):  # type: ignore[override]
         raise _ParseError(message, self.prog)
 
