@@ -181,3 +181,39 @@ def shim_home(tmp_path_factory, go_old, go_new, go_caches) -> Path:
     state = shims.ensure(Store(home, HOST_PLATFORM), env)
     assert state.kind == "compiled"
     return home
+
+
+ACTIONLINT = "github.com/rhysd/actionlint/cmd/actionlint"
+ACTIONLINT_VERSION = "v1.7.12"
+
+
+@pytest.fixture(scope="session")
+def actionlint(go_new, make_go_env, session_home, tmp_path_factory) -> Path:
+    """actionlint at a pinned version, built with the session toolchain into the
+    session home (tests/matrix, tests/bench and tests/test_workflows.py use it)."""
+    from goarchlab import proc
+
+    env = make_go_env(go_new, tmp_path_factory.mktemp("actionlint-home"))
+    gobin = session_home / "gobin"
+    exe = gobin / "actionlint"
+    if exe.exists():
+        r = proc.run([str(go_new.go), "version", "-m", str(exe)], env=env, timeout=60)
+        if f"mod\t{ACTIONLINT.rsplit('/cmd/', 1)[0]}\t{ACTIONLINT_VERSION}" in r.stdout:
+            return exe
+    r = proc.run([str(go_new.go), "install", f"{ACTIONLINT}@{ACTIONLINT_VERSION}"],
+                 env={**env, "GOBIN": str(gobin)}, timeout=600)
+    assert r.ok, r.stderr
+    return exe
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``macos`` need the real thing (sysctl, Rosetta 2, arch -x86_64):
+    they run on the macOS CI runner and are skipped everywhere else."""
+    import sys
+
+    if sys.platform == "darwin":
+        return
+    skip = pytest.mark.skip(reason="needs a real Mac (runs on the macOS CI runner)")
+    for item in items:
+        if "macos" in item.keywords:
+            item.add_marker(skip)

@@ -1,4 +1,5 @@
-"""Fixtures for the matrix tests: a module whose tests fail only on arm64, and actionlint."""
+"""Fixtures for the matrix tests: a module whose tests fail only on arm64 (actionlint:
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
-from goarchlab import proc
-
-ACTIONLINT = "github.com/rhysd/actionlint/cmd/actionlint"
-ACTIONLINT_VERSION = "v1.7.12"
 
 ARCHCHECK = {
     "go.mod": "module example.com/archcheck\n\ngo 1.22\n",
@@ -63,18 +59,3 @@ def archcheck(tmp_path_factory) -> Path:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(textwrap.dedent(text).lstrip())
     return root
-
-
-@pytest.fixture(scope="session")
-def actionlint(go_new, menv, session_home) -> Path:
-    """actionlint at a pinned version, built with the session toolchain into the session home."""
-    gobin = session_home / "gobin"
-    exe = gobin / "actionlint"
-    if exe.exists():
-        r = proc.run([str(go_new.go), "version", "-m", str(exe)], env=menv, timeout=60)
-        if f"mod\t{ACTIONLINT.rsplit('/cmd/', 1)[0]}\t{ACTIONLINT_VERSION}" in r.stdout:
-            return exe
-    r = proc.run([str(go_new.go), "install", f"{ACTIONLINT}@{ACTIONLINT_VERSION}"],
-                 env={**menv, "GOBIN": str(gobin)}, timeout=600)
-    assert r.ok, r.stderr
-    return exe

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from goarchlab import render
 from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
+from goarchlab.ghactions import DEFAULT_SPEC
 
 
 def register(subparsers) -> None:
@@ -40,8 +41,9 @@ def register(subparsers) -> None:
     p.add_argument("--emit", choices=("github-actions",),
                    help="print a CI workflow running this matrix on hosted runners instead")
     p.add_argument("--goarchlab-spec", metavar="PIP_SPEC",
-                   help="what the workflow pip-installs (default: goarchlab==<this version>; "
-                   "e.g. git+https://github.com/ORG/goarchlab@v0.1.0)")
+                   help="the pip requirement the workflow installs goarchlab with (its "
+                   "GOARCHLAB_SPEC; e.g. git+https://github.com/ORG/goarchlab@v0.1.0; default: "
+                   "a placeholder the repository variable GOARCHLAB_SPEC must replace)")
     p.add_argument("--merge", nargs="+", metavar="FILE",
                    help="merge matrix --json files (from several machines) instead of running")
     p.add_argument("gotest_args", nargs="*", metavar="-- GO_TEST_ARGS",
@@ -85,6 +87,18 @@ def _setups(spec: str | None, cwd: Path, env: dict[str, str], install_missing: b
     return setups, tuple(used)
 
 
+def _exact(spec: str) -> list:
+    """The ``--go`` list as exact releases (the workflow names what every runner runs)."""
+    from goarchlab.toolchains.exact import exact_versions
+    from goarchlab.toolchains.model import goarchlab_home
+
+    specs = [s.strip() for s in spec.split(",") if s.strip()]
+    if not specs:
+        raise UsageError("--go is empty", "e.g. --go 1.22,1.27")
+    env = dict(os.environ)
+    return exact_versions(specs, goarchlab_home(env), env, render.note)
+
+
 def _print(res, args) -> None:
     from goarchlab.render import matrix as rm
 
@@ -112,8 +126,11 @@ def _run(args) -> int:
         targets = [str(t) for t in parse_list(args.targets or "")]
         if not targets:
             raise UsageError("--emit needs --targets", "e.g. --targets linux/amd64,linux/arm64")
-        text = emit.github_actions(args.go.split(","), targets, packages, args.gotest_args,
-                                   args.goarchlab_spec or emit.DEFAULT_PIP_SPEC)
+        versions = _exact(args.go)
+        text = emit.github_actions([str(e.version) for e in versions], targets, packages,
+                                   args.gotest_args, args.goarchlab_spec or DEFAULT_SPEC,
+                                   resolved=[f"--go {e.asked}: {e.version} ({e.where})"
+                                             for e in versions])
         from goarchlab.render import matrix as rm
 
         rm.print_raw(text)
