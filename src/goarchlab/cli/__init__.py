@@ -34,6 +34,7 @@ COMMANDS: tuple[str, ...] = (
     "inspect",
     "deps",
     "api",
+    "godebug",
 )
 
 
