@@ -81,7 +81,8 @@ def run(
     base = {**env, "GOTOOLCHAIN": "local"}
     force = {"CGO_ENABLED": opts.cgo} if opts.cgo is not None else {}
     base.update(force)
-    # The user's GOTOOLCHAIN here, so a go.mod toolchain switch is honoured once.
+    # The toolchain's own facts: env comes from toolchains.api with GOTOOLCHAIN=local,
+    # so the go asked is the go that builds (no go.mod toolchain switch).
     go, version, host, host_cgo = plan.toolchain_of(go, {**env, **force}, cwd)
     # Independent go queries side by side (each is ~50 ms of go startup, all before
     # the first build can start): the ports, the package, cgo for cross builds

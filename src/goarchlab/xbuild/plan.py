@@ -124,8 +124,8 @@ def toolchain_of(go: Path, env: Mapping[str, str], cwd: Path
     """(go binary of the toolchain in use, its version, its GOHOSTOS/GOHOSTARCH,
     CGO_ENABLED for the host platform under ``env``).
 
-    Asks ``go env`` so that a GOTOOLCHAIN switch (go.mod's toolchain line) is
-    honoured once; later calls use that GOROOT's go with GOTOOLCHAIN=local.
+    Asks ``go env``; ``env`` pins GOTOOLCHAIN=local (toolchains.api), so this is
+    the go that builds, and later calls use that GOROOT's go.
     """
     v = go_env_values(go, env, ["GOROOT", "GOVERSION", "GOHOSTOS", "GOHOSTARCH", "CGO_ENABLED"],
                       cwd, timeout=LIST_TIMEOUT)
