@@ -9,6 +9,7 @@ godebugForGoVersion: a setting defaults to Old while the go line is < Changed).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -210,6 +211,24 @@ def test_show_workspace_uses_go_work(go_new, gd_env, tmp_path):
     assert e["httpmuxgo121"]["origin"] == "go.work"
     assert "panicnil" not in e  # go.mod godebug lines do not count in workspace mode
     assert doc["go_version"] == "go1.22"
+
+
+def test_show_names_a_directive_go_list_drops(go_new, gd_env, tmp_path):
+    """go1.27.3's go list silently leaves out a removed setting's old value (go build
+    then fails on it): show lists it as ignored, not as an entry."""
+    d = _module(tmp_path / "m", "module example.com/gd\n\ngo 1.26\n",
+                {"main.go": "//go:debug x509sha1=1\n//go:debug panicnil=1\npackage main\n\n"
+                 "func main() {}\n"})
+    code, doc, out = _gl(d, gd_env, "show", "--go", "1.27.3", "--json")
+    assert code == 0, out
+    assert doc["default_godebug"] == _default_godebug(go_new, gd_env, d)
+    assert "x509sha1" not in doc["default_godebug"]
+    assert [(x["key"], x["value"], x["where"]) for x in doc["ignored"]] == \
+        [("x509sha1", "1", f"{d / 'main.go'}:1")]
+    assert [x["key"] for x in doc["entries"] if x["origin"] == "go:debug"] == ["panicnil"]
+    build = proc.run([str(go_new.go), "build", "-o", os.devnull, "."], cwd=d,
+                     env={**gd_env, "GOROOT": str(go_new.goroot)}, timeout=300)
+    assert not build.ok and 'removed GODEBUG "x509sha1"' in build.stderr
 
 
 def test_show_refuses_a_library_package(gd_env, tmp_path):

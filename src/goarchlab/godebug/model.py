@@ -88,7 +88,9 @@ class ShowReport:
     """``godebug show [DIR]``: the main package's ``default_godebug`` exactly as
     ``go list -f '{{.DefaultGODEBUG}}'`` prints it, split into ``entries`` (same order);
     ``go_version``: the language version the defaults come from (``go1.21``) and
-    ``go_version_from`` the file (or ``default=`` line) that set it."""
+    ``go_version_from`` the file (or ``default=`` line) that set it; ``ignored``:
+    directives and godebug lines go list left out (a directive go list drops, such
+    as a removed setting's old value, which ``go build`` then rejects)."""
 
     SCHEMA: ClassVar[str] = SCHEMA
     dir: str
@@ -98,5 +100,6 @@ class ShowReport:
     go_version_from: str
     workspace: str
     entries: tuple[Entry, ...]
+    ignored: tuple[Entry, ...] = ()
     toolchain: ToolchainUsed | None = None
     command: str = "show"

@@ -181,5 +181,12 @@ def show(go: Path | str, env: Mapping[str, str], directory: Path, facts: GoFacts
             origin, where = "unexplained", ""
             detail = "no go line, godebug line or directive sets it"
         entries.append(Entry(k, v, origin, where, detail))
+    # load.defaultGODEBUG skips a directive ParseGoDebug refuses (go1.27.3: a removed
+    # setting's old value) without an error; go build then fails on it.
+    shown = {(e.key, e.value) for e in entries}
+    ignored = tuple(Entry(k, v, origin, where, "not in go list's DefaultGODEBUG: go build "
+                          "refuses it (unknown setting, or a removed one's old value)")
+                    for k, (v, origin, where) in set_by.items() if (k, v) not in shown)
     return ShowReport(str(pkg_dir), pkg.get("ImportPath", ""), actual,
-                      str(lang.lang) if lang else base, base_from, workspace, tuple(entries))
+                      str(lang.lang) if lang else base, base_from, workspace, tuple(entries),
+                      ignored)

@@ -47,7 +47,6 @@ def _show(r: ShowReport, c: Console) -> None:
             + (f"  [dim](workspace {escape(r.workspace)})[/]" if r.workspace else ""))
     if not r.entries:
         c.print("DefaultGODEBUG is empty: every setting has the toolchain's default")
-        return
     t = Table(show_edge=False, pad_edge=False)
     for col in ("setting", "origin", "where", "why"):
         t.add_column(col)
@@ -55,5 +54,9 @@ def _show(r: ShowReport, c: Console) -> None:
         style = "red" if e.origin == "unexplained" else ""
         t.add_row(escape(f"{e.key}={e.value}"), f"[{style}]{e.origin}[/]" if style else e.origin,
                   escape(e.where), escape(e.detail))
-    c.print(t)
+    if r.entries:
+        c.print(t)
+    for e in r.ignored:
+        c.print(f"[yellow]ignored[/] {escape(f'{e.key}={e.value}')} ({e.origin}, "
+                f"{escape(e.where)}): {escape(e.detail)}")
     c.print(f"[dim]go list DefaultGODEBUG: {escape(r.default_godebug)}[/]", soft_wrap=True)
