@@ -153,3 +153,33 @@ def spec_env(spec: str) -> dict[str, str]:
 def _expr_str(s: str) -> str:
     """A string literal of GitHub's expression language (single quotes, '' escapes)."""
     return "'" + s.replace("'", "''") + "'"
+
+
+def replay_argv(parser, ns, skip: set[str]) -> list[str]:
+    """The options and operands of ``ns`` (parsed by argparse ``parser``) that differ
+    from their defaults, as words that parse back to the same values; ``skip``:
+    destinations to leave out (``emit``, ``json`` ...). For a generated workflow
+    that runs "the same command" elsewhere."""
+    import argparse
+
+    words: list[str] = []
+    operands: list[str] = []
+    for action in parser._actions:  # argparse's own list of what it parses
+        dest = action.dest
+        if dest in skip or dest.startswith("_") or isinstance(action, argparse._HelpAction):
+            continue
+        value = getattr(ns, dest, action.default)
+        if value == action.default or value is None:
+            continue
+        if not action.option_strings:
+            operands += [str(v) for v in (value if isinstance(value, list) else [value])]
+            continue
+        flag = next((o for o in action.option_strings if o.startswith("--")),
+                    action.option_strings[0])
+        if action.nargs == 0:
+            words.append(flag)  # store_true and its kin
+        else:
+            for v in value if isinstance(action, argparse._AppendAction) else [value]:
+                # --vs=-race: a value that looks like an option stays attached.
+                words += [f"{flag}={v}"] if str(v).startswith("-") else [flag, str(v)]
+    return operands + words

@@ -70,10 +70,17 @@ def register(subparsers) -> None:
     p.add_argument("--fail-on-regression", action="store_true",
                    help="exit 1 when a variant is significantly worse than the baseline")
     p.add_argument("--list", action="store_true", help="list the suites and exit")
+    p.add_argument("--emit", choices=("github-actions",),
+                   help="print a GitHub Actions workflow running this benchmark on macOS arm64, "
+                   "Linux arm64 and Linux x86_64 runners, merged into one report, instead")
+    p.add_argument("-o", "--output", metavar="FILE", help="--emit: write the workflow to FILE")
+    p.add_argument("--goarchlab-spec", metavar="PIP_SPEC",
+                   help="--emit: the pip requirement the workflow installs goarchlab with "
+                   "(default: a placeholder the repository variable GOARCHLAB_SPEC replaces)")
     for s in suites.SUITES.values():
         if s.add_arguments is not None:
             s.add_arguments(p.add_argument_group(f"{s.name} suite"))
-    p.set_defaults(handler=_run)
+    p.set_defaults(handler=lambda args: _run(args, p))
     actions = _action_parsers(type(p), p.prog)
     p.route = lambda words: _route(p, actions, words)
 
@@ -104,6 +111,8 @@ def _action_parsers(cls, prog: str) -> dict:
     m.add_argument("files", nargs="+", metavar="FILE",
                    help="goarchlab bench export output (bench export RUN -o FILE) or saved "
                    "goarchlab bench --json output")
+    m.add_argument("--report", metavar="FILE",
+                   help="also write the merged run as one self-contained HTML report")
     for a in (c, m):
         out = a.add_mutually_exclusive_group()
         out.add_argument("--json", action="store_true", help="print goarchlab.bench/v1")
@@ -179,7 +188,9 @@ def _finish(args, result) -> int:
     return EXIT_OK
 
 
-def _run(args) -> int:
+def _run(args, parser=None) -> int:
+    if args.emit:
+        return _emit_workflow(args, parser)
     if args.list:
         from goarchlab.bench import suites
         from goarchlab.render.bench import SuiteList
@@ -188,6 +199,35 @@ def _run(args) -> int:
                                     for s in suites.SUITES.values())), as_json=args.json)
         return EXIT_OK
     return _bench(args)
+
+
+def _emit_workflow(args, parser) -> int:
+    """``--emit github-actions``: the workflow text (goarchlab.bench.workflow)."""
+    from argparse import Namespace
+
+    from goarchlab.bench import workflow
+    from goarchlab.ghactions import DEFAULT_SPEC, replay_argv
+    from goarchlab.toolchains.model import goarchlab_home
+
+    if args.output:
+        _output_file(args.output, "-o")
+    env = dict(os.environ)
+    got = workflow.versions(args.go, args.vs, Path.cwd(), env, goarchlab_home(env), render.note)
+    exact = Namespace(**{**vars(args), "go": got.go, "vs": list(got.vs)})
+    # What each leg runs: the user's command but for output, report and workflow options.
+    words = replay_argv(parser, exact, {"emit", "output", "goarchlab_spec", "report", "json",
+                                        "benchfmt", "markdown", "fail_on_regression", "list"})
+    text = workflow.github_actions(words, got.install, fail_on_regression=args.fail_on_regression,
+                                   pip_spec=args.goarchlab_spec or DEFAULT_SPEC,
+                                   resolved=got.notes)
+    if args.output:
+        _write_atomic(Path(args.output), text)
+        render.note(f"wrote {args.output}")
+    else:
+        from goarchlab.render.bench import Text
+
+        render.emit(Text(text))
+    return EXIT_OK
 
 
 def _bench(args) -> int:
@@ -260,6 +300,8 @@ def _action(args) -> int:
             render.emit(Text(text))
         return EXIT_OK
     # merge
+    if args.report:
+        _output_file(args.report, "--report")
     docs = []
     for f in args.files:
         doc = _read_export(f)
@@ -268,7 +310,13 @@ def _action(args) -> int:
         docs.append(doc)
     merged = store.merge(docs)
     store.save_run(merged)
-    return _finish(args, engine.analyse(merged))
+    result = engine.analyse(merged)
+    if args.report:
+        from goarchlab.bench import html
+
+        html.write_report(Path(args.report), result)
+        render.note(f"wrote {args.report}")
+    return _finish(args, result)
 
 
 def _read_export(f: str) -> dict:
