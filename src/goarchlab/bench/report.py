@@ -47,30 +47,39 @@ class Slowdown:
     """translated/native time ratio of one suite (or overall): ``ratio`` (> 0, 2.0 means
     twice as slow), its 95% bootstrap interval ``lo``..``hi``, and how many benchmarks
     went into it. ``samples``: the fewest runs of any of them on either side; below
-    :data:`MIN_INTERVAL_SAMPLES` there is no interval (``has_interval`` False: benchstat
-    prints none either) and ``lo``/``hi`` are not to be shown. ``significant``: there
-    is an interval and it excludes 1."""
+    :data:`MIN_INTERVAL_SAMPLES` there is no interval (benchstat prints none either),
+    and ``lo``/``hi`` are None. ``significant``: there is an interval and it excludes 1."""
 
     suite: str
     ratio: float
-    lo: float
-    hi: float
+    lo: float | None
+    hi: float | None
     benchmarks: int
     samples: int = MIN_INTERVAL_SAMPLES
+
+    @classmethod
+    def of(cls, suite: str, groups: Sequence[Sequence[tuple]]) -> Slowdown:
+        """The slowdown over ``groups`` (per benchmark, the (native, translated) runs),
+        with no interval when any benchmark has too few runs on a side."""
+        r, lo, hi = ratio_interval(groups)
+        n = _fewest(groups)
+        if n < MIN_INTERVAL_SAMPLES:
+            lo = hi = None
+        return cls(suite, r, lo, hi, sum(len(g) for g in groups), n)
 
     @property
     def has_interval(self) -> bool:
         """True when every benchmark had enough runs for a 95% interval."""
-        return self.samples >= MIN_INTERVAL_SAMPLES
+        return self.lo is not None and self.hi is not None
 
     @property
     def significant(self) -> bool:
         """True when there is an interval and it lies entirely above or below 1."""
-        return self.has_interval and (self.lo > 1 or self.hi < 1)
+        return self.lo is not None and self.hi is not None and (self.lo > 1 or self.hi < 1)
 
     def interval_str(self, dash: str = "-") -> str:
         """``1.52-1.61``, or ``none (n=3; needs >= 6)`` when there is no interval."""
-        if not self.has_interval:
+        if self.lo is None or self.hi is None:
             return f"none (n={self.samples}; needs >= {MIN_INTERVAL_SAMPLES})"
         return f"{self.lo:.2f}{dash}{self.hi:.2f}"
 
@@ -151,13 +160,9 @@ def translation_report(run: RunRecord) -> TranslationReport | None:
     groups = _time_pairs(run.samples, nat.name, tr.name)
     slow = []
     for suite, g in groups.items():
-        r, lo, hi = ratio_interval([g])
-        slow.append(Slowdown(suite, r, lo, hi, len(g), _fewest([g])))
+        slow.append(Slowdown.of(suite, [g]))
     core = [g for s, g in groups.items() if s not in _APART]
-    geo = None
-    if core:
-        r, lo, hi = ratio_interval(core)
-        geo = Slowdown("geomean", r, lo, hi, sum(len(g) for g in core), _fewest(core))
+    geo = Slowdown.of("geomean", core) if core else None
     startup = _medians(run.samples, "startup/ExecToMain", nat.name, tr.name)
     first = _medians(run.samples, "startup/FirstRun", nat.name, tr.name)
     runner = tr.runner_label
