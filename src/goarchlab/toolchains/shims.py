@@ -32,6 +32,9 @@ from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.store import Store
 
 TOOLS = ("go", "gofmt")
+#: The activation helper: a hard link to the compiled shim, which switches on its name
+#: (shim/activate.go). Only compiled homes have it; the hook skips it until then.
+ACTIVATE = "goarchlab-activate"
 SHELLS = ("bash", "zsh", "fish")
 _SRC = Path(__file__).with_name("shim")
 #: Seconds allowed for building the shim (a cold build compiles the runtime).
@@ -60,6 +63,7 @@ class ShellInit:
     dir: Path
     kind: str
     snippet: str
+    activate: bool = False
 
 
 def launcher() -> list[str]:
@@ -96,7 +100,9 @@ def is_shim(path: Path, inspect: Callable[[Path], Any] | None = None) -> bool:
 
 
 def _stamp(argv: list[str]) -> str:
-    h = hashlib.sha256((_SRC / "main.go").read_bytes())
+    h = hashlib.sha256()
+    for src in sorted(_SRC.glob("*.go")):
+        h.update(src.name.encode() + b"\0" + src.read_bytes())
     h.update("\0".join(argv).encode())
     return h.hexdigest()[:16]
 
@@ -166,7 +172,7 @@ def _build(store: Store, tc: Toolchain, argv: list[str], env: Mapping[str, str],
     if not r.ok:
         tmp.unlink(missing_ok=True)
         raise GoarchlabError(f"go build failed: {(r.stderr or r.stdout).strip()[:200]}")
-    for tool in TOOLS:
+    for tool in (*TOOLS, ACTIVATE):
         link = store.shims / f".{tool}.{os.getpid()}.new"
         link.unlink(missing_ok=True)
         os.link(tmp, link)
@@ -178,6 +184,8 @@ def _build(store: Store, tc: Toolchain, argv: list[str], env: Mapping[str, str],
 def _write_scripts(store: Store, argv: list[str]) -> None:
     store.shims.mkdir(parents=True, exist_ok=True)
     (store.shims / ".stamp").unlink(missing_ok=True)
+    # A script home has no activation helper: the hook waits for the compiled one.
+    (store.shims / ACTIVATE).unlink(missing_ok=True)
     cmd = " ".join(shlex.quote(a) for a in argv)
     for tool in TOOLS:
         tmp = store.shims / f".{tool}.{os.getpid()}.tmp"
@@ -206,3 +214,68 @@ def shell_snippet(shell: str, shim_dir: Path) -> str:
         fq = "'" + d.replace("\\", "\\\\").replace("'", "\\'") + "'"
         return head + f"set -gx PATH {fq} (string match -v -- {fq} $PATH)\n"
     raise UsageError(f"unknown shell {shell!r}", f"choose one of {', '.join(SHELLS)}")
+
+
+# The hook runs the compiled helper (never Python: ~20-145 ms a start on a loaded
+# machine) on each prompt and directory change; it prints nothing when the key it
+# was given still holds. $? is kept for prompts that show it. _goarchlab_key is
+# reset on every evaluation so that re-sourcing a start-up file (which moves the
+# shims to the front again) re-activates at once.
+_BASH_ZSH_HOOK = """\
+_goarchlab_activate() {
+  local s=$? c
+  [ -x "$_goarchlab_helper" ] || return $s
+  c="$(command "$_goarchlab_helper" SHELL "${_goarchlab_key-}")" && [ -n "$c" ] && eval "$c"
+  return $s
+}
+_goarchlab_key=
+"""
+# bash: PROMPT_COMMAND is appended to, never replaced; since bash 5.1 it may be an
+# array (each element run), and then the hook is one more element. No directory
+# hook exists in bash, so `cd dir && go build` on one line runs the shim's choice.
+_BASH_REGISTER = """\
+if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
+  [[ " ${PROMPT_COMMAND[*]} " == *" _goarchlab_activate "* ]] ||
+    PROMPT_COMMAND+=(_goarchlab_activate)
+else
+  case "${PROMPT_COMMAND-}" in
+    *_goarchlab_activate*) ;;
+    *) PROMPT_COMMAND="${PROMPT_COMMAND:+$PROMPT_COMMAND
+}_goarchlab_activate" ;;
+  esac
+fi
+_goarchlab_activate
+"""
+_ZSH_REGISTER = """\
+autoload -Uz add-zsh-hook
+add-zsh-hook precmd _goarchlab_activate
+add-zsh-hook chpwd _goarchlab_activate
+_goarchlab_activate
+"""
+_FISH_HOOK = """\
+set -g _goarchlab_key ''
+function _goarchlab_activate --on-variable PWD --on-event fish_prompt
+    test -x "$_goarchlab_helper"; or return
+    command $_goarchlab_helper fish "$_goarchlab_key" | source
+end
+_goarchlab_activate
+"""
+
+
+def activate_snippet(shell: str, shim_dir: Path) -> str:
+    """The shims snippet plus a prompt hook that puts the toolchain the current
+    directory resolves to (same rules as the shim) first on PATH, sets GOROOT, and
+    undoes both when a directory resolves to nothing installed.
+
+    The hook's helper is ``shim_dir/goarchlab-activate``; until it exists (script
+    shims, no toolchain yet) the hook does nothing and the shims serve every call.
+    """
+    base = shell_snippet(shell, shim_dir)
+    helper = str(shim_dir / ACTIVATE)
+    head = ("# goarchlab --activate: on each prompt (and cd), the resolved toolchain's bin "
+            "goes first on PATH\n")
+    if shell == "fish":
+        fq = "'" + helper.replace("\\", "\\\\").replace("'", "\\'") + "'"
+        return base + head + f"set -g _goarchlab_helper {fq}\n" + _FISH_HOOK
+    hook = f"_goarchlab_helper={shlex.quote(helper)}\n" + _BASH_ZSH_HOOK.replace("SHELL", shell)
+    return base + head + hook + (_BASH_REGISTER if shell == "bash" else _ZSH_REGISTER)

@@ -17,6 +17,9 @@
 // `goarchlab toolchain exec`, which installs it with a message or gives the
 // one verdict on the file (resolve.Choice.error), so that no message is
 // written twice.
+//
+// Invoked as goarchlab-activate (a hard link to the same binary) it is the
+// prompt hook's helper of `goarchlab shell-init SHELL --activate` (activate.go).
 package main
 
 import (
@@ -338,6 +341,30 @@ func pick(c choice, found bool, have map[string]version) string {
 	return best
 }
 
+// resolveRoot is the one resolution the shim and the activation helper share:
+// the request for the working directory and the GOROOT of the installed
+// toolchain that serves it ("" when none does, or for system), checked to
+// hold bin/TOOL.
+func resolveRoot(home, tool string) (choice, bool, string) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		cwd = "."
+	}
+	c, found := request(cwd, home)
+	if found && strings.EqualFold(c.value, "system") {
+		return c, found, ""
+	}
+	name := pick(c, found, installed(home))
+	if name == "" {
+		return c, found, ""
+	}
+	goroot := filepath.Join(home, "toolchains", name)
+	if _, err := os.Stat(filepath.Join(goroot, "bin", tool)); err != nil {
+		return c, found, ""
+	}
+	return c, found, goroot
+}
+
 func main() {
 	tool := strings.TrimSuffix(filepath.Base(os.Args[0]), ".exe")
 	exe, err := os.Executable()
@@ -348,18 +375,15 @@ func main() {
 		fail("cannot locate the shim: " + err.Error())
 	}
 	home := filepath.Dir(filepath.Dir(exe))
-	cwd, err := os.Getwd()
-	if err != nil {
-		cwd = "."
+	if tool == activateName {
+		os.Exit(activate(home, os.Args[1:]))
 	}
-	c, found := request(cwd, home)
+	c, found, goroot := resolveRoot(home, tool)
 	if found && strings.EqualFold(c.value, "system") {
 		runSystem(tool, exe)
 	}
-	name := pick(c, found, installed(home))
-	goroot := filepath.Join(home, "toolchains", name)
 	bin := filepath.Join(goroot, "bin", tool)
-	if _, err := os.Stat(bin); name == "" || err != nil {
+	if goroot == "" {
 		handOver(tool, home, c, found)
 	}
 	env := os.Environ()
