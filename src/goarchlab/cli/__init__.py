@@ -47,6 +47,18 @@ class _ParseError(GoarchlabError):
         self.prog = prog
 
 
+def seconds(text: str) -> float:
+    """argparse type of every ``--timeout``: a number of seconds, finite and > 0
+    (0, a negative or NaN would make socket and subprocess waits fail or never end)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r}: must be more than 0 seconds")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line plus a hint, exit 2.
 

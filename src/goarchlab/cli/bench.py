@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from goarchlab import render
+from goarchlab.cli import seconds
 from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError, UsageError
 
 #: What each subcommand does (its help line).
@@ -57,7 +58,7 @@ def register(subparsers) -> None:
                    help="time (default 100ms) or iterations (50x) per benchmark per run")
     p.add_argument("--bench", default=".", metavar="REGEXP",
                    help="only benchmarks whose name matches (default: all)")
-    p.add_argument("--timeout", type=float, help="seconds per benchmark process "
+    p.add_argument("--timeout", type=seconds, help="seconds per benchmark process "
                    "(default: 120; startup 60; build 900)")
     out = p.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="print goarchlab.bench/v1")

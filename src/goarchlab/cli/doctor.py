@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from goarchlab import render
+from goarchlab.cli import seconds
 from goarchlab.errors import EXIT_FAILED, UsageError
 
 #: Seconds allowed for each go subprocess by default; a translated go (QEMU)
@@ -39,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--fail-on", choices=("error", "warning", "warn"), default="error",
                    help="exit 1 when any finding has this severity or a worse one (default "
                    "error; 'warning' for CI jobs that must stay clean)")
-    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    p.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time allowed for each go subprocess (default {DEFAULT_TIMEOUT:g})")
     p.set_defaults(handler=run)
 
@@ -65,8 +66,6 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.yes and not args.fix:
         raise UsageError("--yes only applies to --fix", "use 'goarchlab doctor --fix --yes'")
-    if not args.timeout > 0:
-        raise UsageError(f"--timeout {args.timeout:g}: must be more than 0 seconds")
     only = [x for item in (args.only or []) for x in item.split(",") if x]
     if args.only is not None and not only:
         raise UsageError("--only needs at least one check id",

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from goarchlab import render
+from goarchlab.cli import seconds
 from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 from goarchlab.ghactions import DEFAULT_SPEC
 
@@ -30,7 +31,7 @@ def register(subparsers) -> None:
     p.add_argument("-j", "--jobs", type=int, help="pairs run at once (default: CPU count)")
     p.add_argument("--runner", metavar="CMD",
                    help="run non-native test binaries with this command (go test -exec)")
-    p.add_argument("--timeout", type=float, default=1800.0, help="seconds per go command")
+    p.add_argument("--timeout", type=seconds, default=1800.0, help="seconds per go command")
     p.add_argument("--install-missing", action="store_true",
                    help="without --go: install the Go version the directory pins when it is "
                    "not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")

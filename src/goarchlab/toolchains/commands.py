@@ -89,8 +89,9 @@ def _store(home: Path) -> Store:
 
 
 def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
-                    notify: Notify) -> ListResult:
-    """Installed toolchains, and with ``remote`` what the first reachable source offers."""
+                    notify: Notify, timeout: float = 30.0) -> ListResult:
+    """Installed toolchains, and with ``remote`` what the first reachable source offers
+    (``timeout``: seconds per network connect/read, > 0; a silent source exits 124)."""
     store = _store(home)
     native = store.native_installed()
     _, active = resolve.resolve(cwd, env, home, native)
@@ -106,7 +107,7 @@ def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
         from goarchlab.toolchains import sources
 
         goos, goarch = store.native
-        arts = sources.first_listing(env, notify)
+        arts = sources.first_listing(env, notify, timeout)
         have = {t.version for t in native}
         seen: set[GoVersion] = set()
         out = []
