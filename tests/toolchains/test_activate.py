@@ -254,3 +254,28 @@ def test_snippet_parses(shell, act_home, tmp_path):
     f.write_text(_snippet(shell, act_home))
     r = proc.run([shell, "-n", str(f)], env={"PATH": BASE_PATH}, timeout=30)
     assert r.ok and r.stderr == "", r
+
+
+def test_doctor_says_which_mode_serves_go(act_home, tree, tmp_path, go_old):
+    from goarchlab.doctor.checks_toolchains import check_shims
+    from goarchlab.doctor.context import Context
+    from goarchlab.doctor.model import Severity
+
+    # The environment the real hook leaves in a project, and the one outside it.
+    lines = [f"cd {tree / 'mod' / 'old'}", "echo @in", "printenv PATH",
+             "printenv GOARCHLAB_ACTIVE", f"cd {tree / 'plain'}", "echo @out",
+             "printenv PATH", "printenv GOARCHLAB_ACTIVE || echo none"]
+    got = _blocks(_session("bash", act_home, tmp_path, lines).stdout)
+    old_go = act_home / "toolchains" / go_old.goroot.name / "bin" / "go"
+    env = {"GOARCHLAB_HOME": str(act_home), "PATH": got["in"][0],
+           "GOARCHLAB_ACTIVE": got["in"][1]}
+    [f] = check_shims(Context(env, tree / "mod" / "old"))
+    assert (f.severity, f.title) == (Severity.OK, f"activated (prompt hook): go is {old_go}")
+    assert got["out"][1] == "none"
+    env = {"GOARCHLAB_HOME": str(act_home), "PATH": got["out"][0]}
+    [f] = check_shims(Context(env, tree / "plain"))
+    assert f.severity == Severity.OK and f.title.startswith("shims: "), f
+    # Without the hook's variable the same PATH is a shadowed shim, as before.
+    env = {"GOARCHLAB_HOME": str(act_home), "PATH": got["in"][0]}
+    [f] = check_shims(Context(env, tree / "mod" / "old"))
+    assert f.severity == Severity.WARN and "shadowed" in f.title, f

@@ -4,7 +4,9 @@
   file or variable that chose it; a warning when that version is not installed
   (a go.mod asking for a newer Go than any installed one included).
 - ``toolchains.shims``: where the shim directory sits on PATH: missing, shadowed
-  by another ``go`` earlier on PATH, or first; script shims are slower.
+  by another ``go`` earlier on PATH, or first; script shims are slower. Which mode
+  serves ``go``: "activated (prompt hook)" when ``shell-init --activate``'s hook put
+  the toolchain in GOARCHLAB_ACTIVE first (its bin ahead of the shims), else "shims".
 - ``toolchains.arch``: each installed toolchain's ``bin/go``, read from its
   headers (never run), against the platform its place in the store promises:
   an amd64 Go in a native slot on an arm64 Mac runs under Rosetta.
@@ -147,6 +149,16 @@ def check_shims(ctx: Context) -> Iterator[Finding]:
                       "go runs whatever PATH finds, not the version each project asks for", hint)
         return
     before = [d / "go" for d in dirs[:pos] if (d / "go").is_file()]
+    # The prompt hook (shims.activate_snippet) exports GOARCHLAB_ACTIVE=<GOROOT> and puts
+    # its bin ahead of the shims on purpose: that go is the activated one, not a shadow.
+    active = ctx.env.get("GOARCHLAB_ACTIVE", "")
+    if active and before and _same(before[0].parent, Path(active) / "bin"):
+        yield Finding("toolchains.shims", AREA, Severity.OK,
+                      f"activated (prompt hook): go is {before[0]}",
+                      "shell-init --activate puts the toolchain the shell's directory resolves "
+                      f"to first on PATH at each prompt; the shims in {shim_dir} stay behind "
+                      "it for editors and scripts")
+        return
     if before:
         yield Finding("toolchains.shims", AREA, Severity.WARN,
                       f"the go shim is shadowed by {before[0]}",
@@ -157,7 +169,7 @@ def check_shims(ctx: Context) -> Iterator[Finding]:
         return
     compiled = (shim_dir / ".stamp").exists()
     yield Finding("toolchains.shims", AREA, Severity.OK if compiled else Severity.INFO,
-                  f"the go shim comes first on PATH ({shim_dir})",
+                  f"shims: the go shim comes first on PATH ({shim_dir})",
                   "compiled shim" if compiled else
                   "script shims (each go call starts goarchlab); install a toolchain or run "
                   "'goarchlab shell-init' again to build the compiled one")
