@@ -156,3 +156,19 @@ def test_a_child_outlives_the_short_lived_thread_that_started_it():
     assert started[0].poll() is None, "the child died with the thread that started it"
     stack.close()
     assert started[0].poll() is not None
+
+
+def test_sighup_after_the_terminal_is_gone_still_stores_and_exits_129(go_env, sig_home,
+                                                                      tmp_path):
+    """SIGHUP usually means the terminal went away: writing the message fails (here:
+    stderr is a pipe nobody reads any more). The run is still stored, the exit code is
+    still 129, and nothing is left running."""
+    mark = new_mark()
+    p = _hanging_bench(go_env, sig_home, tmp_path, mark)
+    before = {r.run_id for r in store.list_runs(sig_home / "results.db")}
+    p.stderr.close()
+    p.send_signal(signal.SIGHUP)
+    assert p.wait(60) == 129
+    after = [r for r in store.list_runs(sig_home / "results.db") if r.run_id not in before]
+    assert len(after) == 1 and not after[0].complete
+    assert survivors(mark, 3.0) == {}

@@ -15,6 +15,7 @@ import functools
 import importlib
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import PurePath
@@ -173,10 +174,18 @@ def error(message: str, hint: str | None) -> None:
     message, hint = redact.text(message), redact.text(hint) if hint else hint
     # Messages are plain text: "[deny]" in one must print, not vanish as markup.
     # soft_wrap: one line each, whatever the terminal width (CI logs, grep).
-    c.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False,
-            soft_wrap=True)
-    if hint:
-        c.print(f"[dim]hint:[/] {escape(hint)}", markup=True, highlight=False, soft_wrap=True)
+    try:
+        c.print(f"[bold red]error:[/] {escape(message)}", markup=True, highlight=False,
+                soft_wrap=True)
+        if hint:
+            c.print(f"[dim]hint:[/] {escape(hint)}", markup=True, highlight=False,
+                    soft_wrap=True)
+        sys.stderr.flush()
+    except (OSError, SystemExit):  # rich turns a broken pipe into SystemExit(1)
+        # stderr is gone (SIGHUP's closed terminal, a reader that quit): nothing can be
+        # said, but the exit code still can, once the dead stream is set aside so the
+        # interpreter's final flush cannot fail (Python would exit 120).
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - open until the process exits
 
 
 #: Schema of :func:`error_envelope` (docs/error.schema.json).
