@@ -1,5 +1,5 @@
-"""The load generator's histogram (its own go test, run with the session's Go), the
-oha result parser and the build cache key."""
+"""The load generator's Go tests (histogram, response parser, epoll loops; run with the
+session's Go), the oha result parser and the build cache key."""
 
 from __future__ import annotations
 
@@ -12,11 +12,25 @@ from goarchlab.bench.http import drivers
 from goarchlab.bench.suites import WORKLOADS
 
 
-def test_histogram_precision_go_test(go_tool, session_go_env):
-    r = proc.run([go_tool, "test", "-count=1", "./http/loadgen"], env=session_go_env,
+def test_loadgen_go_tests(go_tool, session_go_env):
+    """The load generator's own Go tests: the histogram's precision (hist_test.go), the
+    incremental response parser (parse_test.go: Content-Length, chunked, every split
+    of a response across reads, 1xx/204/304/HEAD, non-2xx, Connection: close, HTTP/1.0,
+    truncation, malformed answers) and, on Linux, the epoll loops against a raw
+    loopback server (loop_linux_test.go: statuses, reconnects, errors, server gone)."""
+    import sys
+
+    r = proc.run([go_tool, "test", "-count=1", "-v", "./http/loadgen"], env=session_go_env,
                  timeout=300, cwd=WORKLOADS)
     assert r.ok, r.stdout + r.stderr
-    assert r.stdout.startswith("ok")
+    names = ["TestQuantilesWithinDocumentedPrecision", "TestChunkedAnyCut",
+             "TestContentLengthAnyCut", "TestConnectionClose", "TestNon2xxAndInterimAnswers",
+             "TestMalformed", "TestClientOverPipeLargeBodies"]
+    if sys.platform == "linux":
+        names += ["TestEventLoopsAgainstRawServer", "TestEventLoopsServerGone"]
+    for name in names:
+        assert f"--- PASS: {name} " in r.stdout, name
+    assert r.stdout.rstrip().splitlines()[-1].startswith("ok")
 
 
 def test_oha_json_fields_and_units():

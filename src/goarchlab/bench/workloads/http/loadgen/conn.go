@@ -1,126 +1,71 @@
 package main
 
-// The HTTP/1.1 client side of one connection: write a pre-built request,
-// read one response (status line, headers, Content-Length or chunked body).
+// The HTTP/1.1 client side of one connection for the goroutine path (open
+// loop everywhere, closed loop where there is no epoll loop): write a
+// pre-built request with one write, then read into the connection's own
+// buffer and feed the incremental parser (parse.go) until the response is
+// complete.
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"io"
 	"net"
-	"strconv"
 )
 
+// bufSize is a connection's read buffer; larger than maxLine.
+const bufSize = 16 << 10
+
 type client struct {
-	c  net.Conn
-	br *bufio.Reader
+	c    net.Conn
+	buf  []byte
+	r, w int // unconsumed bytes are buf[r:w]
+	p    respParser
+}
+
+func newClient(c net.Conn) *client {
+	return &client{c: c, buf: make([]byte, bufSize)}
 }
 
 // roundTrip writes one request and reads one response; it returns the status
 // code, the body length, whether the connection stays open, and an error.
-func roundTrip(cl *client, raw []byte) (int, int, bool, error) {
+func roundTrip(cl *client, raw []byte, head bool) (int, int, bool, error) {
 	if _, err := cl.c.Write(raw); err != nil {
 		return 0, 0, false, err
 	}
-	line, err := cl.br.ReadSlice('\n')
-	if err != nil {
-		return 0, 0, false, err
-	}
-	if len(line) < 12 || !bytes.HasPrefix(line, []byte("HTTP/1.")) {
-		return 0, 0, false, errors.New("malformed status line")
-	}
-	code := int(line[9]-'0')*100 + int(line[10]-'0')*10 + int(line[11]-'0')
-	keep := line[7] == '1'
-	length, chunked := -1, false
+	cl.p.reset(head)
 	for {
-		h, err := cl.br.ReadSlice('\n')
-		if err != nil {
-			return 0, 0, false, err
-		}
-		if len(h) <= 2 {
-			break
-		}
-		colon := bytes.IndexByte(h, ':')
-		if colon < 0 {
-			continue
-		}
-		name, val := h[:colon], bytes.TrimSpace(h[colon+1:])
-		switch {
-		case asciiEq(name, "content-length"):
-			n, err := strconv.Atoi(string(val))
-			if err != nil {
-				return 0, 0, false, errors.New("bad Content-Length")
-			}
-			length = n
-		case asciiEq(name, "transfer-encoding"):
-			chunked = asciiEq(val, "chunked")
-		case asciiEq(name, "connection"):
-			if asciiEq(val, "close") {
-				keep = false
-			} else if asciiEq(val, "keep-alive") {
-				keep = true
-			}
-		}
-	}
-	switch {
-	case chunked:
-		n := 0
-		for {
-			sz, err := cl.br.ReadSlice('\n')
+		if cl.r < cl.w {
+			n, done, err := cl.p.feed(cl.buf[cl.r:cl.w])
+			cl.r += n
 			if err != nil {
 				return 0, 0, false, err
 			}
-			s := bytes.TrimSpace(sz)
-			if i := bytes.IndexByte(s, ';'); i >= 0 {
-				s = s[:i]
+			if done {
+				return cl.p.code, cl.p.body, cl.p.keep, nil
 			}
-			size, err := strconv.ParseInt(string(s), 16, 64)
-			if err != nil {
-				return 0, 0, false, errors.New("bad chunk size")
-			}
-			if size == 0 {
-				for { // trailers
-					t, err := cl.br.ReadSlice('\n')
-					if err != nil {
-						return 0, 0, false, err
-					}
-					if len(t) <= 2 {
-						return code, n, keep, nil
-					}
-				}
-			}
-			if _, err := cl.br.Discard(int(size) + 2); err != nil {
-				return 0, 0, false, err
-			}
-			n += int(size)
 		}
-	case length >= 0:
-		if _, err := cl.br.Discard(length); err != nil {
+		cl.compact()
+		n, err := cl.c.Read(cl.buf[cl.w:])
+		cl.w += n
+		if err == io.EOF && n == 0 {
+			if done, perr := cl.p.eof(); done {
+				return cl.p.code, cl.p.body, false, nil
+			} else {
+				return 0, 0, false, perr
+			}
+		}
+		if err != nil && n == 0 {
 			return 0, 0, false, err
 		}
-		return code, length, keep, nil
-	default: // body runs to the end of the connection
-		n, err := io.Copy(io.Discard, cl.br)
-		if err != nil {
-			return 0, 0, false, err
-		}
-		return code, int(n), false, nil
 	}
 }
 
-func asciiEq(b []byte, s string) bool {
-	if len(b) != len(s) {
-		return false
+// compact moves an incomplete line to the front of the buffer so that the
+// next read lands behind it.
+func (cl *client) compact() {
+	if cl.r == cl.w {
+		cl.r, cl.w = 0, 0
+	} else if cl.r > 0 {
+		cl.w = copy(cl.buf, cl.buf[cl.r:cl.w])
+		cl.r = 0
 	}
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		if c != s[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -8,15 +8,17 @@
 // measures from the actual send), and (3) reports in one JSON document.
 // Where wrk or oha are installed, goarchlab can run them instead.
 //
-// Efficiency: each connection is one goroutine writing a pre-built request
-// and parsing the response with a minimal HTTP/1.1 reader (status line,
-// Content-Length or chunked body) over a bufio.Reader, instead of net/http's
-// client (header maps, per-request allocation). Nothing is allocated per
-// request; latency goes into a per-connection histogram (hist.go), merged at
-// the end. Measured on a 2-core machine against the same net/http server at
-// 64 connections, this costs about as much CPU per request as wrk (an epoll
-// event loop in the style of wrk was tried and cost more: Go's
-// blocking-syscall hand-off outweighs the saved wake-ups).
+// Efficiency: closed loop on Linux runs wrk's design (loop_linux.go): one
+// event loop per thread over epoll, each owning a share of the connections
+// (non-blocking sockets, registered once, edge-triggered), a pre-built request
+// written with one write(2), and an incremental response parser (parse.go)
+// over a per-connection buffer that skips bodies without copying. Per request
+// that is one write and usually one read, against wrk's two epoll_ctl calls
+// more. The open loop, and the closed loop elsewhere, run a goroutine per
+// connection with the same parser over net.Conn. Nothing is allocated per
+// request; latency goes into a histogram per loop or connection (hist.go),
+// merged at the end. Measurements against wrk: bench/loadgen_vs_wrk.py and
+// docs/performance.md.
 //
 // Modes: closed loop (default): C connections each send their next request
 // as soon as the previous answer arrived, for D. Open loop (-rate R): each
@@ -26,7 +28,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -67,14 +68,23 @@ type result struct {
 }
 
 type worker struct {
-	h        *hist
-	status   [6]uint64 // 1xx..5xx by class, [0] other
-	codes    map[int]uint64
-	errs     map[string]uint64
-	nerr     uint64
-	late     uint64
-	lastDone time.Time
-	bytes    uint64
+	h          *hist
+	codes      [1000]uint64 // answers per status code: an array, not a map, on the hot path
+	errs       map[string]uint64
+	nerr       uint64
+	late       uint64
+	lastDone   time.Time // goroutine path
+	lastDoneNs int64     // event loop: ns since the start
+	bytes      uint64
+}
+
+func newWorker() *worker { return &worker{h: newHist(), errs: map[string]uint64{}} }
+
+func (w *worker) count(code int) {
+	if code < 0 || code >= len(w.codes) {
+		code = 0
+	}
+	w.codes[code]++
 }
 
 var lastOK atomic.Int64 // unix ns of the last good answer, for server-gone detection
@@ -89,14 +99,29 @@ func main() {
 	bodySize := flag.Int("body", 0, "request body bytes (POST)")
 	timeout := flag.Duration("timeout", 5*time.Second, "time an answer may take past the end")
 	cpuprof := flag.String("cpuprofile", "", "write the generator's own CPU profile here")
-	procs := flag.Int("procs", 0, "Go Ps (GOMAXPROCS) for the generator; 0: half the cores, at least 1")
+	procs := flag.Int("procs", 0, "Go Ps (GOMAXPROCS) for the goroutine path (open loop, or "+
+		"closed loop without epoll); 0: half the cores, at least 1")
+	loops := flag.Int("loops", 0, "closed loop on Linux: event loops (threads), each owning "+
+		"a share of the connections; 0: "+defaultLoopsDoc)
 	life := flag.Bool("lifeline", false, "exit when standard input reaches end of file "+
 		"(goarchlab holds the pipe's write end)")
 	flag.Parse()
 	if *life {
 		lifeline.Watch("loadgen")
 	}
-	if *procs > 0 {
+	nloops := 0
+	if haveEventLoop && *rate == 0 {
+		nloops = *loops
+		if nloops <= 0 {
+			nloops = defaultLoops()
+		}
+		if nloops > *conns {
+			nloops = *conns
+		}
+		// One P more than loops: see loop_linux.go (an idle P keeps sysmon
+		// from handing off a P blocked in epoll_wait).
+		runtime.GOMAXPROCS(nloops + 1)
+	} else if *procs > 0 {
 		runtime.GOMAXPROCS(*procs)
 	} else if os.Getenv("GOMAXPROCS") == "" {
 		// Leave the other half to the server under test. With one P per core
@@ -114,7 +139,7 @@ func main() {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
-	res, err := run(*target, *conns, *dur, *rate, *method, *bodySize, *timeout)
+	res, err := run(*target, *conns, *dur, *rate, *method, *bodySize, *timeout, nloops)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
@@ -123,8 +148,10 @@ func main() {
 	os.Stdout.Write(append(out, '\n'))
 }
 
+// run loads target; nloops > 0 runs the closed loop on that many event loops
+// (Linux), 0 on a goroutine per connection.
 func run(target string, c int, d time.Duration, rate float64, method string, bodySize int,
-	timeout time.Duration) (*result, error) {
+	timeout time.Duration, nloops int) (*result, error) {
 	if !strings.HasPrefix(target, "http://") {
 		return nil, errors.New("-url must be http://HOST:PORT/PATH")
 	}
@@ -161,15 +188,26 @@ func run(target string, c int, d time.Duration, rate float64, method string, bod
 	start := time.Now()
 	end := start.Add(d)
 	lastOK.Store(start.UnixNano())
+	head := method == "HEAD"
+	if nloops > 0 {
+		ws := make([]*worker, nloops)
+		for i := range ws {
+			ws[i] = newWorker()
+		}
+		if err := runEventLoops(hostport, raw, head, c, start, end, timeout, ws); err != nil {
+			return nil, err
+		}
+		return summarize(target, c, rate, d, start, ws), nil
+	}
 	ws := make([]*worker, c)
 	for i := range ws {
-		ws[i] = &worker{h: newHist(), codes: map[int]uint64{}, errs: map[string]uint64{}}
+		ws[i] = newWorker()
 	}
-	runGoroutines(hostport, raw, c, rate, start, end, timeout, ws)
+	runGoroutines(hostport, raw, head, c, rate, start, end, timeout, ws)
 	return summarize(target, c, rate, d, start, ws), nil
 }
 
-func runGoroutines(hostport string, raw []byte, c int, rate float64, start, end time.Time,
+func runGoroutines(hostport string, raw []byte, head bool, c int, rate float64, start, end time.Time,
 	timeout time.Duration, ws []*worker) {
 	var wg sync.WaitGroup
 	for i, w := range ws {
@@ -182,7 +220,7 @@ func runGoroutines(hostport string, raw []byte, c int, rate float64, start, end 
 		wg.Add(1)
 		go func(w *worker, sched func(int) time.Time) {
 			defer wg.Done()
-			w.loop(hostport, raw, end, timeout, sched)
+			w.loop(hostport, raw, head, end, timeout, sched)
 		}(w, sched)
 	}
 	wg.Wait()
@@ -190,12 +228,15 @@ func runGoroutines(hostport string, raw []byte, c int, rate float64, start, end 
 
 func summarize(target string, c int, rate float64, d time.Duration, start time.Time,
 	ws []*worker) *result {
-	total := &worker{h: newHist(), codes: map[int]uint64{}, errs: map[string]uint64{}}
+	total := newWorker()
 	last := start
 	for _, w := range ws {
 		total.h.merge(w.h)
 		for k, v := range w.codes {
 			total.codes[k] += v
+		}
+		if w.lastDoneNs > 0 && start.Add(time.Duration(w.lastDoneNs)).After(last) {
+			last = start.Add(time.Duration(w.lastDoneNs))
 		}
 		for k, v := range w.errs {
 			total.errs[k] += v
@@ -224,6 +265,9 @@ func summarize(target string, c int, rate float64, d time.Duration, start time.T
 	}
 	r.RPS = float64(r.Requests) / elapsed
 	for code, n := range total.codes {
+		if n == 0 {
+			continue
+		}
 		r.Status[strconv.Itoa(code)] = n
 		if code < 200 || code > 299 {
 			r.Non2xx += n
@@ -255,7 +299,7 @@ func (w *worker) fail(kind string) {
 func errKind(err error) string {
 	var ne net.Error
 	switch {
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, errTruncated):
 		return "eof"
 	case errors.As(err, &ne) && ne.Timeout():
 		return "timeout"
@@ -267,7 +311,7 @@ func errKind(err error) string {
 	return "other"
 }
 
-func (w *worker) loop(hostport string, raw []byte, end time.Time, timeout time.Duration,
+func (w *worker) loop(hostport string, raw []byte, head bool, end time.Time, timeout time.Duration,
 	sched func(int) time.Time) {
 	var cl *client
 	defer func() {
@@ -308,12 +352,12 @@ func (w *worker) loop(hostport string, raw []byte, end time.Time, timeout time.D
 				continue
 			}
 			c.SetDeadline(end.Add(timeout))
-			cl = &client{c: c, br: bufio.NewReaderSize(c, 16<<10)}
+			cl = newClient(c)
 		}
 		if sched == nil {
 			t0 = time.Now()
 		}
-		code, n, keep, err := roundTrip(cl, raw)
+		code, n, keep, err := roundTrip(cl, raw, head)
 		now := time.Now()
 		if err != nil {
 			w.fail(errKind(err))
@@ -326,7 +370,7 @@ func (w *worker) loop(hostport string, raw []byte, end time.Time, timeout time.D
 			lat = 0
 		}
 		w.h.record(uint64(lat))
-		w.codes[code]++
+		w.count(code)
 		w.bytes += uint64(n)
 		w.lastDone = now
 		if ns := now.UnixNano(); ns-lastOK.Load() > int64(100*time.Millisecond) {
