@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 from goarchlab import render
@@ -103,6 +104,11 @@ def run(args: argparse.Namespace) -> int:
             applied = fixes.apply(ctx, planned)
             failed = not all(a.ok for a in applied)
             # Check again from scratch: the fixes changed what go reports.
-            report = runner.diagnose(context(), only or None, applied, fail_on=fail_on)
+            ctx = context()
+            report = runner.diagnose(ctx, only or None, applied, fail_on=fail_on)
     render.emit(report, as_json=args.json)
+    if args.verbose:
+        from goarchlab.render.doctor_timing import show_timing
+
+        show_timing(ctx.timings, time.perf_counter() - ctx.t0)
     return EXIT_FAILED if failed else report.exit_code

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +45,8 @@ def _go_list_probe(ctx: Context) -> str | None:
     return go's error text when it fails, else None: the go command itself says what a
     flag that go build ignores does to go list (base.SetFromGOFLAGS gives every command
     the GOFLAGS entries it knows; InitGOFLAGS rejects only names no command knows)."""
+    import tempfile  # only for a GOFLAGS entry go build does not know
+
     ident = facts.runnable(ctx)
     with tempfile.TemporaryDirectory(prefix="goarchlab-goflags-") as d:
         # No go line: go reads it as go 1.16 and runs any toolchain without a switch.
@@ -107,6 +107,8 @@ def check_goflags(ctx: Context) -> Iterator[Finding]:
             (bad if rejected else quoted).append(why)
     # What the user meant, read as a shell would, to recognise the guide's claim
     # even when its quoting broke GOFLAGS.
+    import shlex
+
     try:
         meant = shlex.split(s.value) if bad or quoted else fields
     except ValueError:

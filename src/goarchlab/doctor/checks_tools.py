@@ -29,7 +29,6 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from xml.parsers.expat import ExpatError
 
 from goarchlab.doctor import archfit
 from goarchlab.doctor.context import Context
@@ -218,6 +217,7 @@ def bundle_executable(code: Path) -> Path | None:
             contents = Path(*parts[: i + 1]) / "Contents"
             names: list[str] = []
             import plistlib  # only for a VS Code .app bundle (macOS)
+            from xml.parsers.expat import ExpatError
 
             try:
                 with (contents / "Info.plist").open("rb") as f:

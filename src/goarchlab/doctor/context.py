@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,11 @@ from goarchlab import proc
 from goarchlab.errors import GoarchlabError
 
 T = TypeVar("T")
+
+#: goarchlab.toolchains.shims.MODULE and the script shims' hand-over, as is_shim tests
+#: them (a test keeps these equal to that module's).
+_SHIM_MODULE = "goarchlab.invalid/shim"
+_SHIM_SCRIPT_MARK = b" toolchain exec -- "
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,32 @@ class ShimTarget:
 
 
 @dataclass(frozen=True)
+class Timing:
+    """How long one part of a doctor run took: ``kind`` (``fact``: a memoised shared
+    fact, which includes the facts it asked for; ``check``: one check, including the
+    facts it waited for; ``phase``: a step of the run such as importing the checks),
+    ``label``, ``start`` (seconds after the Context was made, >= 0) and ``seconds``
+    (wall time, >= 0)."""
+
+    kind: str
+    label: str
+    start: float
+    seconds: float
+
+
+def fact_label(key: Any) -> str:
+    """A short human name for a memo key: ``go env -json``-style argv for a subprocess
+    (``run go help build``), ``inspect /usr/bin/go``, ``identify ...``, or the key."""
+    if isinstance(key, tuple) and key and key[0] == "run":
+        argv = list(key[1])
+        cwd = f" (in {key[3]})" if key[3] != "None" else ""
+        return "run " + " ".join([os.path.basename(argv[0]), *argv[1:]]) + cwd
+    if isinstance(key, tuple):
+        return " ".join(str(k) for k in key)
+    return str(key)
+
+
+@dataclass(frozen=True)
 class Outcome:
     """A memoised computation: its ``value`` or the GoarchlabError it raised."""
 
@@ -84,6 +116,17 @@ class Context:
         self._memo: dict[Any, Outcome] = {}
         self._locks: dict[Any, threading.Lock] = {}
         self._guard = threading.Lock()
+        #: perf_counter() seconds when this context was made: the origin of ``timings``.
+        self.t0 = time.perf_counter()
+        #: One Timing per computed fact and per timed phase, in the order they ended
+        #: (``doctor -v`` prints them; see goarchlab.render.doctor_timing).
+        self.timings: list[Timing] = []
+
+    def timed(self, kind: str, label: str, start: float) -> None:
+        """Record that ``label`` (of ``kind``: fact, check, phase) ran from ``start``
+        (a perf_counter() value) until now."""
+        end = time.perf_counter()
+        self.timings.append(Timing(kind, label, start - self.t0, end - start))
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """Compute ``key`` once across threads; re-raise its GoarchlabError every time."""
@@ -91,10 +134,13 @@ class Context:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._memo:
+                start = time.perf_counter()
                 try:
                     self._memo[key] = Outcome(compute())
                 except GoarchlabError as e:
                     self._memo[key] = Outcome(error=e)
+                finally:
+                    self.timed("fact", fact_label(key), start)
             out = self._memo[key]
         if out.error is not None:
             raise out.error
@@ -144,10 +190,22 @@ class Context:
             return goos, arch
 
     def inspect(self, path: Path):
-        """The BinaryInfo of ``path`` (goarchlab.binary.inspect), computed once per path."""
-        from goarchlab.binary import inspect
+        """The BinaryInfo of ``path`` (goarchlab.binary.inspect), computed once per path.
 
-        return self.memo(("inspect", str(path)), lambda: inspect(path))
+        An ordinary ELF file is read by goarchlab.doctor.elfquick (same result, without
+        pyelftools' import); anything else by goarchlab.binary.inspect."""
+
+        def compute():
+            from goarchlab.doctor.elfquick import quick_inspect
+
+            info = quick_inspect(path)
+            if info is not None:
+                return info
+            from goarchlab.binary import inspect
+
+            return inspect(path)
+
+        return self.memo(("inspect", str(path)), compute)
 
     def run(self, argv: tuple[str, ...], env: Mapping[str, str] | None = None,
             cwd: Path | None = None) -> proc.Completed:
@@ -239,10 +297,12 @@ class Context:
         return self.memo(("shim_target", str(g.path)), lambda: self._shim_target(g))
 
     def _shim_target(self, g: GoOnPath) -> ShimTarget | None:
+        exe = g.resolved
+        if exe is None or not self._may_be_shim(exe):
+            return None
         from goarchlab.toolchains import shims
 
-        exe = g.resolved
-        if exe is None or not shims.is_shim(exe, self.inspect):
+        if not shims.is_shim(exe, self.inspect):
             return None
         from goarchlab.toolchains import resolve
         from goarchlab.toolchains.store import Store
@@ -253,6 +313,23 @@ class Context:
         installed = Store(home, self.native_platform()).native_installed()
         choice, tc = resolve.resolve(self.project or self.cwd, self.env, home, installed)
         return ShimTarget(g, home, choice, tc)
+
+    def _may_be_shim(self, exe: Path) -> bool:
+        """False when ``exe`` cannot be a goarchlab shim by toolchains.shims.is_shim's own
+        tests (its script marker; its build info's module): a go that is no shim then
+        does not wait for the toolchains package's import (~15 ms) before ``go env``."""
+        try:
+            with exe.open("rb") as f:
+                head = f.read(512)
+        except OSError:
+            return False
+        if head.startswith(b"#!"):
+            return _SHIM_SCRIPT_MARK in head
+        try:
+            bi = self.inspect(exe).go
+        except GoarchlabError:
+            return False
+        return bi is not None and _SHIM_MODULE in (bi.main_module, bi.path)
 
     def shim_overrides(self) -> dict[str, str]:
         """What a shim first on PATH changes in the environment of the go it runs ({} for

@@ -8,9 +8,9 @@ slowest dependency chain (host detection, then ``go env -json``).
 from __future__ import annotations
 
 import importlib
+import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from goarchlab.doctor import facts
@@ -103,8 +103,38 @@ def select(only: Sequence[str] | None) -> list[CheckSpec]:
     return sorted(chosen.values(), key=lambda c: c.id)
 
 
-def _run_one(ctx: Context, spec: CheckSpec) -> list[Finding]:
-    return list(spec.fn(ctx))
+def _run_all(ctx: Context, specs: Sequence[CheckSpec]) -> list[list[Finding] | BaseException]:
+    """Each spec's findings, or the exception it raised, in ``specs`` order.
+
+    Plain threads, not concurrent.futures: that module imports logging (~5 ms of
+    the start-up doctor --json is measured by). Each worker takes the next spec
+    until none is left; each check's wall time is recorded in ``ctx.timings``.
+    """
+    results: list[list[Finding] | BaseException] = [[] for _ in specs]
+    pending = iter(range(len(specs)))
+    take = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with take:
+                i = next(pending, None)
+            if i is None:
+                return
+            start = time.perf_counter()
+            try:
+                results[i] = list(specs[i].fn(ctx))
+            except BaseException as e:  # handed to the caller, which re-raises bugs
+                results[i] = e
+            finally:
+                ctx.timed("check", specs[i].id, start)
+
+    threads = [threading.Thread(target=work, name=f"doctor-{n}")
+               for n in range(min(MAX_WORKERS, len(specs)))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
 
 
 def run_checks(ctx: Context, specs: Sequence[CheckSpec]
@@ -121,16 +151,15 @@ def run_checks(ctx: Context, specs: Sequence[CheckSpec]
     failed: dict[int, tuple[GoarchlabError, list[CheckSpec]]] = {}
     if not specs:
         return findings, skipped
-    with ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(specs)),
-                            thread_name_prefix="doctor") as pool:
-        futures = [(spec, pool.submit(_run_one, ctx, spec)) for spec in specs]
-        for spec, fut in futures:
-            try:
-                findings.extend(fut.result())
-            except CheckSkipped as s:
-                skipped.append(Skipped(spec.id, s.reason))
-            except GoarchlabError as e:
-                failed.setdefault(id(e), (e, []))[1].append(spec)
+    for spec, result in zip(specs, _run_all(ctx, specs), strict=True):
+        if isinstance(result, CheckSkipped):
+            skipped.append(Skipped(spec.id, result.reason))
+        elif isinstance(result, GoarchlabError):
+            failed.setdefault(id(result), (result, []))[1].append(spec)
+        elif isinstance(result, BaseException):
+            raise result  # a bug (or Ctrl-C in a check): its traceback is kept
+        else:
+            findings.extend(result)
     for e, group in failed.values():
         # A shared failure belongs to the first check in report order (goenv.go-env
         # for a failing 'go env', not cgo.enabled that also needed it).
@@ -177,6 +206,7 @@ def diagnose(ctx: Context, only: Sequence[str] | None = None,
     when any finding is ``fail_on`` or worse (``--fail-on``), else 0."""
     t0 = time.perf_counter()
     specs = select(only)
+    ctx.timed("phase", "import the check modules", t0)
     found, skipped = run_checks(ctx, specs)
     findings = sort_findings(found)
     counts = count(findings)

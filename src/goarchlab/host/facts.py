@@ -22,8 +22,8 @@ Where each fact comes from, and why there:
 
 from __future__ import annotations
 
-import concurrent.futures
 import re
+import threading
 
 from goarchlab.host import archmap, binfmt
 from goarchlab.host.model import CCompiler, Host, Translator
@@ -155,10 +155,27 @@ def _compilers(p: Probe, goos: str) -> tuple[CCompiler, ...]:
         r = p.run([path, "-dumpmachine"], _DUMPMACHINE_TIMEOUT)
         return r.stdout.strip() if r is not None and r.ok else ""
 
-    # cc and gcc are often one file; ask each distinct path once, all at once.
-    paths = list(dict.fromkeys(path for _, path in found))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(paths)) as pool:
-        triples = dict(zip(paths, pool.map(ask, paths), strict=True))
+    # cc and gcc are often one file; ask each distinct path once, all at once. Plain
+    # threads: concurrent.futures imports logging, which costs doctor's start-up more
+    # than the compilers take to answer.
+    files = list(dict.fromkeys(path for _, path in found))
+    triples: dict[str, str] = {}
+    bugs: list[BaseException] = []
+
+    def ask_into(file: str) -> None:
+        try:
+            triples[file] = ask(file)
+        except BaseException as e:  # re-raised below, in the caller's thread
+            bugs.append(e)
+
+    threads = [threading.Thread(target=ask_into, args=(f,), name="host-cc") for f in files[1:]]
+    for t in threads:
+        t.start()
+    ask_into(files[0])
+    for t in threads:
+        t.join()
+    if bugs:
+        raise bugs[0]
     out = []
     for name, path in found:
         triple = triples[path]

@@ -1,0 +1,120 @@
+"""doctor's start-up budget (issue 16): what ``doctor --json`` imports, the quick ELF
+read that replaces pyelftools on its path, and the per-check timing under ``-v``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from doctor_cli import doctor, use_env
+
+from goarchlab.binary import inspect
+from goarchlab.doctor import context
+from goarchlab.doctor.elfquick import quick_inspect
+from goarchlab.errors import GoarchlabError
+from goarchlab.toolchains import shims
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _elf_files(*toolchains) -> list[Path]:
+    """Real ELF files of several kinds: Go programs (static), this machine's compilers,
+    the Python interpreter and libc (dynamic, PIE, a shared library)."""
+    out = []
+    for tc in toolchains:
+        out += [tc.go, tc.goroot / "bin" / "gofmt"]
+        out += sorted((tc.goroot / "pkg" / "tool").glob("*/*"))[:4]
+    for name in ("cc", "gcc", "ls", "sh"):
+        p = shutil.which(name)
+        if p:
+            out.append(Path(p))
+    out.append(Path(os.path.realpath(sys.executable)))
+    out += [p for p in Path("/lib/x86_64-linux-gnu").glob("libc.so*")][:1]
+    out += [p for p in Path("/lib/aarch64-linux-gnu").glob("libc.so*")][:1]
+    return [p for p in out if p.is_file()]
+
+
+def test_quick_elf_read_gives_what_inspect_gives(go_new, go_old) -> None:
+    files = _elf_files(go_new, go_old)
+    assert len(files) >= 10
+    read = 0
+    for p in files:
+        full = inspect(p)
+        if full.format != "elf":
+            continue
+        quick = quick_inspect(p)
+        assert quick is not None, p  # an ordinary ELF file is read quickly
+        assert quick == full, p
+        read += 1
+    assert read >= 10
+    assert quick_inspect(go_new.go).go.go_version == str(go_new.version)
+
+
+def test_quick_elf_read_leaves_damaged_files_to_inspect(go_new, tmp_path) -> None:
+    data = go_new.go.read_bytes()
+    cut = tmp_path / "go-cut"
+    cut.write_bytes(data[: len(data) // 2])  # an interrupted download
+    script = tmp_path / "go-script"
+    script.write_text("#!/bin/sh\nexec go \"$@\"\n")
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # must not block
+    for p in (cut, script, fifo, tmp_path, tmp_path / "missing"):
+        assert quick_inspect(p) is None, p
+    with pytest.raises(GoarchlabError, match="truncated"):
+        context.Context({}, tmp_path).inspect(cut)  # inspect's own words
+
+
+def test_shim_marks_match_the_shim_module() -> None:
+    # Context skips the toolchains import for a go that cannot be a shim by these.
+    assert context._SHIM_MODULE == shims.MODULE
+
+
+def test_doctor_json_imports_no_heavy_module(go_env, tmp_path) -> None:
+    """pyelftools (with pdb and DWARF), rich, and concurrent.futures/logging cost doctor
+    --json more than any check; none is needed to read a go binary or print JSON."""
+    probe = ("import sys\nfrom goarchlab.cli import main\ncode = main(['doctor', '--json'])\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('elftools', 'rich', 'concurrent', 'logging', 'pdb'))\n"
+             "print(repr(heavy), file=sys.stderr)\n")
+    env = {**go_env, "PYTHONPATH": str(SRC), "GOARCHLAB_HOME": str(tmp_path / "gh")}
+    r = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode in (0, 1), r.stderr
+    assert json.loads(r.stdout)["schema"] == "goarchlab.doctor/v1"
+    assert r.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_verbose_prints_each_check_and_shared_fact_timing_to_stderr(
+        go_env, monkeypatch, tmp_path, capsys) -> None:
+    use_env(monkeypatch, {**go_env, "GOARCHLAB_HOME": str(tmp_path / "gh")})
+    monkeypatch.chdir(tmp_path)
+    from goarchlab.cli import main
+
+    code = main(["-v", "doctor", "--json"])
+    cap = capsys.readouterr()
+    report = json.loads(cap.out)  # stdout stays one JSON document
+    assert report["exit_code"] == code
+    assert "timing" not in report
+    lines = cap.err.splitlines()
+    head = lines.index(next(x for x in lines if x.startswith("doctor timing")))
+    table = lines[head:]
+    rows = [x.split(None, 3) for x in table[2:] if x[:9].strip().replace(".", "").isdigit()]
+    checks = {r[3] for r in rows if r[2] == "check"}
+    assert checks == set(report["checks"])
+    facts = {r[3] for r in rows if r[2] == "fact"}
+    assert {"host", "go_env", "active_go"} <= facts
+    assert any(r[2] == "phase" and r[3] == "import the check modules" for r in rows)
+    assert all(float(r[1]) >= 0 for r in rows)
+    assert table[-1].lstrip().startswith("total ")
+
+
+def test_no_timing_without_verbose(go_env, monkeypatch, tmp_path, capsys) -> None:
+    use_env(monkeypatch, {**go_env, "GOARCHLAB_HOME": str(tmp_path / "gh")})
+    monkeypatch.chdir(tmp_path)
+    r = doctor(capsys)
+    assert "doctor timing" not in r.err
