@@ -118,3 +118,49 @@ def test_no_timing_without_verbose(go_env, monkeypatch, tmp_path, capsys) -> Non
     monkeypatch.chdir(tmp_path)
     r = doctor(capsys)
     assert "doctor timing" not in r.err
+
+
+def _ran_go_help(ctx: context.Context) -> bool:
+    return any(t.label.startswith("run go help") for t in ctx.timings)
+
+
+def test_go_help_is_cached_per_binary_and_invalidated_when_it_changes(go_new, tmp_path) -> None:
+    from goarchlab.doctor import gohelp
+
+    go = tmp_path / "bin" / "go"
+    go.parent.mkdir()
+    shutil.copy2(go_new.go, go)
+    env = {"GOARCHLAB_HOME": str(tmp_path / "home"), "HOME": str(tmp_path),
+           "PATH": os.environ["PATH"], "GOROOT": str(go_new.goroot)}
+
+    def ask() -> tuple[str | None, bool]:
+        ctx = context.Context(env, tmp_path)
+        return gohelp.help_text(ctx, go, "build"), _ran_go_help(ctx)
+
+    first, ran = ask()
+    assert ran and first is not None and "\t-gcflags" in first
+    again, ran = ask()
+    assert (again, ran) == (first, False)  # from the cache, no go process
+    entries = list((tmp_path / "home" / "cache" / "doctor").iterdir())
+    assert len(entries) == 1
+    # Another binary at that key (a stale entry naming another path) is not trusted.
+    entries[0].write_text("/elsewhere/go\nforged text")
+    forged, ran = ask()
+    assert (forged, ran) == (first, True)
+    # The toolchain changed (reinstalled, upgraded): the binary's mtime moves.
+    st = go.stat()
+    os.utime(go, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    _, ran = ask()
+    assert ran
+    assert len(list((tmp_path / "home" / "cache" / "doctor").iterdir())) == 2
+
+
+def test_go_help_without_a_writable_home_still_answers(go_new, tmp_path) -> None:
+    from goarchlab.doctor import gohelp
+
+    blocker = tmp_path / "home"
+    blocker.write_text("a file where GOARCHLAB_HOME should be a directory")
+    ctx = context.Context({"GOARCHLAB_HOME": str(blocker), "PATH": os.environ["PATH"]},
+                          tmp_path)
+    text = gohelp.help_text(ctx, go_new.go, "build")
+    assert text is not None and "\t-gcflags" in text

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from goarchlab.doctor import facts
+from goarchlab.doctor import facts, gohelp
 from goarchlab.doctor.checks_goenv import REF_ENV, shell_and_file, unset_fix
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
@@ -34,10 +34,11 @@ _HELP_FLAG = re.compile(r"^\t-([A-Za-z][\w.-]*)", re.M)
 
 
 def _known_flags(ctx: Context, topic: str) -> set[str]:
-    """Flag names listed by ``go help <topic>`` of the winning go (asked once)."""
+    """Flag names listed by ``go help <topic>`` of the winning go (asked once per
+    binary: goarchlab.doctor.gohelp caches the text)."""
     ident = facts.runnable(ctx)
-    r = ctx.run((str(ident.go.path), "help", topic), env=ctx.go_command_env())
-    return set(_HELP_FLAG.findall(r.stdout)) if r.ok else set()
+    text = gohelp.help_text(ctx, ident.go.path, topic)
+    return set(_HELP_FLAG.findall(text)) if text is not None else set()
 
 
 def _go_list_probe(ctx: Context) -> str | None:
