@@ -79,13 +79,14 @@ def run(args: argparse.Namespace) -> int:
 
     ctx = context()
     ctx.prefetch()  # host detection and go env run while the checks are imported
-    from goarchlab.doctor import fixes, runner
+    from goarchlab.doctor import runner
     from goarchlab.doctor.model import Severity
 
     fail_on = Severity.ERROR if args.fail_on == "error" else Severity.WARN
     report = runner.diagnose(ctx, only or None, fail_on=fail_on)
     failed = False
     if args.fix:
+        from goarchlab.doctor import fixes
         from goarchlab.render import doctor as show  # rich tables: only when shown
 
         planned = fixes.plan(report.findings)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from goarchlab.doctor import dotenv_lint, toolchain_select
+from goarchlab.doctor import toolchain_select
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.localgo import LocalGo, local_go
 from goarchlab.doctor.model import CheckSkipped, Finding, Fix, Severity, check
@@ -269,6 +269,8 @@ def check_dotenv(ctx: Context) -> Iterator[Finding]:
                       f"{path} cannot be read as UTF-8 text: {e}",
                       fix=Fix(f"Save {path.name} as UTF-8."))
         return
+    from goarchlab.doctor import dotenv_lint  # only for a project with a .env file
+
     uses = _requires(ctx.project / "go.mod", "github.com/joho/godotenv")
     issues = dotenv_lint.lint(text, ctx.env)
     refs = (dotenv_lint.GODOTENV_REF,)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from goarchlab.doctor import archfit, facts, jsonc
+from goarchlab.doctor import archfit, facts
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
@@ -26,6 +26,8 @@ REFS = ("https://github.com/golang/vscode-go/blob/master/docs/debugging.md",
 
 def _load(path: Path) -> tuple[Any, Finding | None]:
     """The parsed file, or the finding that says where its syntax breaks."""
+    from goarchlab.doctor import jsonc  # only for a project with VS Code settings
+
     try:
         return jsonc.loads(path.read_text(encoding="utf-8")), None
     except jsonc.JsoncError as e:
