@@ -15,6 +15,12 @@ included) and ``-I -S -c pass`` (no site at all), and the venv interpreter's
 doctor median of at most 0.10 s; issue 2's was 0.5 s.
 
     python bench/doctor_speed.py [-n 21] [--warmup 3] [--go PATH] [--goal 0.10]
+                                 [--baseline SRC]
+
+``--baseline SRC`` also times doctor from another source tree (its ``src``
+directory, e.g. ``git archive OLD src | tar -x -C /tmp/old`` then
+``--baseline /tmp/old/src``) in the same rounds: on a loaded machine, where
+every wall time stretches, the two can still be compared.
 
 The go that wins on PATH is used unless ``--go`` names one (its bin directory is
 then put first on PATH for doctor too). Run it from a directory that is not a Go
@@ -85,15 +91,15 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def user_interpreter(tmp: Path) -> str:
-    """A new venv's python that imports goarchlab from this checkout and its
-    dependencies from this interpreter's site-packages (path lines only, so that
-    directory's own .pth hooks do not run)."""
-    venv.create(tmp / "venv", with_pip=False)
-    py = tmp / "venv" / "bin" / "python3"
+def user_interpreter(tmp: Path, src: Path = SRC) -> str:
+    """A new venv's python that imports goarchlab from ``src`` (default: this
+    checkout) and its dependencies from this interpreter's site-packages (path lines
+    only, so that directory's own .pth hooks do not run)."""
+    venv.create(tmp, with_pip=False)
+    py = tmp / "bin" / "python3"
     site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    Path(site, "goarchlab-checkout.pth").write_text(f"{SRC}\n{sysconfig.get_path('purelib')}\n")
+    Path(site, "goarchlab-checkout.pth").write_text(f"{src}\n{sysconfig.get_path('purelib')}\n")
     return str(py)
 
 
@@ -109,6 +115,8 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=3, help="untimed runs first (default 3)")
     ap.add_argument("--go", type=Path, help="the go binary to use (default: the one on PATH)")
     ap.add_argument("--goal", type=float, default=0.10, help="goal for doctor's median, s")
+    ap.add_argument("--baseline", type=Path, metavar="SRC",
+                    help="also time doctor from this source tree (a directory holding goarchlab/)")
     a = ap.parse_args()
     if a.n < 1 or a.warmup < 0:
         sys.exit("-n must be >= 1 and --warmup >= 0")
@@ -122,9 +130,13 @@ def main() -> None:
     # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would instead recompile every
     # changed module on every run, and this would measure that.
     compileall.compile_dir(SRC / "goarchlab", quiet=1)
+    if a.baseline is not None:
+        if not (a.baseline / "goarchlab").is_dir():
+            sys.exit(f"--baseline {a.baseline}: no goarchlab package there")
+        compileall.compile_dir(a.baseline / "goarchlab", quiet=1)
     base = os.path.realpath(sys.executable)
     with tempfile.TemporaryDirectory(prefix="doctor-speed-") as tmp:
-        py = user_interpreter(Path(tmp))
+        py = user_interpreter(Path(tmp) / "venv")
         doctor = [py, "-m", "goarchlab", "doctor", "--json"]
         out = subprocess.run(doctor, env=env, capture_output=True, text=True, timeout=120)
         checks = len(json.loads(out.stdout)["checks"])
@@ -136,6 +148,9 @@ def main() -> None:
             "python3 -c pass (site hooks)": [base, "-c", "pass"],
             "python3 -I -S -c pass": [base, "-I", "-S", "-c", "pass"],
         }
+        if a.baseline is not None:
+            old = user_interpreter(Path(tmp) / "baseline", a.baseline.resolve())
+            runs["baseline doctor --json"] = [old, "-m", "goarchlab", "doctor", "--json"]
         for _ in range(a.warmup):
             for argv in runs.values():
                 _time(argv, env)
@@ -155,7 +170,8 @@ def main() -> None:
     print(f"goal: doctor median <= {a.goal:.2f} s: {'met' if md <= a.goal else 'NOT met'}")
     print("CPU (user+sys, children included) medians: " + ", ".join(
         f"{k} {statistics.median(v):.3f} s" for k, v in cpu.items() if k in (
-            "goarchlab doctor --json", "go env -json", "venv python -c pass")))
+            "goarchlab doctor --json", "baseline doctor --json", "go env -json",
+            "venv python -c pass")))
     print(f"load average (1/5/15 min) {load0[0]:.1f}/{load0[1]:.1f}/{load0[2]:.1f} -> "
           f"{load1[0]:.1f}/{load1[1]:.1f}/{load1[2]:.1f} on {os.cpu_count()} CPUs "
           "(wall times include waiting for a CPU)")
