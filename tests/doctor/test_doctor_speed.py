@@ -74,6 +74,14 @@ def test_shim_marks_match_the_shim_module() -> None:
     assert context._SHIM_MODULE == shims.MODULE
 
 
+def test_godebug_table_ref_matches_the_parser_module() -> None:
+    # checks_godebug spells it out so that gocmd.godebugs loads only when GODEBUG is set.
+    from goarchlab.doctor import checks_godebug
+    from goarchlab.gocmd import godebugs
+
+    assert checks_godebug.REF_TABLE == godebugs.TABLE_REF
+
+
 def test_doctor_json_imports_no_heavy_module(go_env, tmp_path) -> None:
     """pyelftools (with pdb and DWARF), rich, and concurrent.futures/logging cost doctor
     --json more than any check; none is needed to read a go binary or print JSON."""

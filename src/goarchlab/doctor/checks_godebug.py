@@ -33,9 +33,10 @@ from goarchlab.doctor import facts
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
-from goarchlab.gocmd import godebugs
 
-REF_TABLE = godebugs.TABLE_REF
+#: goarchlab.gocmd.godebugs.TABLE_REF (a test keeps them equal): that module, its
+#: dataclasses and regular expressions are imported only when GODEBUG is set.
+REF_TABLE = "$GOROOT/src/internal/godebugs/table.go"
 REF_RUNTIME = "$GOROOT/src/runtime/runtime1.go (dbgvars)"
 
 _DBGVAR = re.compile(r'^\s*\{name:\s*"([^"]+)"', re.M)
@@ -79,6 +80,8 @@ def _read(p: Path) -> str:
 def parse_known(src: Path, goarch: str) -> Known:
     """Read the GODEBUG keys of the toolchain whose source tree is ``src``."""
     # The table parser is shared with goarchlab godebug (gocmd/godebugs.py).
+    from goarchlab.gocmd import godebugs
+
     table = godebugs.parse_table(_read(src / "internal" / "godebugs" / "table.go"))
     documented = {s.name: s.package for s in table.settings}
     removed = {r.name: (r.removed, r.old_values) for r in table.removed}
