@@ -39,8 +39,9 @@ def _elf_files(*toolchains) -> list[Path]:
     return [p for p in out if p.is_file()]
 
 
-def test_quick_elf_read_gives_what_inspect_gives(go_new, go_old) -> None:
-    files = _elf_files(go_new, go_old)
+def test_quick_elf_read_gives_what_inspect_gives(go_new, go_old, toolchain_provider) -> None:
+    # A linux/arm64 toolchain: ELF files on any host (a Mac's own are Mach-O).
+    files = _elf_files(go_new, go_old, toolchain_provider(None, "linux", "arm64"))
     assert len(files) >= 10
     read = 0
     for p in files:
@@ -51,12 +52,13 @@ def test_quick_elf_read_gives_what_inspect_gives(go_new, go_old) -> None:
         assert quick is not None, p  # an ordinary ELF file is read quickly
         assert quick == full, p
         read += 1
-    assert read >= 10
-    assert quick_inspect(go_new.go).go.go_version == str(go_new.version)
+    assert read >= 6
 
 
-def test_quick_elf_read_leaves_damaged_files_to_inspect(go_new, tmp_path) -> None:
-    data = go_new.go.read_bytes()
+def test_quick_elf_read_leaves_damaged_files_to_inspect(toolchain_provider, tmp_path) -> None:
+    elf = toolchain_provider(None, "linux", "arm64")
+    assert quick_inspect(elf.go).go.go_version == str(elf.version)
+    data = elf.go.read_bytes()
     cut = tmp_path / "go-cut"
     cut.write_bytes(data[: len(data) // 2])  # an interrupted download
     script = tmp_path / "go-script"
