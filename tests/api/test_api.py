@@ -213,6 +213,7 @@ def test_a_side_that_does_not_compile_is_a_clear_error(api_env, tmp_path):
     d = _repo(tmp_path, "v1.0.0", V1 + "\nfunc Broken() int { return \"x\" }\n")
     rc, rep, err = _api(d, api_env, "v1.0.0", "HEAD")
     err = " ".join(err.split())
-    assert rc == 3 and rep is None
+    # --json: the failure comes as goarchlab.error/v1 on stdout, not as a report
+    assert rc == 3 and rep["schema"] == "goarchlab.error/v1" and rep["exit_code"] == 3
     assert err.startswith("error: apidiff could not load example.com/shapes at HEAD")
     assert "hint: the module must build at both versions" in err

@@ -67,7 +67,9 @@ def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
     tr = res.translation
     assert tr is not None and tr.translated == "qemu-arm64"
     cpu = next(s for s in tr.suites if s.suite == "cpu")
-    assert cpu.ratio > 1.5 and cpu.lo <= cpu.ratio <= cpu.hi  # emulated sha256/big are slower
+    assert cpu.ratio > 1.5  # emulated sha256/big are slower
+    # 2 runs a side: too few for a 95% interval (benchstat needs 6), so none is given
+    assert cpu.samples == 2 and cpu.lo is None and cpu.hi is None and not cpu.significant
     assert tr.startup_ms[1] > tr.startup_ms[0]
     assert tr.advice
     # Stored, and the benchfmt form reads back with its config lines.
