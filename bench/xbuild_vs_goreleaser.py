@@ -121,6 +121,8 @@ def goreleaser_config(targets: list[PlannedTarget], *, go: Path, package: str, b
             "    targets:",
             *(f"      - {_q(t.goreleaser)}" for t in targets if t.cgo == cgo),
         ]
+    # Nothing is released: without this 'goreleaser check' wants a git repository.
+    lines += ["release:", "  disable: true"]
     return "\n".join(lines) + "\n"
 
 

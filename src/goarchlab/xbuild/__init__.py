@@ -11,9 +11,11 @@ next to ``SHA256SUMS`` and ``manifest.json``.
 
 from __future__ import annotations
 
+import importlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -88,6 +90,10 @@ def run(
     # the first build can start): the ports, the package, cgo for cross builds
     # (not asked when --cgo forces it or no foreign target is named).
     ask_cross = opts.cgo is None and _names_foreign(opts, host)
+    # Import the header parsers the checks use while go answers the queries below and
+    # the CPU is idle (pyelftools alone is ~80 ms of CPU), not at the first check,
+    # when the builds keep every core busy. Daemon: a failed query need not wait.
+    threading.Thread(target=_import_parsers, name="xbuild-parsers", daemon=True).start()
     with ThreadPoolExecutor(max_workers=3) as pool:
         f_dist = pool.submit(dist_list, go, base)
         f_pkg = pool.submit(plan.load_main_package, go, base, cwd, opts.pattern)
@@ -141,6 +147,15 @@ def run(
     return XbuildResult(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
                         flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
                         str(manifest))
+
+
+#: The modules goarchlab.binary.inspector imports on a format's first use.
+_PARSERS = ("goarchlab.binary.elf", "goarchlab.binary.macho", "goarchlab.binary.pe")
+
+
+def _import_parsers() -> None:
+    for name in _PARSERS:
+        importlib.import_module(name)
 
 
 def _stage_in(out_dir: Path) -> Path:
