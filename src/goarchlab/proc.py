@@ -33,10 +33,12 @@ def _debug(fmt: str, *args: object) -> None:
 
     Not worth importing logging for (~10 ms of start-up, before the first go
     command): a process that has not imported it has not configured it either,
-    and a DEBUG record would go nowhere.
+    and a DEBUG record would go nowhere. Nor can one that another thread is still
+    importing (a check's lazy import): its module is in sys.modules half made.
     """
     logging = sys.modules.get("logging")
-    if logging is not None:
+    # getLogger is defined after the root logger and DEBUG: if it is there, they are.
+    if getattr(logging, "getLogger", None) is not None:
         log = logging.getLogger("goarchlab.proc")
         if log.isEnabledFor(logging.DEBUG):
             # argv can carry secrets (-ldflags -X main.token=..., a proxy URL).
