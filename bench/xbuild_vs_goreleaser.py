@@ -142,17 +142,30 @@ def ensure_goreleaser(cache: Path, go: Path, env: dict[str, str]) -> tuple[Path,
         exe = cache / f"goreleaser@{v}" / "goreleaser"
         if exe.is_file():
             return exe, v
+    flags = f"{env.get('GOFLAGS', '')} -modcacherw".strip()
+    env = {**env, **_proxy_only(go, env), "GOFLAGS": flags}
     for v in VERSIONS:
         gobin = cache / f"goreleaser@{v}"
         gobin.mkdir(parents=True, exist_ok=True)
         print(f"building goreleaser {v} into {gobin} (once; minutes) ...", file=sys.stderr)
         r = proc.run([str(go), "install", f"{GORELEASER}@{v}"],
-                     env={**env, "GOBIN": str(gobin), "GOFLAGS": "-modcacherw"},
+                     env={**env, "GOBIN": str(gobin)},
                      timeout=INSTALL_TIMEOUT, cwd=gobin)
         if r.ok and (gobin / "goreleaser").is_file():
             return gobin / "goreleaser", v
         errors.append(f"{v}: {(r.stderr or r.stdout).strip()[-600:]}")
     sys.exit("could not build goreleaser:\n" + "\n".join(errors))
+
+
+def _proxy_only(go: Path, env: dict[str, str]) -> dict[str, str]:
+    """GOPROXY without ``direct``/``off`` (nothing fetched from a repository's own
+    host) and no GOPRIVATE/GONOPROXY exceptions; exits when no proxy is left."""
+    vals = xcgo.go_env_values(go, env, ["GOPROXY"], Path.cwd())
+    proxies = [p for p in vals.get("GOPROXY", "").replace("|", ",").split(",")
+               if p and p not in ("direct", "off")]
+    if not proxies:
+        sys.exit("GOPROXY names no module proxy: goreleaser is only fetched through one")
+    return {"GOPROXY": ",".join(proxies), "GOPRIVATE": "", "GONOPROXY": ""}
 
 
 def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
