@@ -203,7 +203,7 @@ def quote_exec(argv: tuple[str, ...] | list[str]) -> str | None:
 
 def _wrapper(command: tuple[str, ...], home: Path | None) -> Path:
     """A shell script that execs ``command`` with its arguments (written once, atomically)."""
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
 
     base = (home or goarchlab_home()) / "cache" / "exec"
     base.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,8 @@ from archive_helpers import WHEEL_NAME, archive_bytes, archive_name
 from toolchain_helpers import NATIVE, toolchain_dirs
 
 from goarchlab import proc
+from goarchlab.archive import extract
 from goarchlab.errors import GoarchlabError
-from goarchlab.toolchains import extract
 from goarchlab.toolchains.install import install
 
 FORMATS = ("tar", "zip", "whl")

@@ -21,8 +21,8 @@ from archive_helpers import archive_bytes, archive_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from goarchlab.archive import extract
 from goarchlab.errors import GoarchlabError
-from goarchlab.toolchains import extract
 
 OUT = "@OUT@"  # replaced by the absolute path of the example's ``outside`` directory
 BENIGN = st.sampled_from(["a", "A", "b", "L", "bin", "x", "go"])

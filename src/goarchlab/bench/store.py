@@ -50,7 +50,7 @@ from goarchlab.bench.storefaults import (
 )
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.oserrors import disk_error
-from goarchlab.toolchains.model import goarchlab_home
+from goarchlab.home import goarchlab_home
 
 #: Current schema version (``PRAGMA user_version``).
 SCHEMA_VERSION = 1

@@ -34,7 +34,7 @@ def register(subparsers) -> None:
 def _run(args) -> int:
     from goarchlab.api import diff, tool
     from goarchlab.gocmd.env import go_version
-    from goarchlab.toolchains import goarchlab_home
+    from goarchlab.home import goarchlab_home
     from goarchlab.toolchains.api import install_missing_from, select_go
 
     cwd = Path.cwd()

@@ -208,7 +208,7 @@ def _emit_workflow(args, parser) -> int:
 
     from goarchlab.bench import workflow
     from goarchlab.ghactions import DEFAULT_SPEC, replay_argv
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
 
     if args.output:
         _output_file(args.output, "-o")
@@ -233,7 +233,7 @@ def _emit_workflow(args, parser) -> int:
 
 def _bench(args) -> int:
     from goarchlab.bench import engine, hostfacts, suites, variants
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
 
     if args.runs < 1 or args.warmup < 0:
         raise UsageError("--runs must be >= 1 and --warmup >= 0")

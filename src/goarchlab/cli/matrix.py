@@ -91,7 +91,7 @@ def _setups(spec: str | None, cwd: Path, env: dict[str, str], install_missing: b
 def _exact(spec: str) -> list:
     """The ``--go`` list as exact releases (the workflow names what every runner runs)."""
     from goarchlab.toolchains.exact import exact_versions
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
 
     specs = [s.strip() for s in spec.split(",") if s.strip()]
     if not specs:

@@ -74,7 +74,7 @@ def _no_subcommand(args) -> int:
 
 
 def _home() -> Path:
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
 
     return goarchlab_home()
 

@@ -52,7 +52,7 @@ def project_root(cwd: Path, env: Mapping[str, str]) -> tuple[Path, list[Path]]:
 
     Raises GoarchlabError (exit 3) outside a module.
     """
-    from goarchlab.toolchains.resolve import module_file
+    from goarchlab.gocmd.modfile import module_file
 
     f = module_file(cwd, env)
     if f is None:

@@ -23,7 +23,7 @@ def _installed_native(ctx: Context, version: str):
     """The goarchlab-managed toolchain of ``version`` for this machine's own platform, or
     None (none installed, or the store cannot be read)."""
     from goarchlab.gocmd.version import GoVersion
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
     from goarchlab.toolchains.store import Store
 
     want = GoVersion.try_parse(version)

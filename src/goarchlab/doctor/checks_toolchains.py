@@ -22,7 +22,7 @@ from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
 from goarchlab.toolchains import resolve
 from goarchlab.toolchains.api import install_spec
-from goarchlab.toolchains.model import goarchlab_home
+from goarchlab.home import goarchlab_home
 from goarchlab.toolchains.store import Store, platform_from_name, version_from_name
 
 AREA = "toolchains"

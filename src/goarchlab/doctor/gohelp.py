@@ -26,7 +26,7 @@ def help_text(ctx: Context, go: Path, topic: str) -> str | None:
 
 
 def _help_text(ctx: Context, go: Path, topic: str) -> str | None:
-    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.home import goarchlab_home
 
     try:
         real = go.resolve()

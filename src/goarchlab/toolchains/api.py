@@ -24,6 +24,7 @@ from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains import hostplat, resolve
 from goarchlab.toolchains.model import Toolchain, goarchlab_home
+from goarchlab.toolchains.runenv import go_environ
 from goarchlab.toolchains.store import Store
 
 Notify = Callable[[str], None]
@@ -267,16 +268,3 @@ def install_spec(choice: resolve.Choice) -> str:
     if choice.minimum or v.kind == "lang":
         return f"{v.major}.{v.minor}"
     return str(v).removeprefix("go")
-
-
-def go_environ(tc: Toolchain, base_env: Mapping[str, str],
-               keep_user_gotoolchain: bool = False) -> dict[str, str]:
-    """``base_env`` plus what running ``tc`` needs: its bin first on PATH, GOROOT,
-    and ``GOTOOLCHAIN=local`` (with ``keep_user_gotoolchain``, only when the user
-    set none: ``toolchain exec`` runs the user's own command)."""
-    env = dict(base_env)
-    env["PATH"] = os.pathsep.join([str(tc.goroot / "bin"), *filter(None, [env.get("PATH")])])
-    env["GOROOT"] = str(tc.goroot)
-    if not (keep_user_gotoolchain and env.get("GOTOOLCHAIN")):
-        env["GOTOOLCHAIN"] = "local"
-    return env

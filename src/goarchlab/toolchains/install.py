@@ -25,10 +25,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from goarchlab.archive import extract
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.oserrors import disk_error
-from goarchlab.toolchains import download, extract, hostplat, sources
+from goarchlab.toolchains import download, hostplat, sources
 from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.official import Artifact
 from goarchlab.toolchains.store import STAGING_PREFIX, Store, write_meta

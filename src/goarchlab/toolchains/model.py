@@ -1,21 +1,14 @@
-"""The Toolchain record and where goarchlab keeps things."""
+"""The Toolchain record (``goarchlab_home`` is re-exported from goarchlab.home)."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 from goarchlab.gocmd.version import GoVersion
+from goarchlab.home import goarchlab_home
 
-
-def goarchlab_home(env: dict[str, str] | os._Environ | None = None) -> Path:
-    """GOARCHLAB_HOME, or the platform's user data directory for goarchlab."""
-    env = os.environ if env is None else env
-    value = env.get("GOARCHLAB_HOME")
-    return Path(value).expanduser() if value else Path(platformdirs.user_data_dir("goarchlab"))
+__all__ = ["Toolchain", "goarchlab_home"]
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.gocmd.modfile import module_file
+from goarchlab.gocmd.modfile import upward as _upward
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.toolchains.model import Toolchain
 
@@ -101,15 +103,6 @@ class Choice:
         if self.file is None:
             return self.origin
         return f"{self.file}:{self.line}" if self.line else str(self.file)
-
-
-def _upward(start: Path):
-    d = start.resolve()
-    while True:
-        yield d
-        if d.parent == d:
-            return
-        d = d.parent
 
 
 _PROBLEM_HINT = ("write one version per line in UTF-8, like 1.22.10 (a .tool-versions "
@@ -198,21 +191,6 @@ def _choice(value: str, origin: str, file: Path | None, line: int | None, minimu
     if problem is not None:
         return Choice(value, None, origin, file, line, minimum, problem)
     return Choice(value, _parse(value), origin, file, line, minimum)
-
-
-def module_file(cwd: Path, env: Mapping[str, str]) -> Path | None:
-    """The file whose go/toolchain lines rule: the nearest go.work, else go.mod."""
-    gowork = env.get("GOWORK", "")
-    if gowork and gowork != "off":
-        return Path(gowork)
-    if gowork != "off":
-        for d in _upward(cwd):
-            if (d / "go.work").is_file():
-                return d / "go.work"
-    for d in _upward(cwd):
-        if (d / "go.mod").is_file():
-            return d / "go.mod"
-    return None
 
 
 def request(cwd: Path, env: Mapping[str, str], home: Path) -> Choice | None:

@@ -150,7 +150,7 @@ def ensure(
 
 def _build(store: Store, tc: Toolchain, argv: list[str], env: Mapping[str, str],
            stamp: str) -> None:
-    from goarchlab.toolchains.api import go_environ
+    from goarchlab.toolchains.runenv import go_environ
 
     if " " in argv[0]:
         raise GoarchlabError(f"the goarchlab path {argv[0]!r} has a space")
