@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from goarchlab import __version__, render
+from goarchlab import __version__
 from goarchlab.bench import fallback, preflight, report, stats, store
 from goarchlab.bench.jobs import Job
 from goarchlab.bench.model import RunRecord, Sample, Table
@@ -30,6 +30,10 @@ from goarchlab.bench.suites import Context, Prepared, get
 from goarchlab.bench.userpkg import is_package, prepare_package
 from goarchlab.bench.variants import Plan
 from goarchlab.errors import GoarchlabError, stop_signal
+from goarchlab.jsonable import to_jsonable
+
+#: Progress callback the caller passes in: ``(done, total, label)``; total >= 1.
+ProgressFn = Callable[[int, int, str], None]
 
 #: Runs per variant by default (benchstat needs >= 6 for a 95% interval, >= 4 for a test).
 DEFAULT_RUNS = 10
@@ -92,10 +96,10 @@ class BenchResult:
         doc = store.export_run(self.run)
         doc.pop("schema", None)
         doc.update(
-            statuses=render.to_jsonable(self.statuses),
-            preflight=render.to_jsonable(self.preflight),
-            tables=render.to_jsonable(self.tables),
-            translation=render.to_jsonable(self.translation),
+            statuses=to_jsonable(self.statuses),
+            preflight=to_jsonable(self.preflight),
+            tables=to_jsonable(self.tables),
+            translation=to_jsonable(self.translation),
             regressions=list(self.regressions),
             error=self.error,
             error_code=self.error_code,
@@ -170,7 +174,7 @@ def _prepare(req: Request, ctx: Context, cells: list[_Cell]
     return statuses, labels
 
 
-def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None,
+def run(req: Request, ctx: Context, *, progress: ProgressFn | None = None,
         store_path: Path | None = None, probe: preflight.Probe | None = None,
         notify: Callable[[str], None] | None = None) -> BenchResult:
     """Run ``req`` and store it (also when cut short); returns the analysed result.
@@ -236,7 +240,7 @@ def run(req: Request, ctx: Context, *, progress: render.ProgressFn | None = None
         host = ctx.host
         rec = RunRecord(
             run_id=store.new_run_id(), started_at=started, ended_at=store.utc_now(),
-            host_json=json.dumps(render.to_jsonable(host), sort_keys=True),
+            host_json=json.dumps(to_jsonable(host), sort_keys=True),
             variants=tuple(p.variant for p in req.plans), samples=acc.samples(),
             suites=tuple(labels), command_line=req.command_line, notes=tuple(notes),
             complete=error is None, hostname=platform.node(), goarchlab_version=__version__)

@@ -312,20 +312,3 @@ class RecordingProbe(Probe):
         v = self.inner.cpu_count()
         self.data["cpu_count"] = v
         return v
-
-
-def main(argv: list[str] | None = None) -> None:  # pragma: no cover - a tool for humans
-    """Write a JSON recording of this machine's answers to ``detect()`` to argv[0]."""
-    from goarchlab.host.facts import detect
-
-    out = Path((argv or sys.argv[1:] or ["host-recording.json"])[0])
-    rec = RecordingProbe()
-    detect(rec)
-    rec.data["exists"] = sorted(set(rec.data["exists"]))
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(rec.data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(out)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()
