@@ -238,6 +238,23 @@ def setup(args: argparse.Namespace, work: Path, tc: toolchains.Toolchain,
     return Setup(mod, tc.go, str(tc.version), env, targets, cfg, xb, xb_out)
 
 
+def build_settings(dist: Path) -> dict[tuple[str, str], tuple[str, str | None]]:
+    """(GOOS, GOARCH) -> (CGO_ENABLED, -trimpath) of every Go executable under ``dist``,
+    read from its build info (goarchlab.binary never runs it)."""
+    from goarchlab.binary import inspect
+
+    out = {}
+    for f in sorted(p for p in dist.rglob("*") if p.is_file()):
+        try:
+            go = inspect(f).slices[0].go
+        except GoarchlabError:
+            continue  # SHA256SUMS, manifest.json, goreleaser's metadata
+        if go is not None:
+            st = go.settings
+            out[(st["GOOS"], st["GOARCH"])] = (st["CGO_ENABLED"], st.get("-trimpath"))
+    return out
+
+
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="xbuild-vs-gr-"))
@@ -257,6 +274,11 @@ def main(argv: list[str] | None = None) -> None:
           file=sys.stderr)
     _timed(gr, env, mod)
     _timed(xb, env, mod)
+    # Like for like, or the ratio means nothing: each target built by both, with the
+    # same cgo setting and -trimpath (read from the artifacts the warm-up wrote).
+    gr_built, xb_built = build_settings(s.config.parent / "gr-dist"), build_settings(xb_out)
+    if gr_built != xb_built or len(xb_built) != len(targets):
+        sys.exit(f"goreleaser and xbuild built different things: {gr_built} vs {xb_built}")
     walls: dict[str, list[float]] = {"goreleaser": [], "xbuild": []}
     cpus: dict[str, list[float]] = {"goreleaser": [], "xbuild": []}
     for i in range(args.rounds):
