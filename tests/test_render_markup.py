@@ -4,7 +4,7 @@ message (``map[string]int``, ``[/x]``) is escaped, not read as a style tag."""
 from __future__ import annotations
 
 from goarchlab import render
-from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.matrix.model import Cell, MatrixReport
 from goarchlab.xbuild.model import TargetResult, XbuildResult
 
 GO_ERROR = "./m.go:3:6: cannot use x (variable of type map[string]int) as [/x] value"
@@ -23,7 +23,7 @@ def test_xbuild_failure_reason_is_printed_verbatim(capsys):
 
 def test_matrix_failure_detail_is_printed_verbatim(capsys):
     cell = Cell("go1.27.3", "linux/amd64", "build", "fail", GO_ERROR, 0.4, "", "linux/amd64")
-    render.emit(MatrixResult(("linux/amd64",), ("go1.27.3",), ("linux/amd64",), ("./...",), (),
+    render.emit(MatrixReport(("linux/amd64",), ("go1.27.3",), ("linux/amd64",), ("./...",), (),
                              (cell,), 0.5))
     out = " ".join(capsys.readouterr().out.split())  # line wrapping aside
     assert GO_ERROR in out

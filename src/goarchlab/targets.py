@@ -4,6 +4,13 @@ Shared by xbuild, bench and matrix (DESIGN.md). A Runner has the contract of
 ``go test -exec``: its command is put in front of the binary and its arguments.
 Preference when several exist: a native run, then a kernel binfmt handler or
 Rosetta 2 (the binary runs as a plain exec), then an explicit qemu-user.
+
+Runner and :class:`goarchlab.host.model.Translator` are two things: a Translator is
+what this host *has* (an emulator installed for one arch, found in /proc, a sysctl or
+PATH); a Runner is *how* one target's binaries run here. A translated Runner is built
+from the host's Translator for its arch and keeps it (``Runner.translator``); native
+and custom runners have none. :attr:`Runner.label` is the one printable name of a
+runner, used by matrix cells, bench variants and every report.
 """
 
 from __future__ import annotations
@@ -17,10 +24,12 @@ from pathlib import Path
 
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd import levels
-from goarchlab.host.model import Host
+from goarchlab.host.model import Host, Translator
+from goarchlab.outcome import RunnerKind
 
 _NAME = re.compile(r"^[a-z0-9]+$")
-RUNNER_KINDS = ("native", "rosetta", "qemu", "binfmt", "custom")
+#: The runner kinds as strings, in order (:class:`goarchlab.outcome.RunnerKind`).
+RUNNER_KINDS = tuple(k.value for k in RunnerKind)
 
 
 @dataclass(frozen=True)
@@ -103,12 +112,15 @@ class Runner:
     ``kind``: ``native``, ``rosetta`` (``arch -x86_64``), ``qemu`` (an explicit
     qemu-user binary), ``binfmt`` (the kernel hands the binary to an emulator on
     exec) or ``custom`` (a command the user gave). ``command``: the argv prefix
-    (empty for native and binfmt).
+    (empty for native and binfmt). ``translator``: the host's Translator this runner
+    was built from (rosetta, qemu, binfmt kinds picked by :func:`runner_for`), else
+    None.
     """
 
-    kind: str
+    kind: RunnerKind
     command: tuple[str, ...]
     target: Target
+    translator: Translator | None = None
 
     @property
     def translated(self) -> bool:
@@ -117,10 +129,21 @@ class Runner:
 
     @property
     def label(self) -> str:
-        """A short printable name: ``native``, ``rosetta``, ``qemu-aarch64``, ``binfmt``."""
-        if self.kind in ("qemu", "custom") and self.command:
+        """The one printable name of this runner, the same in every command and report:
+        ``native``, ``rosetta``, ``qemu-aarch64`` (the qemu binary's name),
+        ``qemu-aarch64 via binfmt`` (the emulator behind the kernel's handler;
+        ``binfmt`` when it is unknown), or a custom runner's whole command."""
+        if self.kind == RunnerKind.CUSTOM and self.command:
+            return " ".join(self.command)
+        if self.kind == RunnerKind.QEMU and self.command:
             return Path(self.command[0]).name
-        return self.kind
+        if self.kind == RunnerKind.BINFMT and self.translator and self.translator.interpreter:
+            interp = Path(self.translator.interpreter).name
+            # Debian's handler is qemu-aarch64 (or aarch64-binfmt-P in qemu-user-binfmt).
+            if "-binfmt" in interp:
+                interp = "qemu-" + interp.split("-binfmt")[0].removeprefix("qemu-")
+            return f"{interp} via binfmt"
+        return str(self.kind)
 
     def argv(self, binary: str | os.PathLike, *args: str) -> list[str]:
         """The argv that runs ``binary`` with ``args`` under this runner."""
@@ -238,16 +261,16 @@ def runner_for(target: Target, host: Host, custom: str | None = None) -> Runner:
         if shutil.which(argv[0]) is None:
             raise GoarchlabError(f"runner command {argv[0]!r} not found",
                                  "install it or give its full path")
-        return Runner("custom", tuple(argv), target)
+        return Runner(RunnerKind.CUSTOM, tuple(argv), target)
     if target.goos != host.os:
         raise GoarchlabError(
             f"{target.platform} binaries cannot run on this {host.os} machine",
             f"build only, or run them on a {target.goos} machine (a VM or CI runner)")
     if host.runs_natively(target.goarch):
-        return Runner("native", (), target)
+        return Runner(RunnerKind.NATIVE, (), target)
     t = host.translator_for(target.goarch)
     if t is not None:
-        return Runner(t.kind, t.command, target)
+        return Runner(RunnerKind(t.kind), t.command, target, t)
     raise GoarchlabError(f"{target.platform} binaries cannot run on this {host.platform} machine",
                          translator_hint(host, target.goarch))
 

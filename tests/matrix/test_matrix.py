@@ -14,7 +14,7 @@ import pytest
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
 from goarchlab.matrix.merge import load, merge
-from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.matrix.model import Cell, MatrixReport
 from goarchlab.matrix.run import first_failure
 
 
@@ -90,7 +90,7 @@ def test_vet_failure_and_build_failure_cells(tmp_path, menv):
 
 
 def _res(host, cells):
-    return MatrixResult((host,), ("go1.27.3",), ("linux/amd64", "linux/arm64"), ("./...",), (),
+    return MatrixReport((host,), ("go1.27.3",), ("linux/amd64", "linux/arm64"), ("./...",), (),
                         tuple(cells), 1.0)
 
 
@@ -142,7 +142,7 @@ def test_explicit_qemu_runner_goes_through_go_test_exec(archcheck, menv):
     assert r.returncode == 0, r.stdout + r.stderr
     tests = {c["target"]: c for c in json.loads(r.stdout)["cells"] if c["step"] == "test"}
     assert (tests["linux/arm64"]["status"], tests["linux/arm64"]["runner"]) == (
-        "pass", "qemu-aarch64")
+        "pass", "/usr/bin/qemu-aarch64")
     # The native target does not go through the emulator.
     assert (tests["linux/amd64"]["status"], tests["linux/amd64"]["runner"]) == ("pass", "native")
 

@@ -36,7 +36,7 @@ def register(subparsers) -> None:
                    help="without --go: install the Go version the directory pins when it is "
                    "not installed, instead of stopping (also: GOARCHLAB_INSTALL_MISSING=1)")
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print goarchlab.matrix/v1")
+    out.add_argument("--json", action="store_true", help="print goarchlab.matrix/v2")
     out.add_argument("--csv", action="store_true", help="print one CSV row per cell")
     out.add_argument("--markdown", action="store_true", help="print a Markdown table")
     p.add_argument("--emit", choices=("github-actions",),

@@ -8,27 +8,15 @@ and never raise for a problem they can describe: a problem is a Finding.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+# Severity is the shared one (goarchlab.outcome); re-exported here for the checks.
+from goarchlab.outcome import Severity
+
 if TYPE_CHECKING:
     from goarchlab.doctor.context import Context
-
-
-class Severity(enum.Enum):
-    """How bad a finding is; ``error`` makes doctor exit 1."""
-
-    OK = "ok"
-    INFO = "info"
-    WARN = "warn"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        """0 (ok) to 3 (error), for sorting and thresholds."""
-        return ["ok", "info", "warn", "error"].index(self.value)
 
 
 @dataclass(frozen=True)

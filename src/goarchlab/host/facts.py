@@ -29,6 +29,7 @@ from goarchlab.host import archmap, binfmt
 from goarchlab.host.model import CCompiler, Host, Translator
 from goarchlab.host.native import darwin_arch, linux_native
 from goarchlab.host.probe import ROSETTA_FILES, Probe, RealProbe
+from goarchlab.outcome import RunnerKind
 
 COMPILERS = ("cc", "gcc", "clang")
 #: Where Apple's /usr/bin compiler stubs find a real compiler. Without either,
@@ -64,7 +65,7 @@ def _linux(p: Probe, release: str, machine: str) -> Host:
     translated = process != native and (native, process) not in archmap.PROCESS_COMPAT
     handlers = binfmt.read_handlers(p)
     translators = [
-        Translator("binfmt", e.goarch, (), e.interpreter, e.path)
+        Translator(RunnerKind.BINFMT, e.goarch, (), e.interpreter, e.path)
         for e in handlers
         if e.usable and e.goarch and e.goarch != native and (native, e.goarch) not in archmap.COMPAT
     ]
@@ -99,7 +100,7 @@ def _darwin(p: Probe, release: str, machine: str) -> Host:
         found = next((f for f in ROSETTA_FILES if p.exists(f)), None)
         if found or translated:
             translators.append(Translator(
-                "rosetta", "amd64", ("arch", "-x86_64"), found or ROSETTA_FILES[1],
+                RunnerKind.ROSETTA, "amd64", ("arch", "-x86_64"), found or ROSETTA_FILES[1],
                 found or "sysctl sysctl.proc_translated"))
     count = next((int(v) for v in (p.sysctl(n) for n in (
         "hw.logicalcpu", "hw.ncpu", "machdep.cpu.thread_count")) if v and v.isdigit()), None)
@@ -133,7 +134,7 @@ def _qemu_on_path(p: Probe, native: str) -> list[Translator]:
         for name in (f"qemu-{qname}", f"qemu-{qname}-static"):
             path = p.which(name)
             if path:
-                out.append(Translator("qemu", goarch, (path,), path, "PATH"))
+                out.append(Translator(RunnerKind.QEMU, goarch, (path,), path, "PATH"))
                 break
     return out
 

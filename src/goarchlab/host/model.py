@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from goarchlab.host.archmap import COMPAT
 from goarchlab.host.binfmt import BinfmtEntry
+from goarchlab.outcome import RunnerKind
 
 
 @dataclass(frozen=True)
@@ -23,9 +24,12 @@ class Translator:
     ``("arch", "-x86_64")``); empty for ``binfmt``, where a plain exec works.
     ``interpreter``: the emulator behind a binfmt handler (its path) or the
     qemu binary; ``source``: where the fact was read (a /proc path, a sysctl).
+
+    What the host *has*, not how a binary runs: :func:`goarchlab.targets.runner_for`
+    builds a :class:`~goarchlab.targets.Runner` from it (``Runner.translator``).
     """
 
-    kind: str
+    kind: RunnerKind
     arch: str
     command: tuple[str, ...]
     interpreter: str

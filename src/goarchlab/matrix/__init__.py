@@ -6,6 +6,6 @@ several machines, :func:`goarchlab.matrix.emit.github_actions` writes the
 workflow that runs the same matrix on GitHub's hosted runners.
 """
 
-from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.matrix.model import Cell, MatrixReport
 
-__all__ = ["Cell", "MatrixResult"]
+__all__ = ["Cell", "MatrixReport"]

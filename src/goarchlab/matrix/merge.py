@@ -12,29 +12,30 @@ import json
 from pathlib import Path
 
 from goarchlab.errors import GoarchlabError
-from goarchlab.matrix.model import Cell, MatrixResult
+from goarchlab.matrix.model import Cell, MatrixReport
+from goarchlab.outcome import Status
 
-_RANK = {"fail": 3, "pass": 2, "skip": 1}
+_RANK = {Status.FAIL: 3, Status.PASS: 2, Status.SKIP: 1}
 
 
-def load(path: Path) -> MatrixResult:
+def load(path: Path) -> MatrixReport:
     """Read one ``goarchlab matrix --json`` file; GoarchlabError when it is not one."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
         raise GoarchlabError(f"{path}: not a readable matrix result ({e})",
                              "each file must be the output of 'goarchlab matrix --json'") from e
-    if not isinstance(data, dict) or data.get("schema") != MatrixResult.SCHEMA:
+    if not isinstance(data, dict) or data.get("schema") not in MatrixReport.READS:
         raise GoarchlabError(f"{path}: schema is {data.get('schema')!r}, "
-                             f"not {MatrixResult.SCHEMA}" if isinstance(data, dict)
+                             f"not {' or '.join(MatrixReport.READS)}" if isinstance(data, dict)
                              else f"{path}: not a JSON object",
                              "each file must be the output of 'goarchlab matrix --json'")
     try:
-        cells = tuple(Cell(**c) for c in data["cells"])
-        return MatrixResult(tuple(data["hosts"]), tuple(data["go_versions"]),
+        cells = tuple(Cell(**{**c, "status": Status(c["status"])}) for c in data["cells"])
+        return MatrixReport(tuple(data["hosts"]), tuple(data["go_versions"]),
                             tuple(data["targets"]), tuple(data["packages"]),
                             tuple(data["test_args"]), cells, float(data["wall_s"]))
-    except (KeyError, TypeError) as e:
+    except (KeyError, TypeError, ValueError) as e:
         raise GoarchlabError(f"{path}: malformed matrix result ({e})",
                              "each file must be the output of 'goarchlab matrix --json'") from e
 
@@ -54,7 +55,7 @@ def _ordered(items):
     return tuple(seen)
 
 
-def merge(results: list[MatrixResult]) -> MatrixResult:
+def merge(results: list[MatrixReport]) -> MatrixReport:
     """One result from several; raises GoarchlabError for an empty list."""
     if not results:
         raise GoarchlabError("nothing to merge", "give one or more matrix --json files")
@@ -68,6 +69,6 @@ def merge(results: list[MatrixResult]) -> MatrixResult:
     steps = ("build", "vet", "test")
     cells = tuple(best[(g, t, s)] for g in gos for t in targets for s in steps
                   if (g, t, s) in best)
-    return MatrixResult(_ordered(h for r in results for h in r.hosts), gos, targets,
+    return MatrixReport(_ordered(h for r in results for h in r.hosts), gos, targets,
                         _ordered(p for r in results for p in r.packages),
                         results[0].test_args, cells, max(r.wall_s for r in results))

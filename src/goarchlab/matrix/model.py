@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from goarchlab.outcome import Status
+
 if TYPE_CHECKING:
     from goarchlab.toolchains.api import ToolchainUsed
 
 STEPS = ("build", "vet", "test")
-#: Cell statuses: ``pass``, ``fail`` (``detail``: the first failing test or
-#: the first error line), ``skip`` (``detail``: why it did not run).
-STATUSES = ("pass", "fail", "skip")
+#: Cell statuses (:class:`goarchlab.outcome.Status`): ``pass``, ``fail`` (``detail``:
+#: the first failing test or the first error line), ``skip`` (``detail``: why it did
+#: not run).
+STATUSES = tuple(s.value for s in Status)
 
 
 @dataclass(frozen=True)
@@ -19,8 +22,10 @@ class Cell:
     """One step of one Go version on one target.
 
     ``go``: e.g. ``go1.22.10``; ``target``: ``linux/arm64``; ``step``: build,
-    vet or test. ``runner``: how the tests ran (``native``, ``binfmt``,
-    ``qemu-aarch64``, ``rosetta``; empty for build/vet and skipped tests).
+    vet or test. ``status``: :class:`~goarchlab.outcome.Status`. ``runner``: how the
+    tests ran, the runner's label (:attr:`goarchlab.targets.Runner.label`: ``native``,
+    ``qemu-aarch64 via binfmt``, ``qemu-aarch64``, ``rosetta``, a custom command;
+    empty for build/vet and skipped tests).
     ``host``: the ``goos/goarch`` of the machine that ran the cell (merged
     results come from several machines). ``time_s``: wall seconds (>= 0).
     """
@@ -28,7 +33,7 @@ class Cell:
     go: str
     target: str
     step: str
-    status: str
+    status: Status
     detail: str
     time_s: float
     runner: str
@@ -36,7 +41,7 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class MatrixResult:
+class MatrixReport:
     """A whole matrix run (or the merge of several).
 
     ``hosts``: the machines the cells ran on; ``go_versions`` and ``targets``
@@ -45,7 +50,11 @@ class MatrixResult:
     run when merged).
     """
 
-    SCHEMA = "goarchlab.matrix/v1"
+    #: v2: a cell's ``runner`` is the runner's label (v1 wrote ``binfmt`` for a kernel
+    #: handler and the program's name for a custom runner).
+    SCHEMA = "goarchlab.matrix/v2"
+    #: Older schemas :func:`goarchlab.matrix.merge.load` still reads (same fields).
+    READS = ("goarchlab.matrix/v1", "goarchlab.matrix/v2")
 
     hosts: tuple[str, ...]
     go_versions: tuple[str, ...]
@@ -60,7 +69,7 @@ class MatrixResult:
     @property
     def ok(self) -> bool:
         """True when no cell failed."""
-        return not any(c.status == "fail" for c in self.cells)
+        return not any(c.status == Status.FAIL for c in self.cells)
 
     def cell(self, go: str, target: str, step: str) -> Cell | None:
         """The cell of ``go`` x ``target`` x ``step``, or None."""

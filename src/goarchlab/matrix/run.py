@@ -26,7 +26,8 @@ from goarchlab.gocmd.jsonstream import iter_objects
 from goarchlab.gocmd.levels import VARS, validate_level
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.host.model import Host
-from goarchlab.matrix.model import STEPS, Cell, MatrixResult
+from goarchlab.matrix.model import STEPS, Cell, MatrixReport
+from goarchlab.outcome import Status
 from goarchlab.targets import Target, runner_for
 
 _FILE_LINE = re.compile(r"^\s*(\S+\.go:\d+(?::\d+)?:.*)$")
@@ -96,20 +97,20 @@ def run_pair(
 
     r = proc.run([str(setup.go), "build", *packages], env=env, timeout=timeout, cwd=cwd)
     if not r.ok:
-        cell("build", "fail", _first_error(r.stderr or r.stdout), r.wall_s)
-        cell("vet", "skip", "build failed", 0.0)
-        cell("test", "skip", "build failed", 0.0)
+        cell("build", Status.FAIL, _first_error(r.stderr or r.stdout), r.wall_s)
+        cell("vet", Status.SKIP, "build failed", 0.0)
+        cell("test", Status.SKIP, "build failed", 0.0)
         return cells
-    cell("build", "pass", "", r.wall_s)
+    cell("build", Status.PASS, "", r.wall_s)
     r = proc.run([str(setup.go), "vet", *packages], env=env, timeout=timeout, cwd=cwd)
-    cell("vet", "pass" if r.ok else "fail", "" if r.ok else _first_error(r.stderr or r.stdout),
-         r.wall_s)
+    cell("vet", Status.PASS if r.ok else Status.FAIL,
+         "" if r.ok else _first_error(r.stderr or r.stdout), r.wall_s)
     native = host.can_run(target.goos, target.goarch) == "native"
     try:
         # --runner is for the targets this machine cannot execute itself.
         runner = runner_for(target, host, None if native else custom_runner)
     except GoarchlabError as e:
-        cell("test", "skip", f"cannot run here: {e.message}", 0.0)
+        cell("test", Status.SKIP, f"cannot run here: {e.message}", 0.0)
         return cells
     argv = [str(setup.go), "test", "-json"]
     exec_cmd = runner.go_test_exec()
@@ -118,10 +119,10 @@ def run_pair(
     argv += list(test_args) if test_args else list(packages)
     r = proc.run(argv, env=env, timeout=timeout, cwd=cwd)
     if r.ok:
-        cell("test", "pass", "", r.wall_s, runner.label)
+        cell("test", Status.PASS, "", r.wall_s, runner.label)
     else:
         detail = first_failure(r.stdout) or _package_failure(r.stdout, r.stderr)
-        cell("test", "fail", detail, r.wall_s, runner.label)
+        cell("test", Status.FAIL, detail, r.wall_s, runner.label)
     return cells
 
 
@@ -130,7 +131,7 @@ def run(
     packages: Sequence[str] = ("./...",), test_args: Sequence[str] = (), jobs: int = 1,
     timeout: float = 1800.0, custom_runner: str | None = None,
     progress: Callable[[int, int, str], None] = lambda d, t, w: None,
-) -> MatrixResult:
+) -> MatrixReport:
     """Run every (version, target) pair, ``jobs`` at a time (>= 1); ``timeout`` in
     seconds for each go command. Cells come back in version, target, step order."""
     t0 = time.perf_counter()
@@ -151,7 +152,7 @@ def run(
             why = _unsupported(s.version, t, known[s.version])
             if why:
                 done[(s.version, str(t))] = [
-                    Cell(s.version, str(t), step, "skip", why, 0.0, "", host.platform)
+                    Cell(s.version, str(t), step, Status.SKIP, why, 0.0, "", host.platform)
                     for step in STEPS]
                 continue
             futs[pool.submit(run_pair, s, t, host, packages, test_args, cwd, timeout,
@@ -160,7 +161,7 @@ def run(
             done[futs[f]] = f.result()
             progress(len(done), len(pairs), " ".join(futs[f]))
     cells = tuple(c for s, t in pairs for c in done[(s.version, str(t))])
-    return MatrixResult((host.platform,), tuple(s.version for s in setups),
+    return MatrixReport((host.platform,), tuple(s.version for s in setups),
                         tuple(str(t) for t in targets), tuple(packages), tuple(test_args),
                         cells, round(time.perf_counter() - t0, 3))
 

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
-from goarchlab.matrix.model import STEPS, Cell, MatrixResult
+from goarchlab.matrix.model import STEPS, Cell, MatrixReport
 
 _MARK = {"pass": "[green]pass[/]", "fail": "[bold red]FAIL[/]", "skip": "[yellow]skip[/]"}
 
@@ -22,8 +22,8 @@ def _cell_text(c: Cell | None) -> str:
     return _MARK.get(c.status, c.status) + t
 
 
-@render.human(MatrixResult)
-def _matrix(r: MatrixResult, c: Console) -> None:
+@render.human(MatrixReport)
+def _matrix(r: MatrixReport, c: Console) -> None:
     c.print(f"matrix on {escape(', '.join(r.hosts))}: {len(r.go_versions)} Go x {len(r.targets)} "
             f"targets, {r.wall_s:.1f} s")
     t = Table(box=None, pad_edge=False)
@@ -45,7 +45,7 @@ def _matrix(r: MatrixResult, c: Console) -> None:
         c.print(f"[yellow]{target}[/]: built and vetted only; {escape(why)}", markup=True)
 
 
-def csv_text(r: MatrixResult) -> str:
+def csv_text(r: MatrixReport) -> str:
     """One row per cell: go,target,step,status,detail,time_s,runner,host."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
@@ -70,7 +70,7 @@ def _md_cell(c: Cell | None) -> str:
     return f"⏭️ skip: {_md(c.detail)}"
 
 
-def markdown_text(r: MatrixResult) -> str:
+def markdown_text(r: MatrixReport) -> str:
     """A GitHub-flavoured Markdown table: one row per Go version x target."""
     lines = [f"### goarchlab matrix ({', '.join(r.hosts)})", "",
              "| Go | target | build | vet | test | runner |", "|---|---|---|---|---|---|"]
@@ -83,12 +83,12 @@ def markdown_text(r: MatrixResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def print_csv(r: MatrixResult) -> None:
+def print_csv(r: MatrixReport) -> None:
     """Print :func:`csv_text`."""
     render.write(csv_text(r))
 
 
-def print_markdown(r: MatrixResult) -> None:
+def print_markdown(r: MatrixReport) -> None:
     """Print :func:`markdown_text`."""
     render.write(markdown_text(r))
 
