@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from goarchlab.bench import benchfmt, engine, preflight, report, store, suites, variants
+from goarchlab.bench import benchfmt, catalog, engine, preflight, report, store, suites, variants
 from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT, GoarchlabError
 from goarchlab.host import RecordedProbe
 
@@ -31,7 +31,7 @@ def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
     assert [p.name for p in plans] == ["native", "qemu-arm64"]
     # goarchlab.targets prefers the kernel's binfmt handler (a plain exec) when registered.
     assert plans[1].variant.runner in ("qemu-aarch64", "qemu-aarch64 via binfmt")
-    req = engine.Request(tuple(suites.default_suites()), tuple(plans), runs=2, warmup=1)
+    req = engine.Request(tuple(catalog.default_suites()), tuple(plans), runs=2, warmup=1)
     res = engine.run(req, bench_ctx, store_path=tmp_path / "r.db")
     assert res.error is None, res.error
     assert res.run.complete
@@ -94,7 +94,7 @@ def _flaky(tmp_path: Path, bench_ctx, mode: str, timeout: float | None = None):
     shutil.copytree(FLAKY, mod)
     env = dict(bench_ctx.env, CGO_ENABLED="0", FLAKY_COUNTER=str(tmp_path / "count"), FLAKY_AT="3",
                FLAKY_MODE=mode, FLAKY_PIDS=str(tmp_path / "pids"))
-    ctx = suites.Context(bench_ctx.host, env, bench_ctx.home, bench_ctx.toolchains,
+    ctx = suites.SuiteContext(bench_ctx.host, env, bench_ctx.home, bench_ctx.toolchains,
                          benchtime="5x", cwd=mod, timeout=timeout)
     plan = variants.base_plan(bench_ctx.host)
     req = engine.Request((".",), (plan,), runs=4, warmup=1)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from goarchlab.bench import engine, suites, variants
+from goarchlab.bench import catalog, engine, suites, variants
 from goarchlab.errors import UsageError
 from goarchlab.host.model import Host, Translator
 
@@ -70,7 +70,7 @@ def test_vs_bad_input_is_a_usage_error():
     with pytest.raises(UsageError, match="both named"):
         variants.plans_from_args(h, ["GOGC=50", "GOGC=50"])
     with pytest.raises(UsageError, match="unknown suite 'nope'"):
-        suites.get("nope")
+        catalog.get("nope")
 
 
 def test_default_pair_per_host_and_without_translator():

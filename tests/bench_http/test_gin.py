@@ -31,7 +31,7 @@ def test_gin_without_module_proxy_says_so(http_host, http_toolchains, native_pla
                                           session_go_env, tmp_path, built):
     env = {**session_go_env, "GOPROXY": "off", "GOMODCACHE": str(tmp_path / "empty-modcache"),
            "GOFLAGS": "-modcacherw"}
-    ctx = suites.Context(http_host, env, tmp_path / "home", http_toolchains)
+    ctx = suites.SuiteContext(http_host, env, tmp_path / "home", http_toolchains)
     with pytest.raises(GoarchlabError) as e:
         build.build("gin", native_plan, ctx)
     assert "could not be fetched (GOPROXY=off)" in e.value.message
@@ -49,8 +49,8 @@ def test_the_http_suite_registers_without_importing_http_client():
     import sys
 
     code = ("import sys; from goarchlab.cli import build_parser; build_parser('bench'); "
-            "from goarchlab.bench import suites; import goarchlab.bench.http.server; "
-            "print('http.client' in sys.modules, 'http' in suites.SUITES)")
+            "from goarchlab.bench import catalog; import goarchlab.bench.http.server; "
+            "print('http.client' in sys.modules, 'http' in catalog.SUITES)")
     r = proc.run([sys.executable, "-c", code], env=dict(os.environ), timeout=60)
     assert r.ok, r.stderr
     assert r.stdout.split() == ["False", "True"]

@@ -24,9 +24,10 @@ from typing import Any
 
 from goarchlab import __version__
 from goarchlab.bench import fallback, preflight, report, stats, store
+from goarchlab.bench.catalog import get
 from goarchlab.bench.jobs import Job
 from goarchlab.bench.model import RunRecord, Sample, Table
-from goarchlab.bench.suites import Context, Prepared, get
+from goarchlab.bench.suites import Prepared, SuiteContext
 from goarchlab.bench.userpkg import is_package, prepare_package
 from goarchlab.bench.variants import Plan
 from goarchlab.errors import GoarchlabError, stop_signal
@@ -45,7 +46,7 @@ class Request:
     variants, baseline first; ``runs``: measured runs per variant (>= 1); ``warmup``:
     discarded runs first (>= 0); ``notes``: facts to record (e.g. no translator found).
     What each process does (``benchtime``, the ``bench`` regexp, timeouts) is in the
-    suites' :class:`~goarchlab.bench.suites.Context`."""
+    suites' :class:`~goarchlab.bench.suites.SuiteContext`."""
 
     targets: tuple[str, ...]
     plans: tuple[Plan, ...]
@@ -68,7 +69,7 @@ class SuiteStatus:
 
 
 @dataclass(frozen=True)
-class BenchResult:
+class BenchReport:
     """A finished (or partial) bench run with its statistics.
 
     ``run``: the stored record (variants, raw samples, host facts, notes).
@@ -109,10 +110,10 @@ class BenchResult:
 
 def analyse(run: RunRecord, statuses: Sequence[SuiteStatus] = (),
             warnings: Sequence[preflight.PreflightWarning] = (), cpu: str = "",
-            error: GoarchlabError | None = None) -> BenchResult:
+            error: GoarchlabError | None = None) -> BenchReport:
     """Statistics of a run record: tables, translation report, regressions."""
     tables = stats.build_tables(run.samples, [v.name for v in run.variants])
-    return BenchResult(run, tuple(statuses), tuple(warnings), tables,
+    return BenchReport(run, tuple(statuses), tuple(warnings), tables,
                        report.translation_report(run), tuple(report.regressions(tables)), cpu,
                        error.message if error else None, error.hint if error else None,
                        error.code if error else 0)
@@ -154,7 +155,7 @@ class _Cell:
     jobs: list[Job] = field(default_factory=list)
 
 
-def _prepare(req: Request, ctx: Context, cells: list[_Cell]
+def _prepare(req: Request, ctx: SuiteContext, cells: list[_Cell]
              ) -> tuple[list[SuiteStatus], list[str]]:
     # Fills ``cells`` as it goes, so the caller can clean up after a failure halfway.
     statuses: list[SuiteStatus] = []
@@ -174,9 +175,9 @@ def _prepare(req: Request, ctx: Context, cells: list[_Cell]
     return statuses, labels
 
 
-def run(req: Request, ctx: Context, *, progress: ProgressFn | None = None,
+def run(req: Request, ctx: SuiteContext, *, progress: ProgressFn | None = None,
         store_path: Path | None = None, probe: preflight.Probe | None = None,
-        notify: Callable[[str], None] | None = None) -> BenchResult:
+        notify: Callable[[str], None] | None = None) -> BenchReport:
     """Run ``req`` and store it (also when cut short); returns the analysed result.
 
     Raises GoarchlabError for bad input found while preparing (unknown suite, a

@@ -6,7 +6,7 @@ Workloads are Go sources shipped in ``bench/workloads`` (one module, one main
 per suite), cross-built by goarchlab with the variant's toolchain for its
 target; binaries are cached under ``GOARCHLAB_HOME/cache/bench/<key>`` where the
 key hashes the toolchain, target, level, build env, flags and the sources.
-:func:`register` lets other suites (``http``) join the registry.
+The table of every suite is :mod:`goarchlab.bench.catalog`.
 """
 
 from __future__ import annotations
@@ -22,12 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from goarchlab import proc
-from goarchlab.bench.hostfacts import ToolchainProvider
 from goarchlab.bench.jobs import BuildJob, GoBenchJob, Job, StartupJob
 from goarchlab.bench.variants import Plan
-from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.errors import GoarchlabError
 from goarchlab.host.model import Host
-from goarchlab.toolchains.model import Toolchain
+from goarchlab.toolchains.api import Go
 
 WORKLOADS = Path(__file__).parent / "workloads"
 #: Seconds allowed for one workload build.
@@ -35,7 +34,7 @@ BUILD_TIMEOUT = 600.0
 
 
 @dataclass
-class Context:
+class SuiteContext:
     """What suites need to prepare jobs.
 
     ``env``: the base environment (PATH, HOME, GOCACHE...); ``home``: GOARCHLAB_HOME;
@@ -47,7 +46,9 @@ class Context:
     host: Host
     env: Mapping[str, str]
     home: Path
-    toolchains: ToolchainProvider
+    #: ``(version or None, goos, goarch) -> Go``: None asks for the default toolchain
+    #: (see :func:`goarchlab.bench.hostfacts.default_toolchains`).
+    toolchains: Callable[[str | None, str, str], Go]
     benchtime: str = "100ms"
     bench: str = "."
     timeout: float | None = None
@@ -56,7 +57,7 @@ class Context:
     options: Mapping[str, object] = field(default_factory=dict)
     _memo: dict = field(default_factory=dict)
 
-    def go_env(self, tc: Toolchain, plan: Plan, **extra: str) -> dict[str, str]:
+    def go_env(self, tc: Go, plan: Plan, **extra: str) -> dict[str, str]:
         """The environment for running ``tc``'s go for ``plan``: the base env without any
         GOROOT (the go binary finds its own), GOTOOLCHAIN=local so no other Go is
         downloaded or switched to, GOWORK=off so a user's go.work is not applied,
@@ -90,47 +91,9 @@ class SuiteDef:
     name: str
     description: str
     default: bool
-    prepare: Callable[[Plan, Context], Prepared]
+    prepare: Callable[[Plan, SuiteContext], Prepared]
     #: Adds the suite's own options to the ``bench`` parser (``argparse`` group).
     add_arguments: Callable[[object], None] | None = None
-
-
-SUITES: dict[str, SuiteDef] = {}
-
-
-def register(suite: SuiteDef) -> SuiteDef:
-    """Add a suite to the registry (a later registration of a name replaces it)."""
-    SUITES[suite.name] = suite
-    return suite
-
-
-#: Modules that register more suites when present (issue 5 adds ``http``).
-PLUGINS = ("goarchlab.bench.http",)
-
-
-def load_plugins() -> None:
-    """Import the suite plugins that exist in this installation."""
-    import importlib
-
-    for mod in PLUGINS:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:
-            if e.name != mod:
-                raise
-
-
-def get(name: str) -> SuiteDef:
-    """The suite called ``name``; UsageError listing the known ones otherwise."""
-    if name not in SUITES:
-        raise UsageError(f"unknown suite {name!r}", "known suites: " + ", ".join(SUITES)
-                         + "; a Go package path must start with ./ or ../")
-    return SUITES[name]
-
-
-def default_suites() -> list[str]:
-    """Names of the suites run when none is named."""
-    return [s.name for s in SUITES.values() if s.default]
 
 
 def _source_hash() -> str:
@@ -153,7 +116,7 @@ def _cgo_flag(plan: Plan) -> str | None:
     return None
 
 
-def build_workload(directory: str, plan: Plan, ctx: Context, *, cc: str | None = None) -> Path:
+def build_workload(directory: str, plan: Plan, ctx: SuiteContext, *, cc: str | None = None) -> Path:
     """Build workload ``directory`` for ``plan`` (cached); returns the binary's path.
 
     ``cc``: a C compiler for the target enables cgo; a variant built with -race
@@ -197,11 +160,11 @@ def build_workload(directory: str, plan: Plan, ctx: Context, *, cc: str | None =
     return out
 
 
-def _timeout(ctx: Context, default: float) -> float:
+def _timeout(ctx: SuiteContext, default: float) -> float:
     return ctx.timeout if ctx.timeout is not None else default
 
 
-def list_names(suite: str, binary: Path, plan: Plan, ctx: Context) -> list[str]:
+def list_names(suite: str, binary: Path, plan: Plan, ctx: SuiteContext) -> list[str]:
     """The benchmark names a workload binary has (``-list``), run under ``plan``'s
     runner so a runner that cannot run it fails here, before any measuring.
     Memoised per binary and runner (variants differing only in run env share it)."""
@@ -223,8 +186,8 @@ def _matching(names: list[str], pattern: str) -> list[str]:
 
 
 def _workload_suite(suite: str, directory: str, timeout: float = 120.0,
-                    cgo: bool = False) -> Callable[[Plan, Context], Prepared]:
-    def prepare(plan: Plan, ctx: Context) -> Prepared:
+                    cgo: bool = False) -> Callable[[Plan, SuiteContext], Prepared]:
+    def prepare(plan: Plan, ctx: SuiteContext) -> Prepared:
         cc = None
         if cgo:
             cc = c_compiler_for(ctx.host, plan.goos, plan.goarch)
@@ -261,7 +224,7 @@ def c_compiler_for(host: Host, goos: str, goarch: str) -> str | None:
     return None
 
 
-def _prepare_startup(plan: Plan, ctx: Context) -> Prepared:
+def _prepare_startup(plan: Plan, ctx: SuiteContext) -> Prepared:
     names = _matching(["ExecToMain", "Wall", "FirstRun"], ctx.bench)
     if not names:
         return Prepared(skipped=f"no startup benchmark matches --bench {ctx.bench!r}")
@@ -279,7 +242,7 @@ _BUILD_CASES = (("cache=cold/strip=false", True, ()), ("cache=warm/strip=false",
                 ("cache=warm/strip=true", False, ("-ldflags=-s -w",)))
 
 
-def _prepare_build(plan: Plan, ctx: Context) -> Prepared:
+def _prepare_build(plan: Plan, ctx: SuiteContext) -> Prepared:
     cases = [c for c in _BUILD_CASES if re.search(ctx.bench, c[0])]
     if not cases:
         return Prepared(skipped=f"no build benchmark matches --bench {ctx.bench!r}")
@@ -295,17 +258,17 @@ def _prepare_build(plan: Plan, ctx: Context) -> Prepared:
     return Prepared(jobs)
 
 
-register(SuiteDef("cpu", "sha256 at 64 B/1 KiB/1 MiB, math/big mul and exp, parallel sha256",
-                  True, _workload_suite("cpu", "cpu")))
-register(SuiteDef("alloc", "allocation-heavy work; GC cycles, pause quantiles, heap",
-                  True, _workload_suite("alloc", "alloc")))
-register(SuiteDef("sched", "goroutine ping-pong, channel fan-out; scheduling latency",
-                  True, _workload_suite("sched", "sched")))
-register(SuiteDef("syscall", "getpid, stat, write to /dev/null, pipe round trip",
-                  True, _workload_suite("syscall", "syscalls")))
-register(SuiteDef("cgo", "Go-to-C call overhead (needs a C compiler for the target)",
-                  True, _workload_suite("cgo", "cgo", cgo=True)))
-register(SuiteDef("startup", "exec to main of a small binary (translation start-up cost)",
-                  True, _prepare_startup))
-register(SuiteDef("build", "go build of a sample module: cold/warm GOCACHE, with/without -s -w",
-                  False, _prepare_build))
+CPU = SuiteDef("cpu", "sha256 at 64 B/1 KiB/1 MiB, math/big mul and exp, parallel sha256",
+               True, _workload_suite("cpu", "cpu"))
+ALLOC = SuiteDef("alloc", "allocation-heavy work; GC cycles, pause quantiles, heap",
+                 True, _workload_suite("alloc", "alloc"))
+SCHED = SuiteDef("sched", "goroutine ping-pong, channel fan-out; scheduling latency",
+                 True, _workload_suite("sched", "sched"))
+SYSCALL = SuiteDef("syscall", "getpid, stat, write to /dev/null, pipe round trip",
+                   True, _workload_suite("syscall", "syscalls"))
+CGO = SuiteDef("cgo", "Go-to-C call overhead (needs a C compiler for the target)",
+               True, _workload_suite("cgo", "cgo", cgo=True))
+STARTUP = SuiteDef("startup", "exec to main of a small binary (translation start-up cost)",
+                   True, _prepare_startup)
+BUILD = SuiteDef("build", "go build of a sample module: cold/warm GOCACHE, with/without -s -w",
+                 False, _prepare_build)

@@ -32,9 +32,7 @@ _ACTIONS = {
 
 def register(subparsers) -> None:
     """Add the ``bench`` parser."""
-    from goarchlab.bench import suites
-
-    suites.load_plugins()
+    from goarchlab.bench import catalog
     p = subparsers.add_parser(
         "bench",
         help="benchmark Go workloads across variants (native vs translated, Go versions, GOGC)",
@@ -45,8 +43,8 @@ def register(subparsers) -> None:
         "compare RUN_A RUN_B | export RUN | merge FILE...",
     )
     p.add_argument("targets", nargs="*", metavar="SUITE|./PKG",
-                   help="suites (" + ", ".join(suites.SUITES) + "; default: "
-                   + " ".join(suites.default_suites()) + ") or Go package paths (./internal/x)")
+                   help="suites (" + ", ".join(catalog.SUITES) + "; default: "
+                   + " ".join(catalog.default_suites()) + ") or Go package paths (./internal/x)")
     p.add_argument("--vs", action="append", default=[], metavar="VARIANT",
                    help="a variant against the native baseline: go1.22.10, linux/arm64, "
                    "GOGC=50, 'ldflags=-s -w', runner=CMD; combine with + (repeatable)")
@@ -78,7 +76,7 @@ def register(subparsers) -> None:
     p.add_argument("--goarchlab-spec", metavar="PIP_SPEC",
                    help="--emit: the pip requirement the workflow installs goarchlab with "
                    "(default: a placeholder the repository variable GOARCHLAB_SPEC replaces)")
-    for s in suites.SUITES.values():
+    for s in catalog.SUITES.values():
         if s.add_arguments is not None:
             s.add_arguments(p.add_argument_group(f"{s.name} suite"))
     p.set_defaults(handler=lambda args: _run(args, p))
@@ -193,11 +191,11 @@ def _run(args, parser=None) -> int:
     if args.emit:
         return _emit_workflow(args, parser)
     if args.list:
-        from goarchlab.bench import suites
+        from goarchlab.bench import catalog
         from goarchlab.render.bench import SuiteList
 
         render.emit(SuiteList(tuple((s.name, s.description, s.default)
-                                    for s in suites.SUITES.values())), as_json=args.json)
+                                    for s in catalog.SUITES.values())), as_json=args.json)
         return EXIT_OK
     return _bench(args)
 
@@ -232,7 +230,7 @@ def _emit_workflow(args, parser) -> int:
 
 
 def _bench(args) -> int:
-    from goarchlab.bench import engine, hostfacts, suites, variants
+    from goarchlab.bench import catalog, engine, hostfacts, suites, variants
     from goarchlab.home import goarchlab_home
 
     if args.runs < 1 or args.warmup < 0:
@@ -242,19 +240,19 @@ def _bench(args) -> int:
     env = dict(os.environ)
     home = goarchlab_home(env)
     cwd = Path.cwd()
-    targets = list(args.targets) or suites.default_suites()
+    targets = list(args.targets) or catalog.default_suites()
     from goarchlab.bench.userpkg import is_package
 
     for t in targets:
         if not is_package(t):
-            suites.get(t)
+            catalog.get(t)
     from goarchlab.host import detect
 
     host = detect()
     plans, note = variants.plans_from_args(host, args.vs, args.go)
     if note:
         render.note(note)
-    ctx = suites.Context(host, env, home, hostfacts.default_toolchains(env, cwd, home,
+    ctx = suites.SuiteContext(host, env, home, hostfacts.default_toolchains(env, cwd, home,
                                                                       render.note),
                          benchtime=args.benchtime, bench=args.bench, timeout=args.timeout,
                          cwd=cwd, options=vars(args))
@@ -306,7 +304,7 @@ def _action(args) -> int:
     docs = []
     for f in args.files:
         doc = _read_export(f)
-        if doc.get("schema") == engine.BenchResult.SCHEMA:  # a --json result: same fields
+        if doc.get("schema") == engine.BenchReport.SCHEMA:  # a --json result: same fields
             doc = {**doc, "schema": store.EXPORT_SCHEMA}
         docs.append(doc)
     merged = store.merge(docs)

@@ -305,7 +305,3 @@ def _requires(gomod: Path, module: str) -> bool:
         return module in gomod.read_text(errors="replace")
     except OSError:
         return False
-
-
-# The VS Code checks register themselves on import; doctor-core imports this module.
-from goarchlab.doctor import checks_vscode  # noqa: E402, F401

@@ -30,8 +30,9 @@ from goarchlab.doctor.report import (
 )
 from goarchlab.errors import GoarchlabError, UsageError
 
-#: Modules under goarchlab.doctor that register checks; missing ones are skipped
-#: (the areas are written in parallel and may not have landed yet).
+#: Every module under goarchlab.doctor that registers checks (with the ``check``
+#: decorator when imported). All are imported; a missing one is an ImportError, never a
+#: check that silently disappears (tests/test_registries.py holds the golden list).
 CHECK_MODULES: tuple[str, ...] = (
     "checks_host",
     "checks_path",
@@ -43,6 +44,7 @@ CHECK_MODULES: tuple[str, ...] = (
     "checks_tools",
     "checks_homebrew",
     "checks_project",
+    "checks_vscode",
     "checks_toolchains",
 )
 
@@ -51,14 +53,9 @@ MAX_WORKERS = 24
 
 
 def load_checks() -> dict[str, CheckSpec]:
-    """Import every check module that exists; return the registry (id -> CheckSpec)."""
+    """Import every module of :data:`CHECK_MODULES`; return the registry (id -> CheckSpec)."""
     for mod in CHECK_MODULES:
-        name = f"goarchlab.doctor.{mod}"
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as e:
-            if e.name != name:
-                raise
+        importlib.import_module(f"goarchlab.doctor.{mod}")
     return REGISTRY
 
 

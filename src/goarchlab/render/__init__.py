@@ -27,6 +27,24 @@ if TYPE_CHECKING:
 
 _HUMAN: dict[type, Callable[[Any, Console], None]] = {}
 
+#: The human renderers, by command (the ``<command>`` of a result's SCHEMA
+#: ``goarchlab.<command>[.<part>]/v1``): the module :func:`emit` imports, which
+#: registers its renderers with :func:`human`. Imported on use, so a command loads
+#: only its own (and rich only when printing for a human); a module listed here
+#: that is missing is an ImportError, never a silent fall back to JSON.
+#: tests/test_registries.py compares :func:`renderers` with a golden list.
+RENDERER_MODULES: dict[str, str] = {
+    "api": "goarchlab.render.api",
+    "bench": "goarchlab.render.bench",
+    "deps": "goarchlab.render.deps",
+    "doctor": "goarchlab.render.doctor",
+    "godebug": "goarchlab.render.godebug",
+    "inspect": "goarchlab.render.inspect",
+    "matrix": "goarchlab.render.matrix",
+    "toolchain": "goarchlab.render.toolchain",
+    "xbuild": "goarchlab.render.xbuild",
+}
+
 #: Progress callback given to feature code: ``(done, total, label)``; total >= 1.
 ProgressFn = Callable[[int, int, str], None]
 
@@ -50,6 +68,15 @@ def json_text(result: Any) -> str:
         body = {"result": body}
     body["schema"] = result.SCHEMA
     return json.dumps(body, sort_keys=True, indent=2)
+
+
+def renderers() -> dict[str, str]:
+    """Every registered human renderer after importing all of :data:`RENDERER_MODULES`:
+    ``"<SCHEMA> <ResultType>" -> "module.function"`` (for the registry test)."""
+    for module in RENDERER_MODULES.values():
+        importlib.import_module(module)
+    return {f"{getattr(cls, 'SCHEMA', '')} {cls.__qualname__}": f"{fn.__module__}.{fn.__qualname__}"
+            for cls, fn in _HUMAN.items()}
 
 
 @functools.cache
@@ -116,15 +143,8 @@ def emit(result: Any, *, as_json: bool = False) -> None:
         return
     schema = getattr(result, "SCHEMA", "")
     command = schema.removeprefix("goarchlab.").split("/")[0].split(".")[0]
-    if command:
-        module = f"goarchlab.render.{command}"
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            # No renderer module for this command is fine (JSON below); a renderer
-            # whose own imports are broken is a bug, not a reason to print JSON.
-            if e.name != module:
-                raise
+    if command in RENDERER_MODULES:
+        importlib.import_module(RENDERER_MODULES[command])
     for cls in type(result).__mro__:
         if cls in _HUMAN:
             _HUMAN[cls](result, console())

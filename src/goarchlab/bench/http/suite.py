@@ -17,7 +17,7 @@ from pathlib import Path
 
 from goarchlab.bench.http import build, drivers
 from goarchlab.bench.http.job import ENDPOINTS, HttpJob
-from goarchlab.bench.suites import Context, Prepared, SuiteDef, register
+from goarchlab.bench.suites import Prepared, SuiteContext, SuiteDef
 from goarchlab.bench.variants import Plan
 from goarchlab.errors import UsageError
 
@@ -58,12 +58,12 @@ def add_arguments(g) -> None:
                    "(%(default)g)")
 
 
-def _opt(ctx: Context, key: str):
+def _opt(ctx: SuiteContext, key: str):
     v = ctx.options.get(key)
     return DEFAULTS[key] if v is None else v
 
 
-def _stage(ctx: Context) -> Path:
+def _stage(ctx: SuiteContext) -> Path:
     if "http.stage" not in ctx._memo:
         parent = ctx.home / "bench" / "http"
         _clean_stale(parent)
@@ -89,7 +89,7 @@ def safe_name(variant: str) -> str:
     return re.sub(r"[^A-Za-z0-9=._-]+", "_", variant) or "variant"
 
 
-def prepare(plan: Plan, ctx: Context) -> Prepared:
+def prepare(plan: Plan, ctx: SuiteContext) -> Prepared:
     """Build the server for ``plan`` (and the native load generator) into one job."""
     conns = int(_opt(ctx, "http_connections"))
     rate = float(_opt(ctx, "http_rate"))
@@ -112,6 +112,6 @@ def prepare(plan: Plan, ctx: Context) -> Prepared:
     return Prepared((job,))
 
 
-SUITE = register(SuiteDef("http", "HTTP server throughput and latency (net/http or Gin) under "
+SUITE = SuiteDef("http", "HTTP server throughput and latency (net/http or Gin) under "
                           "a native load generator; CPU/heap profiles and GC view",
-                          False, prepare, add_arguments=add_arguments))
+                          False, prepare, add_arguments=add_arguments)
