@@ -7,8 +7,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
-from goarchlab.toolchains.commands import ListResult, UninstallResult, UseResult, WhichResult
-from goarchlab.toolchains.install import InstallResult
+from goarchlab.toolchains.commands import ListReport, UninstallReport, UseReport, WhichReport
+from goarchlab.toolchains.install import InstallReport
 from goarchlab.toolchains.shims import ShellInit
 
 
@@ -21,8 +21,8 @@ def _mb(n: int) -> str:
     return f"{n / 1e6:.0f} MB" if n else ""
 
 
-@render.human(ListResult)
-def _list(r: ListResult, c: Console) -> None:
+@render.human(ListReport)
+def _list(r: ListReport, c: Console) -> None:
     if not r.installed:
         c.print(f"no toolchains installed in {_e(r.home)}/toolchains")
         c.print("[dim]install one: goarchlab toolchain install latest[/]")
@@ -44,8 +44,8 @@ def _list(r: ListResult, c: Console) -> None:
         c.print(t)
 
 
-@render.human(InstallResult)
-def _install(r: InstallResult, c: Console) -> None:
+@render.human(InstallReport)
+def _install(r: InstallReport, c: Console) -> None:
     tc = r.toolchain
     if r.already:
         c.print(f"{tc.version} ({tc.platform}) is already installed in {_e(tc.goroot)}")
@@ -55,8 +55,8 @@ def _install(r: InstallResult, c: Console) -> None:
     c.print(f"  file    {_e(r.filename)}  sha256 {r.sha256}")
 
 
-@render.human(WhichResult)
-def _which(r: WhichResult, c: Console) -> None:
+@render.human(WhichReport)
+def _which(r: WhichReport, c: Console) -> None:
     ch = r.choice
     asked = _e(f"{ch.value}{' or newer' if ch.minimum else ''}")
     if r.toolchain is None and ch.system:
@@ -70,8 +70,8 @@ def _which(r: WhichResult, c: Console) -> None:
     c.print(f"  chosen by {_e(ch.where)} ({ch.origin}: {asked})")
 
 
-@render.human(UseResult)
-def _use(r: UseResult, c: Console) -> None:
+@render.human(UseReport)
+def _use(r: UseReport, c: Console) -> None:
     if r.version is None:
         c.print(f"removed the {r.scope} choice {_e(r.file)}")
         return
@@ -81,8 +81,8 @@ def _use(r: UseResult, c: Console) -> None:
                 f"{str(r.version).removeprefix('go')}[/]")
 
 
-@render.human(UninstallResult)
-def _uninstall(r: UninstallResult, c: Console) -> None:
+@render.human(UninstallReport)
+def _uninstall(r: UninstallReport, c: Console) -> None:
     c.print(f"removed {r.toolchain.version} ({r.toolchain.platform}) from "
             f"{_e(r.toolchain.goroot)}")
 

@@ -40,7 +40,7 @@ class Remote:
 
 
 @dataclass(frozen=True)
-class ListResult:
+class ListReport:
     """``toolchain list``: ``installed`` newest first; ``remote`` only with --remote
     (None otherwise); ``platform``: goos/goarch the remote list is for."""
 
@@ -52,7 +52,7 @@ class ListResult:
 
 
 @dataclass(frozen=True)
-class WhichResult:
+class WhichReport:
     """``toolchain which``: what the directory asks for, who asked, and what serves it
     (``toolchain`` None when that version is not installed)."""
 
@@ -63,7 +63,7 @@ class WhichResult:
 
 
 @dataclass(frozen=True)
-class UseResult:
+class UseReport:
     """``toolchain use``: the version written (``system``: the go on PATH; None after
     ``--unset``), to (or removed from) which file, ``scope`` local or global;
     ``installed``: a managed toolchain serves it (always for a version: ``use``
@@ -77,7 +77,7 @@ class UseResult:
 
 
 @dataclass(frozen=True)
-class UninstallResult:
+class UninstallReport:
     """``toolchain uninstall``: the toolchain removed."""
 
     SCHEMA = "goarchlab.toolchain.uninstall/v1"
@@ -89,7 +89,7 @@ def _store(home: Path) -> Store:
 
 
 def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
-                    notify: Notify, timeout: float = 30.0) -> ListResult:
+                    notify: Notify, timeout: float = 30.0) -> ListReport:
     """Installed toolchains, and with ``remote`` what the first reachable source offers
     (``timeout``: seconds per network connect/read, > 0; a silent source exits 124)."""
     store = _store(home)
@@ -117,21 +117,21 @@ def list_toolchains(home: Path, cwd: Path, env: Mapping[str, str], remote: bool,
                 out.append(Remote(a.version, a.source, a.filename, a.size, a.sha256,
                                   a.version in have))
         rem = tuple(out)
-    return ListResult(listed, rem, "/".join(store.native), home)
+    return ListReport(listed, rem, "/".join(store.native), home)
 
 
-def which(home: Path, cwd: Path, env: Mapping[str, str]) -> WhichResult:
+def which(home: Path, cwd: Path, env: Mapping[str, str]) -> WhichReport:
     """What ``cwd`` resolves to (nothing is installed by asking). UsageError (exit 2)
     when it asks for something that names no Go, as ``exec`` and the shims say."""
     choice, tc = resolve.resolve(cwd, env, home, _store(home).native_installed())
     if (err := choice.error()) is not None:
         raise err
-    return WhichResult(choice, tc, cwd)
+    return WhichReport(choice, tc, cwd)
 
 
 def use(spec: str | None, home: Path, cwd: Path, local: bool, *, install: bool = False,
         unset: bool = False, env: Mapping[str, str] | None = None,
-        notify: Notify = lambda m: None) -> UseResult:
+        notify: Notify = lambda m: None) -> UseReport:
     """Record ``spec`` as the directory's (.go-version) or the global choice.
 
     ``1.22`` is written as asked (the newest installed 1.22.x serves it);
@@ -151,7 +151,7 @@ def use(spec: str | None, home: Path, cwd: Path, local: bool, *, install: bool =
                                  "goarchlab toolchain which shows what chooses the version",
                                  EXIT_USAGE)
         path.unlink()
-        return UseResult(None, scope, path, False)
+        return UseReport(None, scope, path, False)
     if not spec:
         raise UsageError("name a version, system, or --unset", "goarchlab toolchain use 1.22")
     if spec.strip().lower() == "latest":
@@ -159,7 +159,7 @@ def use(spec: str | None, home: Path, cwd: Path, local: bool, *, install: bool =
     if spec.strip().lower() == resolve.SYSTEM:
         path = (resolve.write_local(cwd, resolve.SYSTEM) if local
                 else resolve.write_global(home, resolve.SYSTEM))
-        return UseResult(resolve.SYSTEM, scope, path, False)
+        return UseReport(resolve.SYSTEM, scope, path, False)
     v = GoVersion.parse(spec)
     tc = resolve.select(resolve.Choice(spec, v, "argument"), _store(home).native_installed())
     if tc is None:
@@ -173,11 +173,11 @@ def use(spec: str | None, home: Path, cwd: Path, local: bool, *, install: bool =
         notify(f"Go {spec} is not installed; installing it (--install)")
         do_install(spec, home=home, env=None if env is None else dict(env), notify=notify)
     path = resolve.write_local(cwd, v) if local else resolve.write_global(home, v)
-    return UseResult(v, scope, path, True)
+    return UseReport(v, scope, path, True)
 
 
 def uninstall(spec: str, home: Path, arch: str | None = None,
-              goos: str | None = None) -> UninstallResult:
+              goos: str | None = None) -> UninstallReport:
     """Remove an installed toolchain (exact version; ``--arch``/``--os`` for a
     non-native one)."""
     store = _store(home)
@@ -195,7 +195,7 @@ def uninstall(spec: str, home: Path, arch: str | None = None,
                 "goarchlab toolchain list shows what is installed", EXIT_USAGE)
         tc = matches[0]
     store.remove(tc)
-    return UninstallResult(tc)
+    return UninstallReport(tc)
 
 
 def exec_plan(argv: list[str], home: Path, cwd: Path, env: Mapping[str, str],

@@ -47,7 +47,7 @@ def _noprogress(done: int, total: int, what: str) -> None:
 
 
 @dataclass(frozen=True)
-class InstallResult:
+class InstallReport:
     """What ``toolchain install`` did.
 
     ``already``: the toolchain was installed before (nothing downloaded).
@@ -89,7 +89,7 @@ def install(
     progress: ProgressFn = _noprogress,
     timeout: float = download.TIMEOUT,
     shims: bool = True,
-) -> InstallResult:
+) -> InstallReport:
     """Install the toolchain ``spec`` names: ``1.22``, ``1.22.10``, ``latest`` or a file.
 
     ``goos``/``goarch`` default to the machine's native platform; ``source``
@@ -116,7 +116,7 @@ def install(
         if want is not None and want.is_release:
             tc = _installed(store, want, goos, goarch)
             if tc is not None:
-                return InstallResult(tc, True, None, None, None, time.perf_counter() - t0)
+                return InstallReport(tc, True, None, None, None, time.perf_counter() - t0)
         order = sources.ORDER if source == "auto" else (source,)
         art = sources.find(want, goos, goarch, sources=order, env=env, notify=notify,
                            timeout=timeout)
@@ -130,8 +130,8 @@ def install(
         shim_mod.ensure(store, os.environ if env is None else env, notify)
     dt = time.perf_counter() - t0
     if art is None:
-        return InstallResult(tc, True, None, None, None, dt)
-    return InstallResult(tc, already, art.filename, art.url, art.sha256, dt)
+        return InstallReport(tc, True, None, None, None, dt)
+    return InstallReport(tc, already, art.filename, art.url, art.sha256, dt)
 
 
 def install_pypi(
