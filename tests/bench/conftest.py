@@ -37,6 +37,6 @@ def bench_toolchains(toolchain_provider):
 
 @pytest.fixture()
 def bench_ctx(bench_host, bench_home, bench_toolchains, go_env, tmp_path):
-    """A suites.Context with tiny iteration counts (2 per benchmark per run)."""
-    return suites.Context(bench_host, go_env, bench_home, bench_toolchains, benchtime="2x",
+    """A suites.SuiteContext with tiny iteration counts (2 per benchmark per run)."""
+    return suites.SuiteContext(bench_host, go_env, bench_home, bench_toolchains, benchtime="2x",
                           cwd=tmp_path)

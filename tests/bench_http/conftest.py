@@ -45,17 +45,17 @@ def session_go_env(go_new, make_go_env, session_home) -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def http_sctx(http_host, http_home, http_toolchains, session_go_env):
-    """A session-wide suites.Context (for building once)."""
-    return suites.Context(http_host, session_go_env, http_home, http_toolchains)
+    """A session-wide suites.SuiteContext (for building once)."""
+    return suites.SuiteContext(http_host, session_go_env, http_home, http_toolchains)
 
 
 @pytest.fixture()
 def http_ctx(http_host, http_home, http_toolchains, go_env, tmp_path):
-    """A fresh suites.Context with short http options; its home shares the build cache."""
+    """A fresh suites.SuiteContext with short http options; its home shares the build cache."""
     home = tmp_path / "home"
     (home / "cache").mkdir(parents=True)
     (home / "cache" / "bench").symlink_to(http_home / "cache" / "bench")
-    return suites.Context(http_host, go_env, home, http_toolchains, cwd=tmp_path,
+    return suites.SuiteContext(http_host, go_env, home, http_toolchains, cwd=tmp_path,
                           options={"http_duration": "1s", "http_connections": 16})
 
 

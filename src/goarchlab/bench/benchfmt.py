@@ -59,7 +59,7 @@ class Result:
 
 
 @dataclass(frozen=True)
-class ParseError:
+class LineError:
     """A line that starts like a benchmark line but is malformed (kept, not raised:
     benchstat warns and continues). ``line``: 1-based; ``message``: what is wrong."""
 
@@ -74,7 +74,7 @@ class ParsedFile:
 
     results: tuple[Result, ...]
     unit_metadata: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    errors: tuple[ParseError, ...] = ()
+    errors: tuple[LineError, ...] = ()
 
     def samples(
         self, variant: str | None = None, *, variant_key: str = VARIANT_KEY
@@ -164,7 +164,7 @@ def parse(text: str | Iterable[str]) -> ParsedFile:
     lines = text.splitlines() if isinstance(text, str) else (ln.rstrip("\n") for ln in text)
     config: dict[str, str] = {}
     results: list[Result] = []
-    errors: list[ParseError] = []
+    errors: list[LineError] = []
     units: dict[tuple[str, str], str] = {}
     for n, raw in enumerate(lines, 1):
         line = raw.rstrip("\r")
@@ -188,45 +188,45 @@ def parse(text: str | Iterable[str]) -> ParsedFile:
     return ParsedFile(tuple(results), units, tuple(errors))
 
 
-def _parse_benchmark(fields: list[str], config: dict[str, str], n: int) -> Result | ParseError:
+def _parse_benchmark(fields: list[str], config: dict[str, str], n: int) -> Result | LineError:
     if not fields:
-        return ParseError(n, "missing benchmark name")
+        return LineError(n, "missing benchmark name")
     name = fields[0]
     if len(fields) < 2:
-        return ParseError(n, "missing iteration count")
+        return LineError(n, "missing iteration count")
     try:
         iters = int(fields[1])
     except ValueError:
-        return ParseError(n, f"parsing iteration count: invalid syntax {fields[1]!r}")
+        return LineError(n, f"parsing iteration count: invalid syntax {fields[1]!r}")
     pairs: list[tuple[float, str]] = []
     rest = fields[2:]
     if not rest:
-        return ParseError(n, "missing measurements")
+        return LineError(n, "missing measurements")
     for i in range(0, len(rest), 2):
         val = _parse_float(rest[i])
         if val is None:
-            return ParseError(n, f"parsing measurement: invalid syntax {rest[i]!r}")
+            return LineError(n, f"parsing measurement: invalid syntax {rest[i]!r}")
         if i + 1 >= len(rest):
-            return ParseError(n, "missing units")
+            return LineError(n, "missing units")
         pairs.append((val, rest[i + 1]))
     return Result(tuple(config.items()), name, iters, tuple(pairs), n)
 
 
 def _parse_unit_line(
     fields: list[str], units: dict[tuple[str, str], str], n: int
-) -> list[ParseError]:
+) -> list[LineError]:
     if not fields:
-        return [ParseError(n, "missing unit")]
+        return [LineError(n, "missing unit")]
     unit = tidy_unit(fields[0])[0]
     errs = []
     for kv in fields[1:]:
         key, eq, value = kv.partition("=")
         if not eq or not key:
-            errs.append(ParseError(n, "expected key=value"))
+            errs.append(LineError(n, "expected key=value"))
             continue
         have = units.get((unit, key))
         if have is not None and have != value:
-            errs.append(ParseError(n, f"metadata {key} of unit {fields[0]} already set to {have}"))
+            errs.append(LineError(n, f"metadata {key} of unit {fields[0]} already set to {have}"))
             continue
         units[(unit, key)] = value
     return errs

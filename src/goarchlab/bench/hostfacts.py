@@ -4,8 +4,8 @@ The engine asks three questions: what is this machine (``goarchlab.host``),
 how does a binary for a target run here (``goarchlab.targets``), and which Go
 toolchain serves a version and platform (``goarchlab.toolchains``). Those
 packages own the answers; this module adapts them to the engine: a runner
-lookup that returns None instead of raising, and printable runner names that
-say which emulator sits behind a binfmt handler.
+lookup that returns None instead of raising. A runner's printable name is
+``targets.Runner.label``, the same in every command.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 
 from goarchlab.errors import GoarchlabError
 from goarchlab.host.model import Host
+from goarchlab.outcome import RunnerKind
 from goarchlab.targets import Runner, Target
 from goarchlab.targets import runner_for as _targets_runner_for
 from goarchlab.targets import translator_hint as _targets_hint
@@ -23,7 +24,7 @@ from goarchlab.toolchains.model import Toolchain
 
 def native_runner(host: Host) -> Runner:
     """The runner of the host's own platform."""
-    return Runner("native", (), Target(host.os, host.native_arch))
+    return Runner(RunnerKind.NATIVE, (), Target(host.os, host.native_arch))
 
 
 def runner_for(goos: str, goarch: str, host: Host, custom: str | None = None) -> Runner | None:
@@ -35,29 +36,6 @@ def runner_for(goos: str, goarch: str, host: Host, custom: str | None = None) ->
         if custom is not None:
             raise
         return None
-
-
-def runner_name(runner: Runner, host: Host) -> str:
-    """A printable runner name: ``qemu-aarch64``, ``rosetta``, ``qemu-aarch64 via binfmt``;
-    empty for native. For binfmt the emulator comes from the host's handler entry."""
-    if runner.kind == "native":
-        return ""
-    if runner.kind == "binfmt":
-        t = next((t for t in host.translators
-                  if t.kind == "binfmt" and t.arch == runner.target.goarch), None)
-        interp = Path(t.interpreter).name if t else ""
-        if "qemu" in interp or "binfmt" in interp:  # qemu-aarch64, aarch64-binfmt-P
-            arch = interp.split("-binfmt")[0].removeprefix("qemu-")
-            return f"qemu-{arch} via binfmt"
-        return f"{interp or 'handler'} via binfmt"
-    if runner.kind == "custom":
-        return " ".join(runner.command)
-    return runner.label
-
-
-def translator_hint(host: Host, goarch: str) -> str:
-    """How to get a translator for ``goarch`` on this host (one sentence)."""
-    return _targets_hint(host, goarch)
 
 
 #: ``(version or None, goos, goarch) -> Toolchain``; None asks for the default toolchain.

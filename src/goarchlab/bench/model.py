@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
 
-#: What kind of :class:`Runner` executed a variant's binaries (DESIGN.md vocabulary).
-RunnerKind = Literal["native", "rosetta", "qemu", "binfmt", "exec"]
+from goarchlab.outcome import RunnerKind
+
+#: What kind of runner executed a variant's binaries (``Variant.runner_kind``): the
+#: values of :class:`goarchlab.outcome.RunnerKind`, the kinds of ``targets.Runner``.
+RUNNER_KINDS = tuple(k.value for k in RunnerKind)
 
 
 @dataclass(frozen=True)
@@ -200,8 +202,11 @@ class Variant:
     ``name``: unique within a run, short and printable (e.g. ``native``, ``qemu-arm64``,
     ``go1.22.10``, ``GOGC=50``). ``toolchain_version``: ``go1.27.3`` style.
     ``target``: ``GOOS/GOARCH`` with an optional level, e.g. ``linux/arm64`` or
-    ``linux/amd64/v3``. ``runner_kind``: how binaries ran (:data:`RunnerKind`);
-    ``runner``: the runner's command or name, e.g. ``qemu-aarch64`` (empty for native).
+    ``linux/amd64/v3``. ``runner_kind``: how binaries ran (a
+    :class:`~goarchlab.outcome.RunnerKind` value; a plain string when read back from
+    the store or a JSON file). ``runner``: the runner's label
+    (:attr:`goarchlab.targets.Runner.label`, e.g. ``qemu-aarch64 via binfmt``; empty
+    for native).
     ``env``: extra environment as sorted (key, value) pairs. ``build_flags``: extra
     ``go build``/``go test -c`` flags.
     """

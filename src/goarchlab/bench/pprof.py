@@ -13,7 +13,7 @@ decode. Field numbers used (profile.proto):
   14 default_sample_type (string table index; Go's ``allocs`` profile names
   ``alloc_space``, runtime/pprof/protomem.go)
 - ValueType: 1 type, 2 unit (string table indices)
-- Sample: 1 location_id (repeated, packed or not; [0] is the leaf), 2 value
+- ProfileSample: 1 location_id (repeated, packed or not; [0] is the leaf), 2 value
 - Location: 1 id, 3 address, 4 line (repeated Line; [0] is the innermost
   inlined function, the last is the caller it was inlined into)
 - Line: 1 function_id, 2 line
@@ -34,7 +34,7 @@ from goarchlab.errors import GoarchlabError
 
 
 @dataclass(frozen=True)
-class Sample:
+class ProfileSample:
     """One sample: ``stack`` of function names, leaf first; ``values`` one per sample type."""
 
     stack: tuple[str, ...]
@@ -50,7 +50,7 @@ class Profile:
     producer chose as the default ("" when it named none)."""
 
     sample_types: tuple[tuple[str, str], ...]
-    samples: tuple[Sample, ...]
+    samples: tuple[ProfileSample, ...]
     period: int
     period_type: tuple[str, str]
     duration_ns: int
@@ -205,7 +205,7 @@ def decode(data: bytes) -> Profile:
         lid: tuple(s(funcs.get(f, 0)) or "?" for f in fn_ids) or ("?",)
         for lid, fn_ids in locs.items()}
     samples = tuple(
-        Sample(tuple(n for lid in ids for n in names.get(lid, (f"0x{lid:x}",))), tuple(vals))
+        ProfileSample(tuple(n for lid in ids for n in names.get(lid, (f"0x{lid:x}",))), tuple(vals))
         for ids, vals in samples_raw)
     return Profile(tuple((s(a), s(b)) for a, b in st_raw), samples, period,
                    (s(ptype[0]), s(ptype[1])), duration, tnow, s(dflt))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.bench.jobs import GoBenchJob
-from goarchlab.bench.suites import Context, Prepared
+from goarchlab.bench.suites import Prepared, SuiteContext
 from goarchlab.bench.variants import Plan
 from goarchlab.errors import GoarchlabError, UsageError
 
@@ -30,7 +30,7 @@ def is_package(arg: str) -> bool:
     return arg in (".", "..") or arg.startswith(("./", "../", "/"))
 
 
-def _go_list(pattern: str, plan: Plan, ctx: Context) -> tuple[str, Path]:
+def _go_list(pattern: str, plan: Plan, ctx: SuiteContext) -> tuple[str, Path]:
     key = ("pkg", pattern)
     if key in ctx._memo:
         return ctx._memo[key]
@@ -57,7 +57,7 @@ def label(import_path: str) -> str:
     return import_path.rstrip("/").rsplit("/", 1)[-1] or import_path
 
 
-def prepare_package(pattern: str, plan: Plan, ctx: Context, *, timeout: float = 600.0
+def prepare_package(pattern: str, plan: Plan, ctx: SuiteContext, *, timeout: float = 600.0
                     ) -> tuple[str, Prepared]:
     """(suite label, the prepared job) for the user's package ``pattern`` in ``plan``.
 

@@ -26,11 +26,12 @@ import re
 import shlex
 from dataclasses import dataclass, replace
 
-from goarchlab.bench.hostfacts import native_runner, runner_for, runner_name, translator_hint
+from goarchlab.bench.hostfacts import native_runner, runner_for, translator_hint
 from goarchlab.bench.model import Variant
 from goarchlab.errors import UsageError
 from goarchlab.gocmd.version import GoVersion
 from goarchlab.host.model import Host
+from goarchlab.outcome import RunnerKind
 from goarchlab.targets import Runner, Target
 
 #: Environment variables that change what ``go build`` produces (go help environment
@@ -149,7 +150,7 @@ def apply(base: Plan, text: str, host: Host) -> Plan:
                              "host", translator_hint(host, goarch) if goos == host.os else
                              "benchmarks run only targets of this host's OS")
         runner = found
-    rname = runner_name(runner, host)
+    rname = "" if runner.kind == RunnerKind.NATIVE else runner.label
     name = _name(text, changes, runner, rname, goarch)
     var = replace(p.variant, name=name, toolchain_version=version or "",
                   target=f"{goos}/{goarch}" + (f"/{level}" if level else ""),

@@ -15,7 +15,7 @@ from rich.markup import escape
 from rich.table import Table as RichTable
 
 from goarchlab import render
-from goarchlab.bench.engine import BenchResult
+from goarchlab.bench.engine import BenchReport
 from goarchlab.bench.model import RunInfo
 from goarchlab.bench.report import fmt_value
 
@@ -79,8 +79,8 @@ def _cell(summary, unit: str, row_centers: list[float]) -> str:
     return f"{fmt_value(summary.center, unit, row_centers)} ± {summary.range_str()}"
 
 
-@render.human(BenchResult)
-def _result(res: BenchResult, c: Console) -> None:
+@render.human(BenchReport)
+def _result(res: BenchReport, c: Console) -> None:
     run = res.run
     c.print(f"[bold]goarchlab bench[/] run {run.run_id}" + ("" if run.complete else
                                                          " [yellow](partial)[/]"))

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from goarchlab import proc
-from goarchlab.bench.suites import BUILD_TIMEOUT, WORKLOADS, Context
+from goarchlab.bench.suites import BUILD_TIMEOUT, WORKLOADS, SuiteContext
 from goarchlab.bench.variants import Plan, base_plan
 from goarchlab.errors import GoarchlabError
 
@@ -44,7 +44,7 @@ def _sources_hash() -> str:
     return h.hexdigest()
 
 
-def build(what: str, plan: Plan, ctx: Context) -> Path:
+def build(what: str, plan: Plan, ctx: SuiteContext) -> Path:
     """Build ``what`` (``nethttp``, ``gin`` or ``loadgen``) for ``plan``; returns the
     cached binary's path. Raises GoarchlabError with go's first error line, and for
     Gin a message saying the module proxy could not be reached when that is why."""
@@ -88,7 +88,7 @@ def build(what: str, plan: Plan, ctx: Context) -> Path:
     return out
 
 
-def build_loadgen(ctx: Context) -> Path:
+def build_loadgen(ctx: SuiteContext) -> Path:
     """The load generator, always built for this host's native platform with the
     default toolchain (it must never run translated)."""
     if "http.loadgen" not in ctx._memo:
