@@ -38,6 +38,11 @@ def runner_for(goos: str, goarch: str, host: Host, custom: str | None = None) ->
         return None
 
 
+def translator_hint(host: Host, goarch: str) -> str:
+    """How to get a translator for ``goarch`` on this host (one sentence)."""
+    return _targets_hint(host, goarch)
+
+
 #: ``(version or None, goos, goarch) -> Toolchain``; None asks for the default toolchain.
 ToolchainProvider = Callable[[str | None, str, str], Toolchain]
 
