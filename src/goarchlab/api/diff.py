@@ -23,7 +23,7 @@ from goarchlab.api.tool import tool_env
 from goarchlab.errors import GoarchlabError
 
 if TYPE_CHECKING:
-    from goarchlab.toolchains.api import ToolchainUsed
+    from goarchlab.toolchains.api import Go
 
 APIDIFF_TIMEOUT = 900.0
 _STEPS = ("none", "patch", "minor", "major")
@@ -50,7 +50,7 @@ class ApiReport:
     ok: bool
     reason: str
     #: Which Go ran and why (set by the CLI).
-    toolchain: ToolchainUsed | None = None
+    toolchain: Go | None = None
 
 
 def parse_text(text: str) -> tuple[list[str], list[str]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from goarchlab.errors import GoarchlabError
 from goarchlab.host.model import Host
@@ -19,7 +20,9 @@ from goarchlab.outcome import RunnerKind
 from goarchlab.targets import Runner, Target
 from goarchlab.targets import runner_for as _targets_runner_for
 from goarchlab.targets import translator_hint as _targets_hint
-from goarchlab.toolchains.model import Toolchain
+
+if TYPE_CHECKING:
+    from goarchlab.toolchains.api import Go
 
 
 def native_runner(host: Host) -> Runner:
@@ -43,13 +46,11 @@ def translator_hint(host: Host, goarch: str) -> str:
     return _targets_hint(host, goarch)
 
 
-#: ``(version or None, goos, goarch) -> Toolchain``; None asks for the default toolchain.
-ToolchainProvider = Callable[[str | None, str, str], Toolchain]
-
-
 def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
-                       notify: Callable[[str], None] = lambda msg: None) -> ToolchainProvider:
-    """A provider backed by goarchlab.toolchains: installed, or installed on demand.
+                       notify: Callable[[str], None] = lambda msg: None
+                       ) -> Callable[[str | None, str, str], Go]:
+    """``(version or None, goos, goarch) -> Go`` backed by goarchlab.toolchains.api:
+    installed, or installed on demand.
 
     The default version (None) is the toolchain goarchlab resolves for ``cwd``
     (``.go-version``, go.mod ...; ``toolchains.api.select_go``: a pinned version
@@ -58,40 +59,23 @@ def default_toolchains(env: Mapping[str, str], cwd: Path, home: Path,
     A toolchain for another platform (the build suite's translated go) is the same
     version installed for that platform.
     """
-    from goarchlab import toolchains
-    from goarchlab.toolchains.api import install_missing_from, select_go
-    from goarchlab.toolchains.install import install
+    from goarchlab.toolchains.api import for_platform, install_missing_from, select_go
 
-    cache: dict[tuple[str | None, str, str], Toolchain] = {}
+    genv = {**env, "GOARCHLAB_HOME": str(home)}
+    cache: dict[tuple[str | None, str, str], Go] = {}
 
-    def native(version: str | None) -> Toolchain:
+    def native(version: str | None) -> Go:
         if version:
-            return toolchains.ensure(version, home=home, cwd=cwd, env=env, notify=notify)
-        run = select_go(None, cwd, {**env, "GOARCHLAB_HOME": str(home)}, notify,
-                        install_missing=install_missing_from(env))
-        notify(run.used.line())
-        return run.toolchain or _go_on_path(run.env)
+            return select_go(version, cwd, genv, notify)
+        go = select_go(None, cwd, genv, notify, install_missing=install_missing_from(env))
+        notify(go.line())
+        return go
 
-    def provide(version: str | None, goos: str, goarch: str) -> Toolchain:
+    def provide(version: str | None, goos: str, goarch: str) -> Go:
         key = (version, goos, goarch)
         if key not in cache:
-            tc = native(version)
-            if (goos, goarch) != (tc.goos, tc.goarch):
-                tc = install(str(tc.version).removeprefix("go"), home=home, goos=goos,
-                             goarch=goarch, env=dict(env), notify=notify).toolchain
-            cache[key] = tc
+            cache[key] = for_platform(native(version), goos, goarch, home=home, env=env,
+                                      notify=notify)
         return cache[key]
 
     return provide
-
-
-def _go_on_path(env: Mapping[str, str]) -> Toolchain:
-    """The go on PATH described as a Toolchain (its go env), source ``path``."""
-    from goarchlab.gocmd.env import go_env
-    from goarchlab.toolchains.api import go_on_path
-
-    e = go_env(go_on_path(env), env, keys=("GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"))
-    from goarchlab.gocmd.version import GoVersion
-
-    return Toolchain(GoVersion.parse(e["GOVERSION"].split()[0].split("-")[0]),
-                     Path(e["GOROOT"]), e["GOHOSTOS"], e["GOHOSTARCH"], "path")

@@ -139,18 +139,17 @@ class Versions:
 def versions(go: str | None, vs: Sequence[str], cwd, env, home, notify) -> Versions:
     """Resolve ``--go``, the Go versions in ``--vs`` and, without ``--go``, the
     version the directory pins (.go-version, go.mod ...), to exact releases
-    (:mod:`goarchlab.toolchains.exact`). UsageError when nothing names or pins a
+    (:func:`goarchlab.toolchains.api.exact_versions`). UsageError when nothing names or pins a
     Go: a runner's go on PATH is whatever its image ships."""
     from goarchlab.bench.variants import split_changes
     from goarchlab.errors import UsageError
     from goarchlab.gocmd.version import GoVersion
-    from goarchlab.toolchains import resolve
-    from goarchlab.toolchains.exact import exact_versions
+    from goarchlab.toolchains.api import exact_versions, request
 
     specs: list[str] = []
     base = go
     if base is None:
-        choice = resolve.request(cwd, env, home)
+        choice = request(cwd, env, home)
         if choice is None or choice.version is None:
             raise UsageError("--emit needs to know the baseline's Go: nothing here pins one",
                              "pass --go 1.27 (or pin one: goarchlab toolchain use --local 1.27)")

@@ -50,8 +50,8 @@ def _run(args) -> int:
                           progress=lambda what: prog(next(step, 4), 5, what))
     import dataclasses
 
-    report = dataclasses.replace(report, toolchain=run.used)
+    report = dataclasses.replace(report, toolchain=run)
     if not args.json:
-        render.note(run.used.line())
+        render.note(run.line())
     render.emit(report, as_json=args.json)
     return EXIT_OK if report.ok else EXIT_PROBLEMS

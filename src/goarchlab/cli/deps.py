@@ -62,9 +62,9 @@ def _run(args) -> int:
                          offline=args.offline, graph=bool(args.graph))
     with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:
         report = check.run(go, env, cwd, opts, progress=prog)
-    report = dataclasses.replace(report, toolchain=run.used)
+    report = dataclasses.replace(report, toolchain=run)
     if fmt == "human" and not args.graph:
-        render.note(run.used.line())
+        render.note(run.line())
     if not args.graph and fmt in ("human", "json"):
         render.emit(report, as_json=fmt == "json")
         return EXIT_OK if report.ok else EXIT_PROBLEMS

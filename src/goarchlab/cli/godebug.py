@@ -55,9 +55,9 @@ def _select(args, cwd: Path):
 def _emit(report, run, as_json: bool) -> int:
     import dataclasses
 
-    report = dataclasses.replace(report, toolchain=run.used)
+    report = dataclasses.replace(report, toolchain=run.to_json())
     if not as_json:
-        render.note(run.used.line())
+        render.note(run.line())
     render.emit(report, as_json=as_json)
     return EXIT_OK
 

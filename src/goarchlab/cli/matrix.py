@@ -64,34 +64,27 @@ def _targets(spec: str | None, host) -> list:
 
 
 def _setups(spec: str | None, cwd: Path, env: dict[str, str], install_missing: bool):
-    """The GoSetups to run and, in the same order, which Go each is and why."""
-    from goarchlab.gocmd.env import go_version
-    from goarchlab.matrix.run import GoSetup, env_for
+    """The Go of each --go version (or the one ``cwd`` resolves to), in order."""
+    from goarchlab.matrix.run import env_for
     from goarchlab.toolchains.api import install_missing_from, select_go
 
     # Each cell is labelled with its Go version: GOTOOLCHAIN=local even when the user
     # set GOTOOLCHAIN, which would otherwise run one other Go in every cell.
     base = {**env_for(env), "GOTOOLCHAIN": "local"}
     if not spec:
-        run = select_go(None, cwd, base, render.note,
-                        install_missing=install_missing_from(env, install_missing))
-        v = go_version(run.go, run.env)
-        return [GoSetup(str(v.version) if v.version else v.raw, run.go, run.env)], (run.used,)
-    setups, used = [], []
-    for s in (x.strip() for x in spec.split(",")):
-        if s:
-            run = select_go(s, cwd, base, render.note)
-            setups.append(GoSetup(str(run.toolchain.version), run.go, run.env))
-            used.append(run.used)
-    if not setups:
+        return (select_go(None, cwd, base, render.note,
+                          install_missing=install_missing_from(env, install_missing)),)
+    gos = tuple(select_go(s, cwd, base, render.note)
+                for s in (x.strip() for x in spec.split(",")) if s)
+    if not gos:
         raise UsageError("--go is empty", "e.g. --go 1.22,1.27")
-    return setups, tuple(used)
+    return gos
 
 
 def _exact(spec: str) -> list:
     """The ``--go`` list as exact releases (the workflow names what every runner runs)."""
-    from goarchlab.toolchains.exact import exact_versions
     from goarchlab.home import goarchlab_home
+    from goarchlab.toolchains.api import exact_versions
 
     specs = [s.strip() for s in spec.split(",") if s.strip()]
     if not specs:
@@ -144,17 +137,17 @@ def _run(args) -> int:
     cwd = Path.cwd()
     host = detect()
     targets = _targets(args.targets, host)
-    setups, used = _setups(args.go, cwd, dict(os.environ), args.install_missing)
+    gos = _setups(args.go, cwd, dict(os.environ), args.install_missing)
     quiet = args.json or args.csv or args.markdown
     if not quiet:
-        for u in used:
-            render.note(u.line())
+        for g in gos:
+            render.note(g.line())
     with render.progress("matrix", enabled=not quiet) as prog:
-        res = mrun.run(setups, targets, host, cwd=cwd, packages=packages,
+        res = mrun.run(gos, targets, host, cwd=cwd, packages=packages,
                        test_args=args.gotest_args, jobs=args.jobs or os.cpu_count() or 1,
                        timeout=args.timeout, custom_runner=args.runner, progress=prog)
     import dataclasses
 
-    res = dataclasses.replace(res, toolchains=used)
+    res = dataclasses.replace(res, toolchains=gos)
     _print(res, args)
     return EXIT_OK if res.ok else EXIT_PROBLEMS

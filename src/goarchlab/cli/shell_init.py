@@ -27,8 +27,8 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-    from goarchlab.toolchains import hostplat, shims
     from goarchlab.home import goarchlab_home
+    from goarchlab.toolchains import hostplat, shims
     from goarchlab.toolchains.store import Store
 
     store = Store(goarchlab_home(), hostplat.native())

@@ -71,8 +71,8 @@ def _run(args) -> int:
         repro_cache=args.repro_cache, timeout=args.timeout)
     with render.progress("xbuild", enabled=not args.json) as prog:
         res = xbuild.run(opts, go=go, env=env, cwd=cwd, progress=prog)
-    res = dataclasses.replace(res, toolchain=run.used)
+    res = dataclasses.replace(res, toolchain=run)
     if not args.json:
-        render.note(run.used.line())
+        render.note(run.line())
     render.emit(res, as_json=args.json)
     return EXIT_OK if res.ok else EXIT_PROBLEMS

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from goarchlab.toolchains.api import ToolchainUsed
+    from goarchlab.toolchains.api import Go
 
 #: Rule ids, with the one-line description SARIF and the docs show.
 RULES: dict[str, str] = {
@@ -88,7 +88,7 @@ class DepsReport:
     ``root``: the module (or workspace) root; ``policy``: the file read, or None;
     ``main_modules``; ``packages``/``modules``: counts loaded; ``edges``: module
     requirement edges (``path`` -> ``path``) among selected versions, for graphs.
-    ``toolchain``: which Go ran and why (goarchlab.toolchains.api.ToolchainUsed;
+    ``toolchain``: which Go ran and why (goarchlab.toolchains.api.Go;
     set by the CLI, None otherwise).
     """
 
@@ -104,7 +104,7 @@ class DepsReport:
     violations: tuple[Violation, ...]
     edges: tuple[tuple[str, str], ...]
     timing: Timing
-    toolchain: ToolchainUsed | None = None
+    toolchain: Go | None = None
 
     @property
     def ok(self) -> bool:

@@ -24,13 +24,13 @@ def _installed_native(ctx: Context, version: str):
     None (none installed, or the store cannot be read)."""
     from goarchlab.gocmd.version import GoVersion
     from goarchlab.home import goarchlab_home
-    from goarchlab.toolchains.store import Store
+    from goarchlab.toolchains.api import installed as installed_in
 
     want = GoVersion.try_parse(version)
     if want is None:
         return None
     try:
-        installed = Store(goarchlab_home(ctx.env), ctx.native_platform()).native_installed()
+        installed = installed_in(goarchlab_home(ctx.env), ctx.native_platform())
     except (GoarchlabError, OSError):
         return None
     return next((t for t in installed if t.version == want), None)

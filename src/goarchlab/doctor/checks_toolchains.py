@@ -20,20 +20,19 @@ from pathlib import Path
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
-from goarchlab.toolchains import resolve
-from goarchlab.toolchains.api import install_spec
 from goarchlab.home import goarchlab_home
-from goarchlab.toolchains.store import Store, platform_from_name, version_from_name
+from goarchlab.toolchains import api as tcapi
+from goarchlab.toolchains.api import install_spec
 
 AREA = "toolchains"
 
 
-def known_releases(ctx: Context, store: Store) -> list:
+def known_releases(ctx: Context, home: Path) -> list:
     """The Go releases this machine knows without network: every toolchain in the store
     (any platform) and the go that wins on PATH outside the shims."""
     from goarchlab.gocmd.version import GoVersion
 
-    out = [t.version for t in store.installed()]
+    out = [t.version for t in tcapi.installed(home, ctx.native_platform(), every_platform=True)]
     for g in ctx.go_binaries():
         vf = g.resolved.parent.parent / "VERSION" if g.resolved else None
         v = GoVersion.try_parse(vf.read_text().split()[0]) if vf and vf.is_file() else None
@@ -42,11 +41,11 @@ def known_releases(ctx: Context, store: Store) -> list:
     return [v for v in out if v.is_release]
 
 
-def _toolchain_line(ctx: Context, store: Store, choice, installed) -> Iterator[Finding]:
+def _toolchain_line(ctx: Context, home: Path, choice, installed) -> Iterator[Finding]:
     """A go.mod/go.work toolchain line the shims choose and that is not installed."""
     from goarchlab.doctor.toolchain_select import UNLIKELY_MINORS_AHEAD, release_status
 
-    known = known_releases(ctx, store)
+    known = known_releases(ctx, home)
     status = release_status(choice.version, known)
     have = ", ".join(str(t.version) for t in installed) or "none"
     file = choice.file.name if choice.file else "go.mod"
@@ -81,21 +80,21 @@ def _toolchain_line(ctx: Context, store: Store, choice, installed) -> Iterator[F
         ("https://go.dev/doc/toolchain",))
 
 
-def _store(ctx: Context) -> Store:
-    return Store(goarchlab_home(ctx.env), ctx.native_platform())
+def _home(ctx: Context) -> Path:
+    return goarchlab_home(ctx.env)
 
 
 @check("toolchains.active", AREA, "the managed toolchain this directory resolves to, and what "
        "chose it (.go-version, .tool-versions, go.mod, global)")
 def check_active(ctx: Context) -> Iterator[Finding]:
     """Report the resolved managed toolchain; warn when the requested one is missing."""
-    store = _store(ctx)
-    installed = store.native_installed()
+    home = _home(ctx)
+    installed = tcapi.installed(home, ctx.native_platform())
     where = ctx.project or ctx.cwd
-    choice, tc = resolve.resolve(where, ctx.env, store.home, installed)
+    choice, tc = tcapi.resolve_dir(where, ctx.env, home, ctx.native_platform())
     if not installed and choice.origin == "newest installed":
         yield Finding("toolchains.active", AREA, Severity.INFO,
-                      f"no goarchlab-managed toolchains in {store.toolchains}",
+                      f"no goarchlab-managed toolchains in {tcapi.toolchains_dir(home)}",
                       "goarchlab installs verified toolchains for this machine's native arch",
                       Fix("goarchlab toolchain install latest"))
         return
@@ -110,7 +109,7 @@ def check_active(ctx: Context) -> Iterator[Finding]:
                       f"{choice.where} chooses system: the go on PATH, not a managed one")
         return
     if tc is None and choice.origin.endswith(" toolchain") and choice.version is not None:
-        yield from _toolchain_line(ctx, store, choice, installed)
+        yield from _toolchain_line(ctx, home, choice, installed)
         return
     if tc is None:
         newer = choice.origin.startswith(("go.mod", "go.work"))
@@ -132,12 +131,12 @@ def check_active(ctx: Context) -> Iterator[Finding]:
 @check("toolchains.shims", AREA, "the go/gofmt shim directory on PATH: present, first, compiled")
 def check_shims(ctx: Context) -> Iterator[Finding]:
     """Where the shim directory is on PATH, and which go wins before it."""
-    store = _store(ctx)
-    shim_dir = store.shims
+    home = _home(ctx)
+    shim_dir = tcapi.shims_dir(home)
     dirs = [Path(d) for d in ctx.path_dirs()]
     hint = Fix('add  eval "$(goarchlab shell-init bash)"  (or zsh/fish) to your shell start-up')
     if not (shim_dir / "go").exists():
-        if store.native_installed():
+        if tcapi.installed(home, ctx.native_platform()):
             yield Finding("toolchains.shims", AREA, Severity.INFO,
                           "the go/gofmt shims are not set up", f"{shim_dir} has no go shim",
                           hint)
@@ -186,14 +185,10 @@ def _same(a: Path, b: Path) -> bool:
        "its store slot promises (native arch unless installed with --arch)")
 def check_arch(ctx: Context) -> Iterator[Finding]:
     """Inspect every installed ``bin/go`` by its headers against the expected platform."""
-    store = _store(ctx)
-    if not store.toolchains.is_dir():
-        return
+    home = _home(ctx)
     bad = 0
-    for d in sorted(store.toolchains.iterdir()):
-        if d.name.startswith(".") or not (d / "bin" / "go").exists():
-            continue
-        want = platform_from_name(d.name) or store.native
+    for slot in tcapi.slots(home, ctx.native_platform()):
+        d, want = slot.goroot, slot.platform
         try:
             info = ctx.inspect(d / "bin" / "go")
         except GoarchlabError as e:
@@ -208,8 +203,8 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
         if (got_os, got_arch) == want:
             continue
         bad += 1
-        native_slot = platform_from_name(d.name) is None
-        ver = version_from_name(d.name).removeprefix("go")
+        native_slot = slot.native
+        ver = slot.version.removeprefix("go")
         yield Finding(
             "toolchains.arch", AREA, Severity.ERROR,
             f"{d.name} is a {got_os}/{got_arch} toolchain"
@@ -219,8 +214,8 @@ def check_arch(ctx: Context) -> Iterator[Finding]:
             if native_slot else "it was placed or modified outside goarchlab",
             Fix(f"goarchlab toolchain uninstall {ver} && goarchlab toolchain install {ver}"),
         )
-    n = len(store.installed())
+    n = len(tcapi.installed(home, ctx.native_platform(), every_platform=True))
     if not bad and n:
         yield Finding("toolchains.arch", AREA, Severity.OK,
                       f"{n} installed toolchain{'s' if n != 1 else ''} match their platform",
-                      f"read from the headers of each bin/go in {store.toolchains}")
+                      f"read from the headers of each bin/go in {tcapi.toolchains_dir(home)}")

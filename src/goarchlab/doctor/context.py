@@ -300,18 +300,16 @@ class Context:
         exe = g.resolved
         if exe is None or not self._may_be_shim(exe):
             return None
-        from goarchlab.toolchains import shims
+        from goarchlab.toolchains.api import is_shim, resolve_dir
 
-        if not shims.is_shim(exe, self.inspect):
+        if not is_shim(exe, self.inspect):
             return None
-        from goarchlab.toolchains import resolve
-        from goarchlab.toolchains.store import Store
 
         # The shim finds its home from its own location (home/shims/go), whatever
         # GOARCHLAB_HOME says, and resolves for its working directory.
         home = exe.parent.parent
-        installed = Store(home, self.native_platform()).native_installed()
-        choice, tc = resolve.resolve(self.project or self.cwd, self.env, home, installed)
+        choice, tc = resolve_dir(self.project or self.cwd, self.env, home,
+                                 self.native_platform())
         return ShimTarget(g, home, choice, tc)
 
     def _may_be_shim(self, exe: Path) -> bool:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
-
-if TYPE_CHECKING:
-    from goarchlab.toolchains.api import ToolchainUsed
+from typing import ClassVar
 
 SCHEMA = "goarchlab.godebug/v1"
 
@@ -59,7 +57,9 @@ class DiffReport:
     changes: tuple[Change, ...]
     removed: tuple[Removed, ...]
     table: str
-    toolchain: ToolchainUsed | None = None
+    #: Which Go answered and why, as data the CLI passes in (version, goroot, reason,
+    #: source, gotoolchain: the toolchain handle's JSON form); godebug imports no toolchains.
+    toolchain: Mapping[str, str] | None = None
     command: str = "diff"
 
 
@@ -101,5 +101,7 @@ class ShowReport:
     workspace: str
     entries: tuple[Entry, ...]
     ignored: tuple[Entry, ...] = ()
-    toolchain: ToolchainUsed | None = None
+    #: Which Go answered and why, as data the CLI passes in (version, goroot, reason,
+    #: source, gotoolchain: the toolchain handle's JSON form); godebug imports no toolchains.
+    toolchain: Mapping[str, str] | None = None
     command: str = "show"

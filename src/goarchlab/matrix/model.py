@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from goarchlab.outcome import Status
 
 if TYPE_CHECKING:
-    from goarchlab.toolchains.api import ToolchainUsed
+    from goarchlab.toolchains.api import Go
 
 STEPS = ("build", "vet", "test")
 #: Cell statuses (:class:`goarchlab.outcome.Status`): ``pass``, ``fail`` (``detail``:
@@ -64,7 +64,7 @@ class MatrixReport:
     cells: tuple[Cell, ...]
     wall_s: float
     #: Which Go ran each --go version and why (set by the CLI; empty after a merge).
-    toolchains: tuple[ToolchainUsed, ...] = ()
+    toolchains: tuple[Go, ...] = ()
 
     @property
     def ok(self) -> bool:

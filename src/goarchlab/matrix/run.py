@@ -15,7 +15,6 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab import proc
@@ -29,17 +28,9 @@ from goarchlab.host.model import Host
 from goarchlab.matrix.model import STEPS, Cell, MatrixReport
 from goarchlab.outcome import Status
 from goarchlab.targets import Target, runner_for
+from goarchlab.toolchains.api import Go
 
 _FILE_LINE = re.compile(r"^\s*(\S+\.go:\d+(?::\d+)?:.*)$")
-
-
-@dataclass(frozen=True)
-class GoSetup:
-    """One Go version of the matrix: its name (``go1.22.10``), go binary and environment."""
-
-    version: str
-    go: Path
-    env: dict[str, str]
 
 
 def _first_error(text: str) -> str:
@@ -82,7 +73,7 @@ def _package_failure(json_text: str, stderr: str) -> str:
 
 
 def run_pair(
-    setup: GoSetup, target: Target, host: Host, packages: Sequence[str],
+    setup: Go, target: Target, host: Host, packages: Sequence[str],
     test_args: Sequence[str], cwd: Path, timeout: float, custom_runner: str | None = None,
 ) -> list[Cell]:
     """The three cells (build, vet, test) of one Go version on one target;
@@ -92,8 +83,8 @@ def run_pair(
     cells: list[Cell] = []
 
     def cell(step, status, detail, t, runner=""):
-        cells.append(Cell(setup.version, str(target), step, status, detail, round(t, 3), runner,
-                          here))
+        cells.append(Cell(str(setup.version), str(target), step, status, detail,
+                          round(t, 3), runner, here))
 
     r = proc.run([str(setup.go), "build", *packages], env=env, timeout=timeout, cwd=cwd)
     if not r.ok:
@@ -127,7 +118,7 @@ def run_pair(
 
 
 def run(
-    setups: Sequence[GoSetup], targets: Sequence[Target], host: Host, *, cwd: Path,
+    setups: Sequence[Go], targets: Sequence[Target], host: Host, *, cwd: Path,
     packages: Sequence[str] = ("./...",), test_args: Sequence[str] = (), jobs: int = 1,
     timeout: float = 1800.0, custom_runner: str | None = None,
     progress: Callable[[int, int, str], None] = lambda d, t, w: None,
@@ -138,7 +129,7 @@ def run(
     # One go tool dist list per version, side by side (each is a go startup).
     with ThreadPoolExecutor(max_workers=max(1, len(setups))) as pool:
         ports = list(pool.map(lambda s: {d.platform for d in dist_list(s.go, s.env)}, setups))
-    known = {s.version: p for s, p in zip(setups, ports, strict=True)}
+    known = {str(s.version): p for s, p in zip(setups, ports, strict=True)}
     for t in targets:
         if not any(t.platform in k for k in known.values()):
             raise UsageError(f"no Go version of the matrix knows the target {t.platform}",
@@ -149,19 +140,19 @@ def run(
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futs = {}
         for s, t in pairs:
-            why = _unsupported(s.version, t, known[s.version])
+            why = _unsupported(str(s.version), t, known[str(s.version)])
             if why:
-                done[(s.version, str(t))] = [
-                    Cell(s.version, str(t), step, Status.SKIP, why, 0.0, "", host.platform)
+                done[(str(s.version), str(t))] = [
+                    Cell(str(s.version), str(t), step, Status.SKIP, why, 0.0, "", host.platform)
                     for step in STEPS]
                 continue
             futs[pool.submit(run_pair, s, t, host, packages, test_args, cwd, timeout,
-                             custom_runner)] = (s.version, str(t))
+                             custom_runner)] = (str(s.version), str(t))
         for f in as_completed(futs):
             done[futs[f]] = f.result()
             progress(len(done), len(pairs), " ".join(futs[f]))
-    cells = tuple(c for s, t in pairs for c in done[(s.version, str(t))])
-    return MatrixReport((host.platform,), tuple(s.version for s in setups),
+    cells = tuple(c for s, t in pairs for c in done[(str(s.version), str(t))])
+    return MatrixReport((host.platform,), tuple(str(s.version) for s in setups),
                         tuple(str(t) for t in targets), tuple(packages), tuple(test_args),
                         cells, round(time.perf_counter() - t0, 3))
 

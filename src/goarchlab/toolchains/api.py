@@ -1,8 +1,14 @@
-"""What other goarchlab commands call to get and run a Go toolchain.
+"""The front door of toolchains: how every goarchlab feature gets a Go.
 
+:func:`select_go` answers with one handle, :class:`Go`: the go binary, its
+GOROOT, the environment to run it in, its version, its own platform and why it
+was chosen. Features (xbuild, deps, api, matrix, bench, doctor, godebug via its
+cli) import nothing of toolchains but this module and toolchains.model.
 ``ensure`` resolves (and, if needed, installs) the toolchain for a directory;
-``go_environ`` builds the environment to run it in; ``select_go`` does both
-for a command's ``--go`` and says why (:class:`ToolchainUsed`, in the reports).
+the functions at the end answer doctor's and bench's questions about the store
+(which toolchain a directory resolves to, what is installed, whether a go is a
+shim, exact releases).
+
 Every go command goarchlab runs has ``GOTOOLCHAIN=local``, the go on PATH
 included, whatever the user set: with ``auto`` (the default in the toolchains'
 go.env) or a version, go would download and run another toolchain when go.mod
@@ -16,14 +22,18 @@ shims, which run the user's own command, keep a GOTOOLCHAIN the user set.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
+from goarchlab.targets import Target
 from goarchlab.toolchains import hostplat, resolve
 from goarchlab.toolchains.model import Toolchain, goarchlab_home
+from goarchlab.toolchains.resolve import Choice
 from goarchlab.toolchains.runenv import go_environ
 from goarchlab.toolchains.store import Store
 
@@ -97,36 +107,50 @@ INSTALL_ENV = "GOARCHLAB_INSTALL_MISSING"
 
 
 @dataclass(frozen=True)
-class ToolchainUsed:
-    """Which Go a command ran, and why: the ``toolchain`` object of its report.
+class Go:
+    """A Go toolchain ready to run, and why it is the one: the only toolchain handle
+    features get.
 
-    ``version``: ``go1.27.3``; ``goroot``: its GOROOT; ``reason``: what chose it
-    (``.go-version:1 asks 1.22.10``, ``--go 1.27``, ``go on PATH (nothing pinned)``);
-    ``source``: ``managed`` (installed by goarchlab) or ``path`` (the go on PATH);
-    ``gotoolchain``: the GOTOOLCHAIN it ran with (always ``local``: go never
-    switches to, or downloads, another toolchain behind goarchlab's back).
+    ``go``: the go binary (absolute path; the go on PATH as found there);
+    ``goroot``: its GOROOT; ``env``: the complete environment to run ``go`` in, with
+    ``GOTOOLCHAIN=local`` (and, for a managed toolchain, its bin first on PATH and
+    GOROOT set); ``version``: the release it is (go1.27.3); ``target``: its own
+    GOOS/GOARCH, the platform its binaries were built for (not necessarily this
+    host's; no level); ``reason``: what chose it (``.go-version:1 asks 1.22.10``,
+    ``--go 1.27``, ``go on PATH (nothing pinned)``); ``source``: ``managed``
+    (installed by goarchlab) or ``path`` (the go on PATH); ``gotoolchain``: the
+    GOTOOLCHAIN it runs with (always ``local``: go never switches to, or downloads,
+    another toolchain behind goarchlab's back).
+
+    Reports carry it as their ``toolchain``; its JSON form (:meth:`to_json`) is
+    version, goroot, reason, source and gotoolchain, as strings (never ``env``).
     """
 
-    version: str
-    goroot: str
+    go: Path
+    goroot: Path
+    env: Mapping[str, str] = field(repr=False, compare=False)
+    version: GoVersion
+    target: Target
     reason: str
     source: str
     gotoolchain: str = "local"
 
     def line(self) -> str:
-        """One line for human output: ``go1.27.3 (GOROOT ...): REASON``."""
+        """One line for human output: ``toolchain: go1.27.3 (GOROOT) - REASON``."""
         return f"toolchain: {self.version} ({self.goroot}) - {self.reason}"
 
+    def to_json(self) -> dict[str, str]:
+        """The ``toolchain`` object of a report (docs/*.schema.json)."""
+        return {"version": str(self.version), "goroot": str(self.goroot),
+                "reason": self.reason, "source": self.source,
+                "gotoolchain": self.gotoolchain}
 
-@dataclass(frozen=True)
-class GoRun:
-    """The go binary a command runs, its environment, and :class:`ToolchainUsed`.
-    ``toolchain``: the managed Toolchain, None for the go on PATH."""
 
-    go: Path
-    env: dict[str, str]
-    used: ToolchainUsed
-    toolchain: Toolchain | None
+def managed(tc: Toolchain, env: Mapping[str, str], reason: str) -> Go:
+    """The handle of an installed toolchain ``tc``, run in ``env`` plus what it
+    needs (see :func:`go_environ`), chosen for ``reason``."""
+    return Go(tc.go, tc.goroot, go_environ(tc, env), tc.version, Target(tc.goos, tc.goarch),
+              reason, "managed")
 
 
 def install_missing_from(env: Mapping[str, str], flag: bool = False) -> bool:
@@ -154,7 +178,7 @@ def _asks(choice: resolve.Choice, cwd: Path) -> str:
 def select_go(
     spec: str | None, cwd: Path, env: Mapping[str, str], notify: Notify = _quiet,
     *, install_missing: bool = False, flag: str = "--go",
-) -> GoRun:
+) -> Go:
     """The go a command runs, its environment, and why (see docs/toolchain.md).
 
     ``spec`` (a ``--go`` value) is used, installed if missing (naming it is
@@ -168,7 +192,7 @@ def select_go(
     """
     if spec:
         tc = ensure(spec, cwd=cwd, env=env, notify=notify)
-        return _managed(tc, env, f"{flag} {spec}")
+        return managed(tc, env, f"{flag} {spec}")
     home = goarchlab_home(env)
     installed = Store(home, hostplat.native()).native_installed()
     choice, tc = resolve.resolve(cwd, env, home, installed)
@@ -177,7 +201,7 @@ def select_go(
     if tc is not None:
         why = ("newest installed (nothing pinned)" if choice.origin == "newest installed"
                else _asks(choice, cwd))
-        return _managed(tc, env, why)
+        return managed(tc, env, why)
     if choice.system:
         return _on_path(env, home, f"{_short(choice, cwd)} asks system: the go on PATH")
     target = install_spec(choice)
@@ -189,7 +213,7 @@ def select_go(
                 f"goarchlab toolchain install {target}, or rerun with --install-missing "
                 f"({INSTALL_ENV}=1)")
         tc = ensure(None, cwd=cwd, env=env, notify=notify, install_missing=True)
-        return _managed(tc, env, f"{_asks(choice, cwd)} (installed now: --install-missing)")
+        return managed(tc, env, f"{_asks(choice, cwd)} (installed now: --install-missing)")
     if choice.minimum:
         # A go line is a minimum the go command enforces itself: with GOTOOLCHAIN=local
         # an older go on PATH stops with "go.mod requires go >= ...", never downloads.
@@ -199,30 +223,27 @@ def select_go(
     return _on_path(env, home, "go on PATH (nothing pinned, none installed by goarchlab)")
 
 
-def _managed(tc: Toolchain, env: Mapping[str, str], reason: str) -> GoRun:
-    return GoRun(tc.go, go_environ(tc, env),
-                 ToolchainUsed(str(tc.version), str(tc.goroot), reason, "managed"), tc)
-
-
 def _on_path(env: Mapping[str, str], home: Path, reason: str,
-             choice: resolve.Choice | None = None, have: str = "") -> GoRun:
+             choice: resolve.Choice | None = None, have: str = "") -> Go:
+    """The go on PATH (skipping goarchlab's shims), probed with ``go env``: the go
+    command says its version, GOROOT and platform (run outside any module, whose go
+    line could stop it before it answers)."""
+    from goarchlab.gocmd.env import go_env
+
     go = go_on_path(env, skip=home / "shims", choice=choice, have=have)
     run_env = dict(env)
     run_env["GOTOOLCHAIN"] = "local"
-    goroot = go.resolve().parent.parent
-    try:
-        version = (goroot / "VERSION").read_text().split()[0]
-    except (OSError, IndexError):
-        version = "unknown (no VERSION file in its GOROOT)"
-    return GoRun(go, run_env, ToolchainUsed(version, str(goroot), reason, "path"), None)
-
-
-def go_for_command(
-    spec: str | None, cwd: Path, env: Mapping[str, str], notify: Notify = _quiet
-) -> tuple[Path, dict[str, str]]:
-    """:func:`select_go`'s go and environment (for callers that need no reason)."""
-    r = select_go(spec, cwd, env, notify, install_missing=install_missing_from(env))
-    return r.go, r.env
+    e = go_env(go, run_env, cwd=go.parent,
+               keys=("GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"))
+    text = e.get("GOVERSION", "")
+    # A development build says "devel go1.24-abcdef ...": its release line is the version.
+    m = re.search(r"go\d+(\.\d+)*(rc\d+|beta\d+)?", text)
+    version = GoVersion.try_parse(m.group(0)) if m else None
+    if version is None:
+        raise GoarchlabError(f"the go on PATH ({go}) reports version {text!r}, not a Go release",
+                             "pass --go 1.27 to use a toolchain goarchlab installs")
+    return Go(go, Path(e["GOROOT"]), run_env, version, Target(e["GOHOSTOS"], e["GOHOSTARCH"]),
+              reason, "path")
 
 
 def installed_for(cwd: Path, env: Mapping[str, str], home: Path | None = None) -> Toolchain | None:
@@ -268,3 +289,97 @@ def install_spec(choice: resolve.Choice) -> str:
     if choice.minimum or v.kind == "lang":
         return f"{v.major}.{v.minor}"
     return str(v).removeprefix("go")
+
+
+def for_platform(go: Go, goos: str, goarch: str, *, home: Path, env: Mapping[str, str],
+                 notify: Notify = _quiet) -> Go:
+    """``go``'s version for another platform (``goos``/``goarch``: the translated
+    go of bench's build suite), installed when missing; ``go`` itself when it is
+    already for that platform."""
+    if (goos, goarch) == (go.target.goos, go.target.goarch):
+        return go
+    from goarchlab.toolchains.install import install
+
+    tc = install(str(go.version).removeprefix("go"), home=home, goos=goos, goarch=goarch,
+                 env=dict(env), notify=notify).toolchain
+    return managed(tc, env, f"{go.reason} ({goos}/{goarch} build of it)")
+
+
+# What doctor and bench ask of the store and the resolver, so that no feature
+# reaches past this module into store, resolve, shims or exact.
+
+def request(cwd: Path, env: Mapping[str, str], home: Path) -> Choice | None:
+    """The Go version ``cwd`` asks for (GOARCHLAB_GO_VERSION, .go-version,
+    .tool-versions, go.work/go.mod, the global choice), None when nothing asks."""
+    return resolve.request(cwd, env, home)
+
+
+def resolve_dir(cwd: Path, env: Mapping[str, str], home: Path,
+                native: tuple[str, str] | None = None) -> tuple[Choice, Toolchain | None]:
+    """Which installed toolchain of ``home`` (for ``native``: (goos, goarch), default
+    this host's) ``cwd`` resolves to, and the choice that decided it; None when it is
+    not installed. The rules the shims follow."""
+    return resolve.resolve(cwd, env, home, installed(home, native))
+
+
+def installed(home: Path, native: tuple[str, str] | None = None,
+              *, every_platform: bool = False) -> list[Toolchain]:
+    """The toolchains installed in ``home`` for ``native`` (default this host's
+    platform), oldest first; with ``every_platform``, those for other platforms too."""
+    store = Store(home, native or hostplat.native())
+    return store.installed() if every_platform else store.native_installed()
+
+
+def toolchains_dir(home: Path) -> Path:
+    """The directory of ``home`` holding one GOROOT per installed toolchain."""
+    return Store(home, ("", "")).toolchains
+
+
+def shims_dir(home: Path) -> Path:
+    """The directory of ``home`` that ``shell-init`` puts on PATH (go and gofmt shims)."""
+    return Store(home, ("", "")).shims
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One entry of the store's toolchains directory: ``goroot`` (the directory),
+    ``version`` (``go1.22.10``, from its name), ``platform`` ((goos, goarch) its
+    name promises: ``native`` for a name without a platform suffix), ``native``
+    (True for a name without a suffix: the host's own slot)."""
+
+    goroot: Path
+    version: str
+    platform: tuple[str, str]
+    native: bool
+
+
+def slots(home: Path, native: tuple[str, str]) -> list[Slot]:
+    """Every store entry of ``home`` with a bin/go, sorted by name; [] without a store."""
+    from goarchlab.toolchains.store import platform_from_name, version_from_name
+
+    d = toolchains_dir(home)
+    if not d.is_dir():
+        return []
+    out = []
+    for p in sorted(d.iterdir()):
+        if p.name.startswith(".") or not (p / "bin" / "go").exists():
+            continue
+        plat = platform_from_name(p.name)
+        out.append(Slot(p, version_from_name(p.name), plat or native, plat is None))
+    return out
+
+
+def is_shim(path: Path, inspect: Callable[[Path], Any] | None = None) -> bool:
+    """True when ``path`` is one of goarchlab's go/gofmt shims (compiled or script)."""
+    from goarchlab.toolchains import shims
+
+    return shims.is_shim(path, inspect)
+
+
+def exact_versions(specs: Sequence[str], home: Path, env: Mapping[str, str],
+                   notify: Notify = _quiet) -> list:
+    """Each of ``specs`` (``1.22``, ``1.27.3``) as an exact release, asking the
+    official index when needed (see :mod:`goarchlab.toolchains.exact`)."""
+    from goarchlab.toolchains.exact import exact_versions as exact
+
+    return exact(specs, home, env, notify)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from goarchlab.toolchains.api import ToolchainUsed
+    from goarchlab.toolchains.api import Go
 
 #: Status of one target. ``ok``: built, verified (and reproducible when asked).
 #: ``build-failed``: the go command failed (``error`` holds its first lines).
@@ -111,7 +111,7 @@ class XbuildResult:
     forced or ``default``); ``jobs``: parallel
     builds (>= 1); ``wall_s``: wall time of the whole run in seconds.
     ``sha256sums``/``manifest``: the files written (None when no target succeeded).
-    ``toolchain``: which Go ran and why (goarchlab.toolchains.api.ToolchainUsed;
+    ``toolchain``: which Go ran and why (goarchlab.toolchains.api.Go;
     set by the CLI, None otherwise).
     """
 
@@ -128,7 +128,7 @@ class XbuildResult:
     targets: tuple[TargetResult, ...]
     sha256sums: str | None
     manifest: str | None
-    toolchain: ToolchainUsed | None = None
+    toolchain: Go | None = None
 
     @property
     def ok(self) -> bool:
