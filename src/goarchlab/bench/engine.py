@@ -27,7 +27,7 @@ from goarchlab.bench import fallback, preflight, report, stats, store
 from goarchlab.bench.catalog import get
 from goarchlab.bench.jobs import Job
 from goarchlab.bench.model import RunRecord, Sample, Table
-from goarchlab.bench.suites import Prepared, SuiteContext
+from goarchlab.bench.suites import SuiteContext
 from goarchlab.bench.userpkg import is_package, prepare_package
 from goarchlab.bench.variants import Plan
 from goarchlab.errors import GoarchlabError, stop_signal
@@ -151,7 +151,6 @@ class _Acc:
 class _Cell:
     suite: str
     plan: Plan
-    prepared: Prepared
     jobs: list[Job] = field(default_factory=list)
 
 
@@ -171,7 +170,7 @@ def _prepare(req: Request, ctx: SuiteContext, cells: list[_Cell]
                 labels.append(label)
             if prep.skipped:
                 statuses.append(SuiteStatus(label, plan.name, "skipped", prep.skipped))
-            cells.append(_Cell(label, plan, prep, list(prep.jobs)))
+            cells.append(_Cell(label, plan, list(prep.jobs)))
     return statuses, labels
 
 

@@ -85,11 +85,6 @@ class FileGlobs:
             (exc if neg else inc).append(body)
         return cls(tuple(inc), tuple(exc), tuple(map(_glob_rx, inc)), tuple(map(_glob_rx, exc)))
 
-    @property
-    def everything(self) -> bool:
-        """True when the globs select every file (no include, no exclude)."""
-        return not self.include and not self.exclude
-
     def matches(self, rel: str) -> bool:
         """True when ``rel`` (slash-separated, relative to the module root) is selected."""
         if self._inc and not any(r.match(rel) for r in self._inc):

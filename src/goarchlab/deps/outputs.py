@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from goarchlab import __version__
-from goarchlab.deps.model import RULES, DepsReport, Violation
+from goarchlab.deps.model import RULES, DepsReport
 from goarchlab.deps.rules import major_base
 
 SARIF_SCHEMA = ("https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/"
@@ -162,8 +162,3 @@ def dot(report: DepsReport) -> str:
                      f"label={_dq(rule)}];")
     lines.append("}")
     return "\n".join(lines)
-
-
-def violation_line(v: Violation) -> str:
-    """``file:line:col: rule: message (why)``, the compiler-style one-liner."""
-    return f"{v.file}:{v.line}:{v.column}: {v.rule}: {v.message} ({v.why})"

@@ -32,9 +32,6 @@ QEMU = {
     "loongarch64": "loong64",
 }
 
-#: GOARCH -> the qemu-user binary name suffix (``qemu-aarch64`` for arm64).
-QEMU_FOR = {v: k for k, v in QEMU.items()}
-
 # ELF e_machine values (elf.h) -> GOARCH candidates by (class, byte order).
 _EM_386, _EM_MIPS, _EM_PPC64, _EM_S390 = 3, 8, 21, 22
 _EM_ARM, _EM_X86_64, _EM_AARCH64, _EM_RISCV, _EM_LOONGARCH = 40, 62, 183, 243, 258
