@@ -11,7 +11,6 @@ is built and vetted only, and its test cell says why.
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -20,7 +19,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
-from goarchlab.gocmd.failure import summary
+from goarchlab.gocmd.failure import compiler_message, summary
 from goarchlab.gocmd.jsonstream import iter_objects
 from goarchlab.gocmd.levels import VARS, validate_level
 from goarchlab.gocmd.version import GoVersion
@@ -29,8 +28,6 @@ from goarchlab.matrix.model import STEPS, Cell, MatrixReport
 from goarchlab.outcome import Status
 from goarchlab.targets import Target, runner_for
 from goarchlab.toolchains.api import Go
-
-_FILE_LINE = re.compile(r"^\s*(\S+\.go:\d+(?::\d+)?:.*)$")
 
 
 def _first_error(text: str) -> str:
@@ -54,8 +51,7 @@ def first_failure(json_text: str) -> str | None:
         if ev.get("Action") == "output" and key[1]:
             outputs.setdefault(key, []).append(ev.get("Output", ""))
         if ev.get("Action") == "fail" and key[1]:
-            msg = next((m.group(1).strip() for line in outputs.get(key, [])
-                        if (m := _FILE_LINE.match(line))), "")
+            msg = compiler_message("".join(outputs.get(key, []))) or ""
             return f"{key[1]} ({key[0]})" + (f": {msg}" if msg else "")
     return None
 
