@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from goarchlab import render
 from goarchlab.matrix.model import Cell, MatrixReport
-from goarchlab.xbuild.model import TargetResult, XbuildResult
+from goarchlab.xbuild.model import TargetResult, XbuildReport
 
 GO_ERROR = "./m.go:3:6: cannot use x (variable of type map[string]int) as [/x] value"
 #: Rich would print "map[string]int" as "mapint"; "[/x]" raises MarkupError.
@@ -14,7 +14,7 @@ GO_ERROR = "./m.go:3:6: cannot use x (variable of type map[string]int) as [/x] v
 def test_xbuild_failure_reason_is_printed_verbatim(capsys):
     t = TargetResult("linux/arm64", "build-failed", GO_ERROR, (GO_ERROR,), "0", 0.4, None, (),
                      None)
-    render.emit(XbuildResult("example.com/[b]", "m", "go1.27.3", "/go", "/tmp/[dist]", {}, 2,
+    render.emit(XbuildReport("example.com/[b]", "m", "go1.27.3", "/go", "/tmp/[dist]", {}, 2,
                              0.5, (t,), None, None))
     out = " ".join(capsys.readouterr().out.split())  # line wrapping aside
     assert f"build-failed: {GO_ERROR}" in out

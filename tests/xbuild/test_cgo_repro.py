@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from goarchlab.xbuild import Options, run
+from goarchlab.xbuild import XbuildOptions, run
 
 # A real reproducibility bug: C's __DATE__/__TIME__ stamp the build time into the binary.
 STAMP = {
@@ -24,7 +24,7 @@ STAMP = {
 
 def test_cgo_cross_target_without_cross_compiler_is_reported(tmp_path, xenv, go_new, module_writer):
     mod = module_writer(tmp_path / "stamp", STAMP)
-    res = run(Options(targets="linux/amd64,linux/arm64", cgo="1", trimpath=True,
+    res = run(XbuildOptions(targets="linux/amd64,linux/arm64", cgo="1", trimpath=True,
                       out_dir=tmp_path / "dist"), go=go_new.go, env=xenv, cwd=mod)
     amd, arm = res.targets
     assert amd.status == "ok", amd.reason
@@ -34,7 +34,7 @@ def test_cgo_cross_target_without_cross_compiler_is_reported(tmp_path, xenv, go_
     assert "example.com/stamp needs it" in arm.reason
     assert "x86_64-linux-gnu" in arm.reason and "not linux/arm64" in arm.reason
     # With go's default (cgo off when cross-compiling) the build fails, and says why.
-    res = run(Options(targets="linux/arm64", trimpath=True, out_dir=tmp_path / "d2"),
+    res = run(XbuildOptions(targets="linux/arm64", trimpath=True, out_dir=tmp_path / "d2"),
               go=go_new.go, env=xenv, cwd=mod)
     t = res.targets[0]
     assert t.status == "build-failed"
@@ -44,7 +44,7 @@ def test_cgo_cross_target_without_cross_compiler_is_reported(tmp_path, xenv, go_
 
 def test_reproducible_catches_c_timestamp_with_fresh_cache(tmp_path, xenv, go_new, module_writer):
     mod = module_writer(tmp_path / "stamp", STAMP)
-    res = run(Options(targets="linux/amd64", trimpath=True, reproducible=True,
+    res = run(XbuildOptions(targets="linux/amd64", trimpath=True, reproducible=True,
                       out_dir=tmp_path / "dist"), go=go_new.go, env=xenv, cwd=mod)
     t = res.targets[0]
     assert t.reproducible is not None and t.reproducible.cache == "fresh"

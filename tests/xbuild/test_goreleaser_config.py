@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from goarchlab.gocmd.levels import level_var
-from goarchlab.xbuild import Options, run
+from goarchlab.xbuild import XbuildOptions, run
 
 BENCH = Path(__file__).parents[2] / "bench"
 
@@ -38,7 +38,7 @@ def setup_run(script, go_new, xenv, tmp_path_factory):
     work = tmp_path_factory.mktemp("vs-goreleaser")
     args = script.parse_args(["--go", str(go_new.version).removeprefix("go"), "--rounds", "1"])
     s = script.setup(args, work, go_new, dict(xenv))
-    res = run(Options(first_class=True, out_dir=work / "xb", ldflags=script.LDFLAGS,
+    res = run(XbuildOptions(first_class=True, out_dir=work / "xb", ldflags=script.LDFLAGS,
                       trimpath=True), go=go_new.go, env=xenv, cwd=s.module)
     return s, res
 

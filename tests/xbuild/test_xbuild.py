@@ -15,7 +15,7 @@ from goarchlab import proc
 from goarchlab.binary import inspect
 from goarchlab.errors import UsageError
 from goarchlab.gocmd.distlist import dist_list
-from goarchlab.xbuild import Options, run
+from goarchlab.xbuild import XbuildOptions, run
 from goarchlab.xbuild.plan import exec_name, select_targets
 
 FIRST_CLASS = ["darwin/amd64", "darwin/arm64", "linux/386", "linux/amd64", "linux/arm",
@@ -29,7 +29,7 @@ LDFLAGS = "-s -w -X main.version=1.2.3-xb -X example.com/nowhere.version=QQQ777"
 def uuid_build(uuid_module, xenv, go_new, tmp_path_factory):
     """The one first-class build of the session (the expensive part: 8 standard libraries)."""
     out = tmp_path_factory.mktemp("uuid-dist")
-    res = run(Options(first_class=True, out_dir=out, ldflags=LDFLAGS, trimpath=True),
+    res = run(XbuildOptions(first_class=True, out_dir=out, ldflags=LDFLAGS, trimpath=True),
               go=go_new.go, env=xenv, cwd=uuid_module)
     return res, out
 
@@ -165,14 +165,14 @@ def _hello(root: Path, module_writer) -> Path:
 
 def test_reproducible_needs_trimpath_across_checkouts(tmp_path, xenv, go_new, module_writer):
     mod = _hello(tmp_path / "hello", module_writer)
-    bad = run(Options(targets="linux/arm64", out_dir=tmp_path / "d1", reproducible=True,
+    bad = run(XbuildOptions(targets="linux/arm64", out_dir=tmp_path / "d1", reproducible=True,
                       repro_cache="shared"), go=go_new.go, env=xenv, cwd=mod)
     t = bad.targets[0]
     assert t.status == "not-reproducible"
     assert "build directory" in t.reason and "--trimpath" in t.reason
     assert not (tmp_path / "d1" / "hello_linux_arm64").exists()
     # An explicit level (the default one, so the cached standard library is reused).
-    good = run(Options(targets="linux/arm64/v8.0", out_dir=tmp_path / "d2", reproducible=True,
+    good = run(XbuildOptions(targets="linux/arm64/v8.0", out_dir=tmp_path / "d2", reproducible=True,
                        repro_cache="shared", trimpath=True), go=go_new.go, env=xenv, cwd=mod)
     assert good.ok and good.targets[0].reproducible.ok
     assert {c.name: c.ok for c in good.targets[0].checks}["GOARM64"]
@@ -191,8 +191,8 @@ def test_reproducible_from_a_git_checkout(tmp_path, xenv, go_new, module_writer)
         r = proc.run(argv, env=genv, timeout=60, cwd=mod)
         assert r.ok, r.stderr
     env = {**xenv, "GOFLAGS": "-modcacherw -buildvcs=true"}
-    opts = Options(pattern="./cmd/hi", targets="linux/arm64", trimpath=True, reproducible=True,
-                   repro_cache="shared", out_dir=tmp_path / "dist")
+    opts = XbuildOptions(pattern="./cmd/hi", targets="linux/arm64", trimpath=True,
+                         reproducible=True, repro_cache="shared", out_dir=tmp_path / "dist")
     clean = run(opts, go=go_new.go, env=env, cwd=mod).targets[0]
     assert clean.ok, clean.reason
     assert clean.reproducible.workdir == "git clone"
@@ -208,7 +208,7 @@ def test_tags_and_linker_flags_are_judged_as_go_parses_them(tmp_path, xenv, go_n
     # cmd/go records '-tags "x y"' as x,y (work.tagsFlag), and cmd/link keeps DWARF
     # for '-s -w=false' (-s implies -w only when -w is not given).
     mod = _hello(tmp_path / "hello", module_writer)
-    res = run(Options(targets="linux/amd64", tags="x y", ldflags="-s -w=false", trimpath=True,
+    res = run(XbuildOptions(targets="linux/amd64", tags="x y", ldflags="-s -w=false", trimpath=True,
                       out_dir=tmp_path / "dist"), go=go_new.go, env=xenv, cwd=mod)
     t = res.targets[0]
     assert t.ok, (t.reason, t.checks)

@@ -58,7 +58,7 @@ def _run(args) -> int:
     run = select_go(args.go, cwd, env, render.note,
                     install_missing=install_missing_from(env, args.install_missing))
     go, env = run.go, run.env
-    opts = check.Options(patterns=tuple(args.patterns), policy_path=args.policy,
+    opts = check.DepsOptions(patterns=tuple(args.patterns), policy_path=args.policy,
                          offline=args.offline, graph=bool(args.graph))
     with render.progress("deps", enabled=fmt == "human" and not args.graph) as prog:
         report = check.run(go, env, cwd, opts, progress=prog)

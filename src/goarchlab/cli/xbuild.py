@@ -64,7 +64,7 @@ def _run(args) -> int:
     run = select_go(args.go, cwd, env, render.note,
                     install_missing=install_missing_from(env, args.install_missing))
     go, env = run.go, run.env
-    opts = xbuild.Options(
+    opts = xbuild.XbuildOptions(
         pattern=args.package, targets=args.targets, first_class=args.first_class, all=args.all,
         out_dir=Path(args.out), name=args.name, ldflags=args.ldflags, trimpath=args.trimpath,
         tags=args.tags, cgo=args.cgo, jobs=args.jobs, reproducible=args.reproducible,

@@ -35,7 +35,7 @@ _WORK_PATTERN = GoVersion.parse("1.25")
 
 
 @dataclass(frozen=True)
-class Options:
+class DepsOptions:
     """What to check: ``patterns`` for go list (empty: ``./...`` in a module, every
     workspace module's ``path/...`` in a go.work root); ``policy_path`` (None:
     ``root/goarchlab.toml`` or an empty policy); ``offline``: GOPROXY=off and skip
@@ -115,7 +115,7 @@ def _no_progress(done: int, total: int, what: str) -> None:
     pass
 
 
-def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
+def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: DepsOptions,
         progress: Callable[[int, int, str], None] = _no_progress) -> DepsReport:
     """Check ``cwd``'s module or workspace against its policy (see module docstring).
 
@@ -151,13 +151,13 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
                          on_packages=on_packages) if patterns else None
     try:
         from goarchlab.deps import policy as policy_mod
-        from goarchlab.deps.model import Check, DepsReport, Timing
+        from goarchlab.deps.model import DepsReport, PolicyCheck, RunState, Timing
         from goarchlab.deps.rules import Graph, ImportChecker, ModuleRules
         from goarchlab.gocmd import modgraph
 
         ppath = opts.policy_path or policy_mod.find(root)
         pol = policy_mod.load(ppath) if ppath else policy_mod.Policy(path=None)
-        checks: list[Check] = []
+        checks: list[PolicyCheck] = []
         need_graph = bool(opts.graph or pol.single_major or pol.retracted or pol.deprecated)
         f_mods = _Task.start(tasks, _modules, go, env, cwd, pol, opts.offline)
         f_graph = _Task.start(tasks, modgraph.mod_graph, go, env, cwd) if need_graph else None
@@ -194,23 +194,23 @@ def run(go: Path | str, env: Mapping[str, str], cwd: Path, opts: Options,
             "fix the import or run 'go mod tidy'; goarchlab checks only a graph that loads")
     progress(2, 5, "rules")
     viol: list[Violation] = checker.violations(pkgs)
-    checks += [Check(r, "ran") for r, on in (("deny", pol.deny), ("allow", pol.allow),
+    checks += [PolicyCheck(r, RunState.RAN) for r, on in (("deny", pol.deny), ("allow", pol.allow),
                                              ("public", pol.public)) if on]
     mr = ModuleRules(pol, g, graph, modfiles)
     if pol.single_major:
         viol += mr.single_major()
-        checks.append(Check("single-major", "ran"))
+        checks.append(PolicyCheck("single-major", RunState.RAN))
     if pol.no_local_replace:
         viol += mr.local_replace()
-        checks.append(Check("local-replace", "ran"))
+        checks.append(PolicyCheck("local-replace", RunState.RAN))
     if pol.go_max is not None:
         viol += mr.go_max()
-        checks.append(Check("go-max", "ran"))
+        checks.append(PolicyCheck("go-max", RunState.RAN))
     viol += mr.retracted_deprecated()
     if verified is not None:
         progress(3, 5, "go mod verify")
         viol += mr.verify(verified.problems)
-        checks.append(Check("verify", "ran"))
+        checks.append(PolicyCheck("verify", RunState.RAN))
     if pol.vulns:
         from goarchlab.deps import vulns
 
@@ -238,7 +238,7 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
     silently ``ran``. GOPROXY=off makes ``-u`` a silent no-op: ``skipped``; the
     value go uses is asked, since it may come from the go env file.
     """
-    from goarchlab.deps.model import Check
+    from goarchlab.deps.model import PolicyCheck, RunState
     from goarchlab.gocmd import modgraph
 
     wanted = [r for r in ("retracted", "deprecated") if getattr(pol, r)]
@@ -257,10 +257,10 @@ def _modules(go, env: Mapping[str, str], cwd: Path, pol: policy_mod.Policy, offl
             errs = [m.error for m in mods if m.error and not m.main]
             if errs:
                 detail = f"{len(errs)} module(s) could not be asked: {errs[0]}"
-                return mods, dt, [Check(r, "incomplete", detail) for r in wanted]
-            return mods, dt, [Check(r, "ran") for r in wanted]
+                return mods, dt, [PolicyCheck(r, RunState.INCOMPLETE, detail) for r in wanted]
+            return mods, dt, [PolicyCheck(r, RunState.RAN) for r in wanted]
     mods, dt = modgraph.list_modules(go, env, cwd)
-    return mods, dt, [Check(r, "skipped", why_not) for r in wanted]
+    return mods, dt, [PolicyCheck(r, RunState.SKIPPED, why_not) for r in wanted]
 
 
 def _default_patterns(go_version: str, cwd: Path, root: Path,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -47,14 +48,23 @@ class Violation:
     module: str = ""
 
 
+class RunState(enum.StrEnum):
+    """Whether a policy check ran (not its outcome: a check that ran and found
+    violations is ``ran``). ``ran``; ``skipped``: not run (--offline, govulncheck not
+    installed); ``incomplete``: ran, but the module proxy failed for some modules."""
+
+    RAN = "ran"
+    SKIPPED = "skipped"
+    INCOMPLETE = "incomplete"
+
+
 @dataclass(frozen=True)
-class Check:
-    """One check and whether it ran: ``status`` is ``ran``, ``skipped`` (not run:
-    --offline, govulncheck not installed) or ``incomplete`` (ran, but the module
-    proxy failed for some modules); ``detail`` says why."""
+class PolicyCheck:
+    """One policy check (a rule of :data:`RULES`) and whether it ran: ``status`` is a
+    :class:`RunState`; ``detail`` says why it was skipped or incomplete."""
 
     rule: str
-    status: str
+    status: RunState
     detail: str = ""
 
 
@@ -100,7 +110,7 @@ class DepsReport:
     main_modules: tuple[str, ...]
     packages: int
     modules: int
-    checks: tuple[Check, ...]
+    checks: tuple[PolicyCheck, ...]
     violations: tuple[Violation, ...]
     edges: tuple[tuple[str, str], ...]
     timing: Timing

@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from goarchlab import proc
-from goarchlab.deps.model import Check, Violation
+from goarchlab.deps.model import PolicyCheck, RunState, Violation
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.golist import first_error_line
 from goarchlab.gocmd.jsonstream import iter_objects
@@ -114,7 +114,7 @@ def _where_to_run(cwd: Path, patterns: Sequence[str], g) -> tuple[Path, tuple[st
 
 
 def run(pol, go, env: Mapping[str, str], cwd: Path, g,
-        patterns: Sequence[str] = ("./...",)) -> tuple[list[Violation], Check, float]:
+        patterns: Sequence[str] = ("./...",)) -> tuple[list[Violation], PolicyCheck, float]:
     """Run govulncheck on ``patterns`` if installed; (violations, the check's
     status, seconds spent).
 
@@ -123,10 +123,10 @@ def run(pol, go, env: Mapping[str, str], cwd: Path, g,
     """
     exe = find_govulncheck(pol.govulncheck, env)
     if exe is None:
-        return [], Check("vuln", "skipped", "govulncheck is not installed (go install "
+        return [], PolicyCheck("vuln", RunState.SKIPPED, "govulncheck is not installed (go install "
                          "golang.org/x/vuln/cmd/govulncheck@latest)"), 0.0
     if env.get("GOPROXY") == "off" and not pol.vuln_db.startswith("file:"):
-        return [], Check("vuln", "skipped", "--offline and no file:// [vulns] db"), 0.0
+        return [], PolicyCheck("vuln", RunState.SKIPPED, "--offline and no file:// [vulns] db"), 0.0
     where, patterns = _where_to_run(cwd, patterns, g)
     argv = [exe, "-format", "json", *(["-db", pol.vuln_db] if pol.vuln_db else []), *patterns]
     r = proc.run(argv, env=env, timeout=TIMEOUT, cwd=where)
@@ -144,4 +144,4 @@ def run(pol, go, env: Mapping[str, str], cwd: Path, g,
             f"the code calls {f['symbol']} of {f['module']}@{f['version']}; {fix}",
             g.rel(f["file"]) if f["file"] else g.rel(g.root / "go.mod"),
             f["line"], f["column"], module=f"{f['module']}@{f['version']}"))
-    return out, Check("vuln", "ran"), r.wall_s
+    return out, PolicyCheck("vuln", RunState.RAN), r.wall_s

@@ -11,7 +11,7 @@ from rich.table import Table
 
 from goarchlab import render
 from goarchlab.gocmd.levels import level_var
-from goarchlab.xbuild.model import TargetResult, XbuildResult
+from goarchlab.xbuild.model import TargetResult, XbuildReport
 
 _STYLE = {"ok": "green", "skipped": "yellow"}
 
@@ -36,8 +36,8 @@ def _facts(t: TargetResult) -> str:
     return " ".join(bits)
 
 
-@render.human(XbuildResult)
-def _xbuild(r: XbuildResult, c: Console) -> None:
+@render.human(XbuildReport)
+def _xbuild(r: XbuildReport, c: Console) -> None:
     c.print(f"{escape(r.package)} with {r.go}, {len(r.targets)} targets, {r.jobs} jobs, "
             f"{r.wall_s:.1f} s -> {escape(r.out_dir)}")
     t = Table(box=None, pad_edge=False)

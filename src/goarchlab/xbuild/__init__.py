@@ -29,13 +29,13 @@ from goarchlab.targets import parse_list
 from goarchlab.xbuild import cgo as cgomod
 from goarchlab.xbuild import output, plan
 from goarchlab.xbuild.build import Built, Spec, build_target, check_target
-from goarchlab.xbuild.model import TargetResult, XbuildResult
+from goarchlab.xbuild.model import TargetResult, XbuildReport
 
-__all__ = ["Options", "XbuildResult", "run"]
+__all__ = ["XbuildOptions", "XbuildReport", "run"]
 
 
 @dataclass(frozen=True)
-class Options:
+class XbuildOptions:
     """One xbuild request.
 
     ``pattern``: the main package (``.``, ``./cmd/server``, an import path).
@@ -65,13 +65,13 @@ class Options:
 
 
 def run(
-    opts: Options,
+    opts: XbuildOptions,
     *,
     go: Path,
     env: Mapping[str, str],
     cwd: Path,
     progress: Callable[[int, int, str], None] = lambda d, t, w: None,
-) -> XbuildResult:
+) -> XbuildReport:
     """Run one xbuild with the toolchain of ``go`` under ``env`` from ``cwd``.
 
     Raises UsageError for bad selectors and GoarchlabError when the package
@@ -144,7 +144,7 @@ def run(
     finally:
         for p in cleanup:
             shutil.rmtree(p, ignore_errors=True)
-    return XbuildResult(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
+    return XbuildReport(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
                         flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
                         str(manifest))
 
@@ -180,7 +180,7 @@ def _stage_in(out_dir: Path) -> Path:
                              f"{e.strerror}", "choose a writable directory with -o") from e
 
 
-def _names_foreign(opts: Options, host: tuple[str, str]) -> bool:
+def _names_foreign(opts: XbuildOptions, host: tuple[str, str]) -> bool:
     """Whether the options may select a target other than the ``host`` platform."""
     if opts.first_class or opts.all or not opts.targets:
         return True

@@ -17,9 +17,16 @@ from goarchlab.binary import inspect
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.levels import level_var
+from goarchlab.outcome import Severity
 from goarchlab.targets import Target
 from goarchlab.xbuild import cgo as cgomod
-from goarchlab.xbuild.model import Artifact, Check, Reproducibility, TargetResult
+from goarchlab.xbuild.model import (
+    ArtifactCheck,
+    BuildArtifact,
+    Reproducibility,
+    TargetResult,
+    TargetStatus,
+)
 from goarchlab.xbuild.verify import expected_format, file_contains, verify
 
 #: Lines of the go command's output kept for a failed build.
@@ -129,9 +136,9 @@ def build_target(spec: Spec, target: Target) -> TargetResult | Built:
     try:
         dec = cgomod.decide(spec.go, env, plat, spec.host, spec.pattern, spec.cwd, enabled)
     except GoarchlabError as e:
-        return _result(target, "build-failed", e.message, (e.message,))
+        return _result(target, TargetStatus.BUILD_FAILED, e.message, (e.message,))
     if dec.skip:
-        return _result(target, "skipped", dec.skip, cgo=dec.enabled)
+        return _result(target, TargetStatus.SKIPPED, dec.skip, cgo=dec.enabled)
     env["CGO_ENABLED"] = dec.enabled
     out = spec.stage / artifact_name(spec.name, target)
     r = proc.run(build_argv(spec, out, spec.pattern), env=env, timeout=spec.timeout, cwd=spec.cwd)
@@ -146,7 +153,7 @@ def build_target(spec: Spec, target: Target) -> TargetResult | Built:
             if own:
                 reason = (f"{own[0]} uses cgo, which is off for this build (CGO_ENABLED=0); "
                           "use --cgo 1 with a C compiler for the target in CC")
-        return _result(target, "build-failed", reason, lines, dec.enabled, r.wall_s)
+        return _result(target, TargetStatus.BUILD_FAILED, reason, lines, dec.enabled, r.wall_s)
     if spec.repro is None:
         return Built(target, out, dec, r.wall_s, "", None)
     digest = sha256_file(out)
@@ -158,8 +165,8 @@ def check_target(spec: Spec, b: Built) -> TargetResult:
     ``verify-failed`` or ``not-reproducible``."""
     artifact, checks, status, reason = _inspect(spec, b.target, b.out, b.dec,
                                                 b.sha256 or sha256_file(b.out))
-    if status == "ok" and b.repro is not None and not b.repro.ok:
-        status, reason = "not-reproducible", b.repro.detail
+    if status == TargetStatus.OK and b.repro is not None and not b.repro.ok:
+        status, reason = TargetStatus.NOT_REPRODUCIBLE, b.repro.detail
     return _result(b.target, status, reason, (), b.dec.enabled, b.wall_s, artifact, checks,
                    b.repro)
 
@@ -170,26 +177,28 @@ def _inspect(spec: Spec, target: Target, out: Path, dec: cgomod.CgoDecision, dig
     try:
         info = inspect(out)
     except GoarchlabError as e:
-        art = Artifact(final, size, digest, "unknown", "", None, None, None, "", {})
+        art = BuildArtifact(final, size, digest, "unknown", "", None, None, None, "", {})
         if expected_format(target.goos) is None:
             # XCOFF (aix) and Plan 9 a.out: formats goarchlab does not read. Say so, but
             # do not fail a build the go command completed.
-            chk = Check("headers", False, "readable", e.message, "header", "warn")
-            return art, (chk,), "ok", ""
-        chk = Check("headers", False, "readable", e.message, "header")
-        return art, (chk,), "verify-failed", f"cannot read the artifact: {e.message}"
+            chk = ArtifactCheck("headers", False, "readable", e.message, "header",
+                                Severity.WARN)
+            return art, (chk,), TargetStatus.OK, ""
+        chk = ArtifactCheck("headers", False, "readable", e.message, "header")
+        return art, (chk,), TargetStatus.VERIFY_FAILED, f"cannot read the artifact: {e.message}"
     sl = info.slices[0]
     bi = sl.go
-    art = Artifact(final, size, digest, info.format, sl.goarch, sl.static, sl.stripped, sl.dwarf,
-                   bi.go_version if bi else "", dict(bi.settings) if bi else {})
+    art = BuildArtifact(final, size, digest, info.format, sl.goarch, sl.static, sl.stripped,
+                        sl.dwarf, bi.go_version if bi else "", dict(bi.settings) if bi else {})
     checks = verify(info, out, goos=target.goos, goarch=target.goarch, level_key=level_var(
         target.goarch), level=target.level or "", cgo=dec.enabled, go_version=spec.go_version,
         ldflags=spec.ldflags, trimpath=spec.trimpath, tags=spec.tags, module_dir=spec.module_dir)
-    bad = [c for c in checks if not c.ok and c.severity == "error"]
+    bad = [c for c in checks if not c.ok and c.severity == Severity.ERROR]
     if bad:
         c = bad[0]
-        return art, checks, "verify-failed", f"{c.name}: expected {c.expected}, found {c.actual}"
-    return art, checks, "ok", ""
+        return (art, checks, TargetStatus.VERIFY_FAILED,
+                f"{c.name}: expected {c.expected}, found {c.actual}")
+    return art, checks, TargetStatus.OK, ""
 
 
 def _rebuild(spec: Spec, target, env: dict[str, str], first: Path, digest: str) -> Reproducibility:

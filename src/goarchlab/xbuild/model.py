@@ -2,31 +2,55 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from goarchlab.outcome import Severity, Status
 
 if TYPE_CHECKING:
     from goarchlab.toolchains.api import Go
 
-#: Status of one target. ``ok``: built, verified (and reproducible when asked).
-#: ``build-failed``: the go command failed (``error`` holds its first lines).
-#: ``verify-failed``: built, but the artifact is not what was asked for.
-#: ``not-reproducible``: two independent builds gave different bytes.
-#: ``skipped``: not attempted (``reason`` says why, e.g. cgo without a C cross compiler).
-STATUSES = ("ok", "build-failed", "verify-failed", "not-reproducible", "skipped")
+class TargetStatus(enum.StrEnum):
+    """Status of one target; :attr:`outcome` maps it onto the shared
+    :class:`goarchlab.outcome.Status` (the values stay those of goarchlab.xbuild/v1).
+
+    ``ok``: built, verified (and reproducible when asked). ``build-failed``: the go
+    command failed (``error`` holds its first lines). ``verify-failed``: built, but the
+    artifact is not what was asked for. ``not-reproducible``: two independent builds
+    gave different bytes. ``skipped``: not attempted (``reason`` says why, e.g. cgo
+    without a C cross compiler).
+    """
+
+    OK = "ok"
+    BUILD_FAILED = "build-failed"
+    VERIFY_FAILED = "verify-failed"
+    NOT_REPRODUCIBLE = "not-reproducible"
+    SKIPPED = "skipped"
+
+    @property
+    def outcome(self) -> Status:
+        """pass (ok), skip (skipped) or fail (the three failures)."""
+        return {TargetStatus.OK: Status.PASS, TargetStatus.SKIPPED: Status.SKIP}.get(
+            self, Status.FAIL)
+
+
+#: The target statuses as strings, in order.
+STATUSES = tuple(s.value for s in TargetStatus)
 
 
 @dataclass(frozen=True)
-class Check:
+class ArtifactCheck:
     """One verification of an artifact against what the build asked for.
 
     ``name``: what was checked (``headers``, ``format``, ``arch``, ``stripped``,
     ``dwarf``, ``static``, ``buildinfo``, ``go``, ``GOOS``, ``GOARCH``, a level
     variable such as ``GOAMD64``, ``CGO_ENABLED``, ``-trimpath``, ``-tags``,
     ``-ldflags``, ``-X main.version``, ``no build path``). ``ok``: the artifact
-    matches. ``severity``: ``error`` (a mismatch fails the target) or ``warn``
-    (reported only). ``source``: where the actual value was read (``header``,
-    ``buildinfo``, ``bytes`` for a search of the file's contents).
+    matches. ``severity`` (:class:`goarchlab.outcome.Severity`): ``error`` (a
+    mismatch fails the target) or ``warn`` (reported only). ``source``: where the
+    actual value was read (``header``, ``buildinfo``, ``bytes`` for a search of the
+    file's contents).
     """
 
     name: str
@@ -34,11 +58,11 @@ class Check:
     expected: str
     actual: str
     source: str
-    severity: str = "error"
+    severity: Severity = Severity.ERROR
 
 
 @dataclass(frozen=True)
-class Artifact:
+class BuildArtifact:
     """A built file: its ``path`` (final, under the output directory), ``size``
     in bytes, ``sha256`` (hex), header ``format`` (elf, macho, pe, or ``unknown``
     when goarchlab cannot read it), and the facts read from it."""
@@ -78,31 +102,31 @@ class Reproducibility:
 class TargetResult:
     """One target of the run.
 
-    ``target``: ``goos/goarch`` or ``goos/goarch/level``. ``status``: one of
-    :data:`STATUSES`. ``reason``: one line saying why a target is not ok.
+    ``target``: ``goos/goarch`` or ``goos/goarch/level``. ``status``: a
+    :class:`TargetStatus`. ``reason``: one line saying why a target is not ok.
     ``error``: the first lines of the go command's output when the build failed.
     ``cgo``: CGO_ENABLED used for the build (``"0"``/``"1"``); ``time_s``: wall
     time of the ``go build`` in seconds.
     """
 
     target: str
-    status: str
+    status: TargetStatus
     reason: str
     error: tuple[str, ...]
     cgo: str
     time_s: float
-    artifact: Artifact | None
-    checks: tuple[Check, ...]
+    artifact: BuildArtifact | None
+    checks: tuple[ArtifactCheck, ...]
     reproducible: Reproducibility | None
 
     @property
     def ok(self) -> bool:
         """True when the target built, verified and (if asked) reproduced."""
-        return self.status == "ok"
+        return self.status == TargetStatus.OK
 
 
 @dataclass(frozen=True)
-class XbuildResult:
+class XbuildReport:
     """A whole ``goarchlab xbuild`` run.
 
     ``package``: the main package's import path; ``name``: the artifact base

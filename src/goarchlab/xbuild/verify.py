@@ -21,8 +21,9 @@ from pathlib import Path
 
 from goarchlab.binary.model import BinaryInfo
 from goarchlab.errors import UsageError
+from goarchlab.outcome import Severity
 from goarchlab.targets import split_exec
-from goarchlab.xbuild.model import Check
+from goarchlab.xbuild.model import ArtifactCheck
 
 # The executable format each GOOS produces (cmd/link); others are not checked.
 _FORMAT = {"windows": "pe", "darwin": "macho", "ios": "macho", "js": "wasm", "wasip1": "wasm"}
@@ -115,17 +116,18 @@ def verify(
     trimpath: bool,
     tags: str,
     module_dir: Path | None,
-) -> tuple[Check, ...]:
+) -> tuple[ArtifactCheck, ...]:
     """Every check of one artifact; ``level``: the level the target asked for ("" for
     none: then the recorded default is reported in the artifact, not checked).
 
     ``module_dir``: the main module's directory, searched for in the file's bytes
     to check -trimpath. Returns the checks in a fixed order.
     """
-    checks: list[Check] = []
+    checks: list[ArtifactCheck] = []
 
-    def add(name, ok, expected, actual, source, severity="error"):
-        checks.append(Check(name, bool(ok), str(expected), str(actual), source, severity))
+    def add(name, ok, expected, actual, source, severity=Severity.ERROR):
+        checks.append(ArtifactCheck(name, bool(ok), str(expected), str(actual), source,
+                                    Severity(severity)))
 
     fmt = expected_format(goos)
     if fmt:
