@@ -45,6 +45,3 @@ def disk_error(e: OSError, path: Path | str | None, doing: str) -> GoarchlabErro
     return GoarchlabError(f"cannot {doing} {where}: {reason}", hint, EXIT_FAILED)
 
 
-def is_no_space(e: OSError) -> bool:
-    """True for ENOSPC, EDQUOT and EFBIG."""
-    return e.errno in NO_SPACE

@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 #: What a secret is replaced by.
@@ -163,12 +163,6 @@ def remember_dotenv(key: str, value: str) -> None:
     if _TOKENISH.fullmatch(v) and not v.startswith(("/", ".", "~")):
         found.add(v)
     remember(found)
-
-
-def remember_env(env: Mapping[str, str]) -> None:
-    """:func:`remember` the secrets of every variable in ``env`` (see :func:`secrets_in`)."""
-    for k, v in env.items():
-        remember(secrets_in(k, v))
 
 
 def _env_secrets() -> frozenset[str]:

@@ -156,10 +156,6 @@ def test_flame_trees_from_a_real_profile(profiles):
         for c in n["children"]:
             check(c)
     check(t)
-    text = flame.folded_text(stacks)
-    assert sum(int(ln.rsplit(" ", 1)[1]) for ln in text.splitlines()) == total
-    top = flame.top_functions(stacks, 5)
-    assert top[0][1] >= top[-1][1] and all(cum >= flat for _, flat, cum in top)
 
 
 def test_differential_tree():

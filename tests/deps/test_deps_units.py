@@ -67,7 +67,6 @@ def test_gomod_locator(tmp_path):
     assert (mf.module_line, mf.go_line) == (2, 4)
     assert mf.requires == {"a": 7, "b": 8, "c": 10}
     assert mf.replaces == {"a": 13, "b": 15}
-    assert mf.line_for("zzz") == 2
 
 
 def test_mod_graph_keeps_go_and_toolchain_nodes_apart():

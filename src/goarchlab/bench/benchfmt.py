@@ -25,10 +25,8 @@ from dataclasses import dataclass, field
 
 from goarchlab.bench.model import Sample
 
-#: Config key goarchlab adds to say how a variant ran (``native``, ``qemu-aarch64``, ...).
-RUNNER_KEY = "runner"
-#: Config key naming the variant, so ``benchstat -col variant`` (with the ``-ignore``
-#: of :func:`benchstat_args`) compares variants.
+#: Config key naming the variant, so ``benchstat -col variant`` (with ``-ignore`` for
+#: the keys that differ between variants, e.g. ``goarch,runner``) compares variants.
 VARIANT_KEY = "variant"
 
 _UNIT_TOKEN = re.compile(r"[^*/\-\s]+")
@@ -253,8 +251,8 @@ def format_results(
     benchmark) share a line, as ``go test -bench`` prints them. ``config``: either one
     mapping for all lines, or ``{variant: {key: value}}`` per variant (e.g. goos, goarch,
     cpu, pkg, runner). Unless ``variant_key`` is None, each block also carries
-    ``variant: <name>`` so benchstat can compare variants in one file (the flags are
-    :func:`benchstat_args`: keys that differ between variants must be ignored).
+    ``variant: <name>`` so benchstat can compare variants in one file (``-col variant``, with
+    ``-ignore`` for the keys that differ between variants).
     ``unit_metadata``: ``{(unit, key): value}`` written as ``Unit`` lines first.
     Config values must be one line; names must not contain spaces.
     """
@@ -287,25 +285,3 @@ def format_results(
             text = " ".join(f"{_fmt_value(v)} {u}" for v, u in parts)
             out.append(f"Benchmark{bench}\t{iters}\t{text}")
     return "\n".join(out) + "\n"
-
-
-def benchstat_args(
-    config: Mapping[str, Mapping[str, str]], variant_key: str = VARIANT_KEY
-) -> list[str]:
-    """benchstat flags that compare the variants of one :func:`format_results` file.
-
-    ``config``: the per-variant config given to the writer. benchstat splits tables by
-    every config key, so keys whose values differ between variants (goarch, runner...)
-    must be ignored for the variants to land in one table, e.g.
-    ``["-col", "variant", "-ignore", "goarch,runner"]``.
-    """
-    keys: dict[str, None] = {}
-    variants = list(config.values())
-    for cfg in variants:
-        for key in cfg:
-            if key != variant_key and len({v.get(key, "") for v in variants}) > 1:
-                keys[key] = None
-    args = ["-col", variant_key]
-    if keys:
-        args += ["-ignore", ",".join(keys)]
-    return args

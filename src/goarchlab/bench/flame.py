@@ -36,11 +36,6 @@ def folded(profile: Profile, sample_type: str = "") -> Folded:
     return out
 
 
-def folded_text(stacks: Mapping[tuple[str, ...], int]) -> str:
-    """The folded-stacks text (one ``a;b;c 123`` line per stack, sorted)."""
-    return "".join(f"{';'.join(k)} {v}\n" for k, v in sorted(stacks.items()))
-
-
 def _add(top: dict[str, Any], stack: tuple[str, ...], v: float) -> dict[str, Any]:
     """Add ``v`` to ``top`` and to every node down ``stack`` (created as needed, with a
     ``delta`` of 0 when ``top`` has one); returns the stack's last node."""
@@ -87,19 +82,3 @@ def diff_tree(base: Mapping[tuple[str, ...], int], new: Mapping[tuple[str, ...],
     for stack, v in base.items():
         _add(top, stack, 0)["delta"] -= v * scale
     return _listify(top)
-
-
-def top_functions(stacks: Mapping[tuple[str, ...], int], n: int = 15
-                  ) -> list[tuple[str, int, int]]:
-    """(function, flat, cumulative) of the ``n`` (>= 0) functions with the most flat
-    value, in the stacks' unit, as ``go tool pprof -top`` lists them (recursion
-    counted once per stack)."""
-    flat: dict[str, int] = {}
-    cum: dict[str, int] = {}
-    for stack, v in stacks.items():
-        if stack:
-            flat[stack[-1]] = flat.get(stack[-1], 0) + v
-        for f in set(stack):
-            cum[f] = cum.get(f, 0) + v
-    rows = sorted(flat.items(), key=lambda kv: (-kv[1], kv[0]))[:n]
-    return [(f, v, cum[f]) for f, v in rows]

@@ -317,7 +317,7 @@ def regressions(tables: Sequence[Table]) -> list[str]:
 def benchfmt_text(run: RunRecord, cpu: str) -> str:
     """The run in Go benchmark format: per variant goos/goarch/cpu/runner/go config
     lines and a ``variant`` key, so ``benchstat -col variant`` with ``-ignore`` for the
-    keys that differ between variants (:func:`benchfmt.benchstat_args`) compares them."""
+    keys that differ between variants (``goarch,runner,go``) compares them."""
     config = {}
     for v in run.variants:
         cfg = {"goos": v.goos, "goarch": v.goarch}

@@ -23,10 +23,6 @@ class ModFile:
     requires: dict[str, int] = field(default_factory=dict)
     replaces: dict[str, int] = field(default_factory=dict)
 
-    def line_for(self, module: str) -> int:
-        """The require (else replace, else module) line that names ``module``."""
-        return self.requires.get(module) or self.replaces.get(module) or self.module_line
-
 
 @functools.lru_cache(maxsize=256)
 def read(path: Path) -> ModFile:
