@@ -43,8 +43,9 @@ def test_commands_return_reports_not_results():
     for f in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(f.read_text(), str(f))):
             if isinstance(node, ast.ClassDef) and any(
-                    isinstance(s, ast.Assign) and any(getattr(t, "id", "") == "SCHEMA"
-                                                      for t in s.targets) for s in node.body):
+                    "SCHEMA" in {getattr(t, "id", "") for t in (
+                        s.targets if isinstance(s, ast.Assign) else [getattr(s, "target", None)])}
+                    for s in node.body):
                 assert not node.name.endswith("Result"), f"{f.relative_to(SRC)}: {node.name}"
 
 
