@@ -42,14 +42,14 @@ def bare(binary: Path, n: int) -> list[float]:
     return out
 
 
-def engine_runs(ctx: suites.Context, plan: variants.Plan, n: int, db: Path) -> list[float]:
+def engine_runs(ctx: suites.SuiteContext, plan: variants.Plan, n: int, db: Path) -> list[float]:
     """Seconds between successive measured runs of the engine (startup suite, native)."""
     stamps: list[float] = []
 
     def prog(done: int, total: int, what: str) -> None:
         stamps.append(time.perf_counter())
 
-    ctx = suites.Context(ctx.host, ctx.env, ctx.home, ctx.toolchains, bench="ExecToMain")
+    ctx = suites.SuiteContext(ctx.host, ctx.env, ctx.home, ctx.toolchains, bench="ExecToMain")
     engine.run(engine.Request(("startup",), (plan,), runs=n, warmup=0), ctx, progress=prog,
                store_path=db)
     return [b - a for a, b in itertools.pairwise(stamps)][: n - 1]
@@ -63,7 +63,7 @@ def main() -> None:
     home = a.home or goarchlab_home()
     env = dict(os.environ)
     host = detect()
-    ctx = suites.Context(host, env, home, hostfacts.default_toolchains(env, Path.cwd(), home))
+    ctx = suites.SuiteContext(host, env, home, hostfacts.default_toolchains(env, Path.cwd(), home))
     plan = variants.base_plan(host)
     binary = suites.build_workload("startup", plan, ctx)
     bare(binary, 20)  # warm the page cache and the loader

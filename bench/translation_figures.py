@@ -39,7 +39,7 @@ def main() -> None:
     results = []
     for names, bench in ((("cpu", "alloc", "sched", "syscall", "cgo", "startup"), "."),
                          (("build",), "cache=warm")):
-        ctx = suites.Context(host, env, home, provide, benchtime=a.benchtime, bench=bench)
+        ctx = suites.SuiteContext(host, env, home, provide, benchtime=a.benchtime, bench=bench)
         res = engine.run(engine.Request(names, tuple(plans), runs=a.runs), ctx)
         if res.error:
             raise SystemExit(f"{res.error} ({res.error_hint})")
