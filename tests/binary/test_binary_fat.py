@@ -12,7 +12,7 @@ import struct
 import pytest
 
 from goarchlab.binary import inspect
-from goarchlab.binary.fat import ARM64, X86_64, layout, write_universal
+from goarchlab.binary.fat import ARM64, X86_64, layout, read_header, write_universal
 from goarchlab.errors import GoarchlabError
 
 GO_NEW = "go1.27.3"
@@ -85,3 +85,12 @@ def test_refuses_two_slices_of_one_arch_and_non_macho(testdata, tmp_path):
     with pytest.raises(GoarchlabError, match="not a thin Mach-O"):
         write_universal([fat, amd], tmp_path / "nested")
     assert not list(tmp_path.iterdir())
+
+
+def test_read_header_gives_back_what_lipo_wrote(testdata):
+    lay = read_header(testdata / "fat-gcc-386-amd64-darwin-exec")
+    assert not lay.fat64
+    assert [(a.cputype, a.offset, a.size, a.align) for a in lay.archs] == [
+        (7, 4096, 12588, 12), (X86_64, 20480, 8512, 12)]
+    with pytest.raises(GoarchlabError, match="not a universal"):
+        read_header(testdata / "gcc-386-darwin-exec")

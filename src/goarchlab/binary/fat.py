@@ -137,6 +137,25 @@ def header_bytes(lay: Layout) -> bytes:
     return b"".join(out)
 
 
+def read_header(path: Path) -> Layout:
+    """The entries of a universal file's header, in file order (``source`` empty).
+
+    Raises GoarchlabError when the file does not start with FAT_MAGIC or
+    FAT_MAGIC_64 or its header is cut short.
+    """
+    with path.open("rb") as f:
+        head = f.read(8)
+        magic, n = struct.unpack(">II", head) if len(head) == 8 else (0, 0)
+        if magic not in (FAT_MAGIC, FAT_MAGIC_64):
+            raise GoarchlabError(f"{path}: not a universal Mach-O", "check the path")
+        st = _FAT_ARCH_64 if magic == FAT_MAGIC_64 else _FAT_ARCH
+        raw = f.read(st.size * n)
+    if len(raw) != st.size * n:
+        raise GoarchlabError(f"{path}: universal header is cut short", "write it again")
+    archs = tuple(FatArch(*st.unpack_from(raw, i * st.size)[:5]) for i in range(n))
+    return Layout(archs, (), magic == FAT_MAGIC_64)
+
+
 def thin_cpu(path: Path) -> tuple[int, int, int]:
     """(cputype, cpusubtype, size in bytes) of a thin little-endian Mach-O.
 

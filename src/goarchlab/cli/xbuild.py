@@ -40,6 +40,9 @@ def register(subparsers) -> None:
     p.add_argument("--repro-cache", choices=("fresh", "shared"), default="fresh",
                    help="GOCACHE of the second build: fresh (default; as on another machine, "
                    "rebuilds the standard library) or shared (faster; trusts the cache)")
+    p.add_argument("--universal", action="store_true",
+                   help="also write <name>_darwin_universal, one universal (fat) Mach-O of "
+                   "the darwin/amd64 and darwin/arm64 builds, laid out as lipo does")
     p.add_argument("--go", metavar="VERSION",
                    help="Go version to build with, installed if missing (default: the "
                    "version the directory pins, else the go on PATH)")
@@ -68,7 +71,7 @@ def _run(args) -> int:
         pattern=args.package, targets=args.targets, first_class=args.first_class, all=args.all,
         out_dir=Path(args.out), name=args.name, ldflags=args.ldflags, trimpath=args.trimpath,
         tags=args.tags, cgo=args.cgo, jobs=args.jobs, reproducible=args.reproducible,
-        repro_cache=args.repro_cache, timeout=args.timeout)
+        repro_cache=args.repro_cache, timeout=args.timeout, universal=args.universal)
     with render.progress("xbuild", enabled=not args.json) as prog:
         res = xbuild.run(opts, go=go, env=env, cwd=cwd, progress=prog)
     res = dataclasses.replace(res, toolchain=run)

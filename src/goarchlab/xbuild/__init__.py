@@ -27,7 +27,7 @@ from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.distlist import dist_list
 from goarchlab.targets import parse_list
 from goarchlab.xbuild import cgo as cgomod
-from goarchlab.xbuild import output, plan
+from goarchlab.xbuild import output, plan, universal
 from goarchlab.xbuild.build import Built, Spec, build_target, check_target
 from goarchlab.xbuild.model import TargetResult, XbuildReport
 
@@ -45,7 +45,9 @@ class XbuildOptions:
     ``jobs``: parallel builds (>= 1; None: the CPU count). ``reproducible``:
     build each target a second time from a copy of the module at another path;
     ``repro_cache``: ``fresh`` (an empty GOCACHE for the second build) or
-    ``shared``. ``timeout``: seconds for one ``go build``.
+    ``shared``. ``timeout``: seconds for one ``go build``. ``universal``: also
+    write ``<name>_darwin_universal`` from the darwin/amd64 and darwin/arm64
+    artifacts (both must be selected).
     """
 
     pattern: str = "."
@@ -62,6 +64,7 @@ class XbuildOptions:
     reproducible: bool = False
     repro_cache: str = "fresh"
     timeout: float = 900.0
+    universal: bool = False
 
 
 def run(
@@ -100,6 +103,8 @@ def run(
         f_cross = pool.submit(cgomod.cross_default, go, base, host, cwd) if ask_cross else None
         dist = f_dist.result()
         targets = plan.select_targets(dist, version, opts.targets, opts.first_class, opts.all)
+        if opts.universal:
+            universal.require_slices(targets)
         pkg = f_pkg.result()
         cross_cgo = f_cross.result() if f_cross is not None else (opts.cgo or "0")
     name = opts.name or pkg.exec_name
@@ -113,7 +118,7 @@ def run(
             repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
         spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
                     opts.trimpath, opts.tags, host, stage, repro, opts.timeout, host_cgo,
-                    cross_cgo)
+                    cross_cgo, frozenset(universal.SLICES if opts.universal else ()))
         results: dict[str, TargetResult] = {}
 
         def done(r: TargetResult) -> None:
@@ -138,6 +143,8 @@ def run(
         for r in ordered:
             if r.ok and r.artifact is not None:
                 os.replace(stage / Path(r.artifact.path).name, r.artifact.path)
+        if opts.universal:
+            ordered = (*ordered, universal.make(spec, ordered))
         flags = {"ldflags": opts.ldflags, "trimpath": str(opts.trimpath).lower(),
                  "tags": opts.tags, "cgo": opts.cgo or "default"}
         sums, manifest = output.write(out_dir, ordered, pkg.import_path, version, flags)
