@@ -147,3 +147,40 @@ def test_failed_darwin_slice_skips_the_universal_file(tmp_path, xenv, module_wri
     assert "darwin/arm64" in u["reason"] and "build-failed" in u["reason"]
     assert not (mod / "dist" / "half_darwin_universal").exists()
     assert "universal" not in (mod / "dist" / "SHA256SUMS").read_text()
+
+
+OPENFAT = """
+package main
+
+import (
+\t"debug/macho"
+\t"fmt"
+\t"os"
+)
+
+func main() {
+\tf, err := macho.OpenFat(os.Args[1])
+\tif err != nil {
+\t\tpanic(err)
+\t}
+\tfor _, a := range f.Arches {
+\t\tfmt.Println(a.Cpu, a.Offset, a.Size, a.Align, a.File.Cpu)
+\t}
+}
+"""
+
+
+def test_go_debug_macho_opens_it(universal_build, xenv, go_new, module_writer, tmp_path):
+    """Go's own reader as the oracle: debug/macho.OpenFat (which checks every slice's
+    header against its fat_arch) and 'go version -m'."""
+    _, out, _ = universal_build
+    fat = out / "hello_darwin_universal"
+    tool = module_writer(tmp_path / "openfat", {"go.mod": "module openfat\n\ngo 1.22\n",
+                                                "main.go": OPENFAT})
+    r = proc.run([str(go_new.go), "run", ".", str(fat)], env=xenv, timeout=300, cwd=tool)
+    assert r.ok, r.stderr
+    rows = [ln.split() for ln in r.stdout.splitlines()]
+    assert [(c, al, fc) for c, _o, _s, al, fc in rows] == [
+        ("CpuAmd64", "12", "CpuAmd64"), ("CpuArm64", "14", "CpuArm64")]
+    v = proc.run([str(go_new.go), "version", "-m", str(fat)], env=xenv, timeout=60)
+    assert v.ok and "path\texample.com/hello" in v.stdout, v.stdout + v.stderr
