@@ -102,3 +102,15 @@ def test_matrix_cell_runner_is_the_runner_label():
     assert doc["schema"] == "goarchlab.matrix/v2"
     assert doc["cells"][0]["status"] == "pass"
     assert doc["cells"][0]["runner"] == "qemu-aarch64 via binfmt"
+
+
+def test_matrix_merge_still_reads_v1_files(tmp_path):
+    from goarchlab.matrix.merge import load
+    cell = {"go": "go1.27.3", "target": "linux/arm64", "step": "test", "status": "pass",
+            "detail": "", "time_s": 1.0, "runner": "binfmt", "host": "linux/amd64"}
+    doc = {"schema": "goarchlab.matrix/v1", "hosts": ["linux/amd64"], "go_versions": ["go1.27.3"],
+           "targets": ["linux/arm64"], "packages": ["./..."], "test_args": [], "cells": [cell],
+           "wall_s": 1.0}
+    (tmp_path / "m.json").write_text(json.dumps(doc))
+    r = load(tmp_path / "m.json")
+    assert r.cells[0].status is Status.PASS and r.cells[0].runner == "binfmt" and r.ok
