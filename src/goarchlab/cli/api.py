@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -48,7 +49,6 @@ def _run(args) -> int:
         step = iter(range(5))
         report = diff.run(args.old, args.new, cwd=cwd, go=go, env=genv, apidiff=exe,
                           progress=lambda what: prog(next(step, 4), 5, what))
-    import dataclasses
 
     report = dataclasses.replace(report, toolchain=run)
     if not args.json:

@@ -15,9 +15,11 @@ import json
 import os
 import sys
 import tempfile
+from argparse import Namespace
+from dataclasses import replace
 from pathlib import Path
 
-from goarchlab import render
+from goarchlab import redact, render
 from goarchlab.cli import seconds
 from goarchlab.errors import EXIT_OK, EXIT_PROBLEMS, GoarchlabError, UsageError
 
@@ -202,8 +204,6 @@ def _run(args, parser=None) -> int:
 
 def _emit_workflow(args, parser) -> int:
     """``--emit github-actions``: the workflow text (goarchlab.bench.workflow)."""
-    from argparse import Namespace
-
     from goarchlab.bench import workflow
     from goarchlab.ghactions import DEFAULT_SPEC, replay_argv
     from goarchlab.home import goarchlab_home
@@ -286,8 +286,6 @@ def _action(args) -> int:
             _output_file(args.output, "-o")
         run = store.load_run(args.run)
         cpu = json.loads(run.host_json or "{}").get("cpu_model", "") if run.host_json else ""
-        from goarchlab import redact
-
         # Redacted here, as data (the JSON) or text: the file is for sharing too.
         text = (redact.text(report.benchfmt_text(run, cpu)) if args.benchfmt
                 else json.dumps(redact.tree(store.export_run(run)), sort_keys=True,
@@ -338,8 +336,6 @@ def _read_export(f: str) -> dict:
 
 def _pair(a, b, variant: str | None):
     """A record comparing one variant of run ``a`` (baseline) with the same one of ``b``."""
-    from dataclasses import replace
-
     from goarchlab.bench.model import RunRecord
 
     name = variant or a.variants[0].name

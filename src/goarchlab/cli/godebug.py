@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
 from goarchlab import render
-from goarchlab.errors import EXIT_OK
+from goarchlab.errors import EXIT_OK, UsageError
 
 
 def register(subparsers) -> None:
@@ -53,7 +54,6 @@ def _select(args, cwd: Path):
 
 
 def _emit(report, run, as_json: bool) -> int:
-    import dataclasses
 
     report = dataclasses.replace(report, toolchain=run.to_json())
     if not as_json:
@@ -73,7 +73,6 @@ def _diff(args) -> int:
 
 
 def _show(args) -> int:
-    from goarchlab.errors import UsageError
     from goarchlab.godebug.show import show
 
     d = args.dir.resolve()

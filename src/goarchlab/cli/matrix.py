@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -146,7 +147,6 @@ def _run(args) -> int:
         res = mrun.run(gos, targets, host, cwd=cwd, packages=packages,
                        test_args=args.gotest_args, jobs=args.jobs or os.cpu_count() or 1,
                        timeout=args.timeout, custom_runner=args.runner, progress=prog)
-    import dataclasses
 
     res = dataclasses.replace(res, toolchains=gos)
     _print(res, args)

@@ -7,7 +7,10 @@ from __future__ import annotations
 import os
 
 from goarchlab import render
+from goarchlab.home import goarchlab_home
+from goarchlab.toolchains import hostplat, shims
 from goarchlab.toolchains.shims import SHELLS
+from goarchlab.toolchains.store import Store
 
 
 def register(subparsers) -> None:
@@ -27,9 +30,6 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-    from goarchlab.home import goarchlab_home
-    from goarchlab.toolchains import hostplat, shims
-    from goarchlab.toolchains.store import Store
 
     store = Store(goarchlab_home(), hostplat.native())
     state = shims.ensure(store, os.environ, render.note)

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from goarchlab.doctor import toolchain_select
+from goarchlab.doctor import facts, toolchain_select
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.localgo import LocalGo, local_go
 from goarchlab.doctor.model import CheckSkipped, Finding, Fix, Severity, check
@@ -178,7 +178,6 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
 
 def _origin(ctx: Context, name: str) -> str:
     """Where a go setting comes from, as a hint for changing it ("" when unknown)."""
-    from goarchlab.doctor import facts
 
     try:
         st = facts.setting(ctx, name, default_from_go_env=False)
