@@ -70,8 +70,8 @@ def _run(args) -> int:
         return EXIT_OK if report.ok else EXIT_PROBLEMS
     # Imported only for the forms that use them (not before check.run: importing
     # them would delay the first go command).
-    from goarchlab.deps import outputs
     from goarchlab.render import deps as out
+    from goarchlab.render import deps_formats as outputs
 
     if args.graph == "mermaid":
         out.text(outputs.mermaid(report))

@@ -1,5 +1,7 @@
 """The CI-facing forms of a deps report: SARIF 2.1.0, GitHub Actions workflow
-commands, Mermaid and Graphviz DOT. Pure functions: they build text, render prints."""
+commands, Mermaid and Graphviz DOT. Pure functions: they build text that
+:func:`goarchlab.render.deps.text` prints. (Moved from deps/outputs.py: output
+formats live in render, which may import features; features never import render.)"""
 
 from __future__ import annotations
 
