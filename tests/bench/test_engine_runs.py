@@ -14,6 +14,7 @@ import pytest
 from goarchlab.bench import benchfmt, catalog, engine, preflight, report, store, suites, variants
 from goarchlab.errors import EXIT_FAILED, EXIT_TIMEOUT, GoarchlabError
 from goarchlab.host import RecordedProbe
+from goarchlab.render import bench_text
 
 QEMU = Path("/usr/bin/qemu-aarch64")
 
@@ -75,7 +76,7 @@ def test_every_default_suite_native_and_under_qemu(bench_ctx, tmp_path):
     # Stored, and the benchfmt form reads back with its config lines.
     stored = store.load_run(res.run.run_id, tmp_path / "r.db")
     assert stored.samples == res.run.samples
-    parsed = benchfmt.parse(report.benchfmt_text(res.run, "test cpu"))
+    parsed = benchfmt.parse(bench_text.benchfmt_text(res.run, "test cpu"))
     # One benchmark line per (variant, benchmark, run), all its units on that line.
     assert len(parsed.results) == sum(len(s.values) for s in res.run.samples
                                       if s.unit == "ns/op")

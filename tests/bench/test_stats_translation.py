@@ -16,6 +16,7 @@ import pytest
 
 from goarchlab.bench import report, stats
 from goarchlab.bench.model import RunRecord, Sample, Variant
+from goarchlab.render import bench_text
 
 VARIANTS = (Variant("native", "go1.27.3", "linux/amd64", "native"),
             Variant("qemu", "go1.27.3", "linux/arm64", "qemu"))
@@ -38,7 +39,7 @@ def test_no_interval_where_benchstat_gives_none(n):
     g = tr.geomean
     assert not g.has_interval and not g.significant
     assert g.interval_str().startswith("none")
-    md = report.markdown(_run(n), (), tr)
+    md = bench_text.markdown(_run(n), (), tr)
     assert f"| cpu | {g.ratio:.2f}x | none (n={n}; needs >= 6) |" in md
     assert g.lo is None and g.hi is None  # nothing to show, in JSON either
     assert "too few" in tr.advice and not re.search(r"interval \d", tr.advice)
@@ -56,5 +57,5 @@ def test_single_iteration_runs_carry_a_stability_warning():
     """-benchtime 1x: each run times one iteration, mostly translation warm-up."""
     tr = report.translation_report(_run(10, iterations=1))
     assert len(tr.warnings) == 2 and all("warm-up" in w for w in tr.warnings)
-    assert "unstable" in report.markdown(_run(10, iterations=1), (), tr)
+    assert "unstable" in bench_text.markdown(_run(10, iterations=1), (), tr)
     assert report.translation_report(_run(10)).warnings == ()

@@ -115,7 +115,8 @@ def test_verdict_counts_regressions_only_without_a_translation_verdict():
     output does. Without one, the regressions are counted."""
     from types import SimpleNamespace
 
-    from goarchlab.bench import html, report
+    from goarchlab.bench import report
+    from goarchlab.render import bench_html as html
 
     tr = report.TranslationReport("native", "qemu-arm64", "qemu-aarch64", (), None, None,
                                   None, "Translated linux/arm64 code runs 5.0x slower")

@@ -177,7 +177,7 @@ def test_differential_tree():
 
 def test_pruning_keeps_values_and_deltas(profiles):
     """The report drops tiny frames; what they weighed stays in their parents."""
-    from goarchlab.bench import html
+    from goarchlab.render import bench_html as html
 
     stacks = flame.folded(pprof.load(profiles[0]), "cpu")
     half = {k: v * (2 if "net/http" in ";".join(k) else 1) for k, v in stacks.items()}

@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from goarchlab.bench.report import fmt_value
+from goarchlab.render.bench_text import fmt_value
 
 DECIMAL = [
     (0, "0.000", "0.000"), (1, "1.000", "1.000"), (-1, "-1.000", "-1.000"),

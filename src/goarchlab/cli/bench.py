@@ -166,15 +166,15 @@ def _first_operand(parser, words: list[str]) -> int | None:
 
 
 def _emit(args, result, *, text_json: bool = True) -> None:
-    from goarchlab.bench import report
+    from goarchlab.render import bench_text
     from goarchlab.render.bench import Text
 
     if args.json and text_json:
         render.emit(result, as_json=True)
     elif args.benchfmt:
-        render.emit(Text(report.benchfmt_text(result.run, result.cpu)))
+        render.emit(Text(bench_text.benchfmt_text(result.run, result.cpu)))
     elif args.markdown:
-        render.emit(Text(report.markdown(result.run, result.tables, result.translation)))
+        render.emit(Text(bench_text.markdown(result.run, result.tables, result.translation)))
     else:
         render.emit(result)
 
@@ -261,15 +261,24 @@ def _bench(args) -> int:
                          notes=(note,) if note else ())
     with render.progress("bench") as prog:
         result = engine.run(req, ctx, progress=prog, notify=render.note)
-    from goarchlab.bench import html  # issue 5: keeps http profiles, writes --report
+    # Issue 5: the http suite's profiles are kept with the stored run.
+    from goarchlab.bench.http import artifacts
 
-    for line in html.after_run(ctx, result, args.report):
-        render.note(line)
+    arts = artifacts.keep(ctx._memo, ctx.home, result.run.run_id)
+    if arts is not None:
+        render.note(f"http profiles and GC views: {arts.directory} "
+                    f"(go tool pprof -top {arts.directory}/<variant>/cpu.pb.gz)")
+    if args.report:
+        from goarchlab.render import bench_html
+
+        bench_html.write_report(Path(args.report), result, arts)
+        render.note(f"wrote {args.report}")
     return _finish(args, result)
 
 
 def _action(args) -> int:
-    from goarchlab.bench import engine, report, store
+    from goarchlab.bench import engine, store
+    from goarchlab.render import bench_text
     from goarchlab.render.bench import History, Text
 
     action = args.action
@@ -287,7 +296,7 @@ def _action(args) -> int:
         run = store.load_run(args.run)
         cpu = json.loads(run.host_json or "{}").get("cpu_model", "") if run.host_json else ""
         # Redacted here, as data (the JSON) or text: the file is for sharing too.
-        text = (redact.text(report.benchfmt_text(run, cpu)) if args.benchfmt
+        text = (redact.text(bench_text.benchfmt_text(run, cpu)) if args.benchfmt
                 else json.dumps(redact.tree(store.export_run(run)), sort_keys=True,
                                 indent=2) + "\n")
         if args.output:
@@ -309,9 +318,9 @@ def _action(args) -> int:
     store.save_run(merged)
     result = engine.analyse(merged)
     if args.report:
-        from goarchlab.bench import html
+        from goarchlab.render import bench_html
 
-        html.write_report(Path(args.report), result)
+        bench_html.write_report(Path(args.report), result)
         render.note(f"wrote {args.report}")
     return _finish(args, result)
 

@@ -17,7 +17,7 @@ from rich.table import Table as RichTable
 from goarchlab import render
 from goarchlab.bench.engine import BenchReport
 from goarchlab.bench.model import RunInfo
-from goarchlab.bench.report import fmt_value
+from goarchlab.render.bench_text import fmt_value
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ per-suite slowdown, HTTP throughput / latency percentiles / GC view, the
 benchstat-like comparison tables, and flame graphs (CPU per variant, heap
 allocations, and a differential of the second variant against the baseline)
 with search and click-to-zoom; ``report.html#search=REGEXP`` opens with that
-search applied.
+search applied. (Moved from bench/html.py: output formats live in render.)
 """
 
 from __future__ import annotations
@@ -21,11 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from goarchlab import redact
-from goarchlab.bench import benchmath, flame, pprof, svgcharts
-from goarchlab.bench.report import fmt_value
+from goarchlab.bench import benchmath, flame, pprof
 from goarchlab.errors import GoarchlabError
+from goarchlab.render import svgcharts
+from goarchlab.render.bench_text import fmt_value
 
-ASSETS = Path(__file__).parent / "assets"
+#: The bundled d3 scripts, shipped with the bench package (package data).
+ASSETS = Path(__file__).parents[1] / "bench" / "assets"
 #: Flame-graph nodes below this fraction of the total are folded into their parent.
 PRUNE_FRACTION = 1 / 2000
 
@@ -33,22 +35,6 @@ PRUNE_FRACTION = 1 / 2000
 def escape(s: str) -> str:
     """``s`` as HTML text, secrets redacted first (a report is for sharing)."""
     return html.escape(redact.text(s))
-
-
-def after_run(ctx, result, report: str | None) -> list[str]:
-    """After a bench run: keep the http suite's profiles with the stored run and
-    write ``report`` when asked. Returns lines for the user (paths written)."""
-    from goarchlab.bench.http import artifacts
-
-    lines = []
-    arts = artifacts.keep(ctx._memo, ctx.home, result.run.run_id)
-    if arts is not None:
-        lines.append(f"http profiles and GC views: {arts.directory} "
-                     f"(go tool pprof -top {arts.directory}/<variant>/cpu.pb.gz)")
-    if report:
-        write_report(Path(report), result, arts)
-        lines.append(f"wrote {report}")
-    return lines
 
 
 def _incl_delta(node: dict[str, Any]) -> float:
