@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from goarchlab.bench import benchfmt
 from goarchlab.bench.model import Sample
+from goarchlab.render.bench_text import format_results
 
 CORPUS = Path(__file__).parent / "corpus"
 
@@ -99,7 +100,7 @@ def test_writer_groups_units_per_line_and_sets_config_once() -> None:
         "native": {"goos": "linux", "goarch": "amd64", "cpu": "Xeon"},
         "qemu": {"goos": "linux", "goarch": "arm64", "runner": "qemu-aarch64"},
     }
-    text = benchfmt.format_results(samples, cfg, unit_metadata={("B/op", "assume"): "exact"})
+    text = format_results(samples, cfg, unit_metadata={("B/op", "assume"): "exact"})
     assert text.splitlines() == [
         "Unit B/op assume=exact",
         "goos: linux",
@@ -123,7 +124,7 @@ def test_writer_groups_units_per_line_and_sets_config_once() -> None:
 
 def test_writer_rejects_multiline_config() -> None:
     with pytest.raises(ValueError):
-        benchfmt.format_results([Sample("a", "X", "ns/op", (1.0,))], {"cpu": "a\nb"})
+        format_results([Sample("a", "X", "ns/op", (1.0,))], {"cpu": "a\nb"})
 
 
 names = st.from_regex(r"[A-Z][A-Za-z0-9_/=.]{0,12}(-[1-9])?", fullmatch=True)
@@ -146,7 +147,7 @@ def test_round_trip(rows: list[tuple[str, str, list[float]]]) -> None:
     samples: dict[tuple[str, str], Sample] = {}
     for name, unit, vals in rows:
         samples.setdefault((name, unit), Sample("v", name, unit, tuple(vals)))
-    text = benchfmt.format_results(list(samples.values()), {"goos": "linux"})
+    text = format_results(list(samples.values()), {"goos": "linux"})
     back = {(s.benchmark, s.unit): s.values for s in benchfmt.parse(text).samples()}
     assert back == {k: s.values for k, s in samples.items()}
 
@@ -154,7 +155,7 @@ def test_round_trip(rows: list[tuple[str, str, list[float]]]) -> None:
 def test_special_values_as_parsefloat_reads_them() -> None:
     """Infinities and NaN: the writer does not crash on them and the reader takes
     ParseFloat's spellings ([+-]inf, [+-]infinity, nan in any case), nothing else."""
-    text = benchfmt.format_results([Sample("a", "X", "x", (math.inf, -math.inf, math.nan))])
+    text = format_results([Sample("a", "X", "x", (math.inf, -math.inf, math.nan))])
     got = [r.values[0][0] for r in benchfmt.parse(text).results]
     assert got[:2] == [math.inf, -math.inf] and math.isnan(got[2])
     p = benchfmt.parse("BenchmarkX 1 +Infinity a -INF b NaN c\nBenchmarkY 1 +nan a\n"

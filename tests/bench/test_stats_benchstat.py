@@ -18,6 +18,7 @@ from goarchlab.bench import benchfmt, stats
 from goarchlab.bench.model import Sample
 from goarchlab.proc import run
 from goarchlab.render import to_jsonable
+from goarchlab.render.bench_text import format_results
 
 sys.path.insert(0, str(Path(__file__).parent))
 from benchstat_oracle import PERF_VERSION, benchstat_csv, mismatches
@@ -155,7 +156,7 @@ def test_random_samples_match_benchstat(
     for v in ("old", "new"):
         p = tmp_path / f"{v}.txt"
         mine_v = [s for s in samples if s.variant == v]
-        p.write_text(benchfmt.format_results(mine_v, {"goos": "linux"}, variant_key=None))
+        p.write_text(format_results(mine_v, {"goos": "linux"}, variant_key=None))
         files.append(p)
     bs = benchstat_csv(benchstat, files, alpha=alpha, confidence=confidence)
     assert len(bs) == 1 and len(bs[0].rows) == 150
@@ -173,7 +174,7 @@ def test_writer_blocks_compare_with_col_variant(benchstat: Path, tmp_path: Path)
         "new": {"goos": "linux", "goarch": "arm64", "runner": "qemu-aarch64"},
     }
     f = tmp_path / "both.txt"
-    f.write_text(benchfmt.format_results(samples, cfg))
+    f.write_text(format_results(samples, cfg))
     res = run(
         [str(benchstat), "-format", "csv", "-table", "", "-col", "variant", str(f)],
         env={"PATH": "/usr/bin:/bin"},
@@ -221,7 +222,7 @@ def test_custom_units_are_tidied_as_benchstat(benchstat: Path, tmp_path: Path) -
     files = []
     for v in ("old", "new"):
         p = tmp_path / f"{v}.txt"
-        p.write_text(benchfmt.format_results([s for s in samples if s.variant == v],
+        p.write_text(format_results([s for s in samples if s.variant == v],
                                              {"goos": "linux"}, variant_key=None))
         files.append(p)
     bs = benchstat_csv(benchstat, files)

@@ -1,4 +1,4 @@
-"""Read and write the Go benchmark format (proposal 14313, golang.org/x/perf/benchfmt).
+"""Read the Go benchmark format (proposal 14313, golang.org/x/perf/benchfmt).
 
 Why our own parser: goarchlab must read ``go test -bench`` output of every variant,
 including test binaries run under QEMU or Rosetta, without requiring Go tools on
@@ -12,15 +12,14 @@ PATH. The rules follow golang.org/x/perf/benchfmt's reader:
 * ``Unit <unit> key=value...`` lines set unit metadata such as ``assume=exact``;
 * everything else (``PASS``, ``ok pkg 1.2s``, ``--- FAIL``, log output) is ignored.
 
-The writer emits config lines only when they change, so its output is what ``go test``
-would print and ``benchstat`` reads it (checked against benchstat in the tests).
+The writer is :func:`goarchlab.render.bench_text.format_results` (output formats
+live in render); the tests round-trip its text through this reader.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from goarchlab.bench.model import Sample
@@ -228,60 +227,3 @@ def _parse_unit_line(
             continue
         units[(unit, key)] = value
     return errs
-
-
-def _fmt_value(v: float) -> str:
-    # Shortest round-trip text, integral values without ".0" (as the testing package);
-    # inf and nan print as Python spells them, which ParseFloat reads too.
-    if math.isfinite(v) and v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    return repr(v)
-
-
-def format_results(
-    samples: Sequence[Sample],
-    config: Mapping[str, Mapping[str, str]] | Mapping[str, str] | None = None,
-    *,
-    unit_metadata: Mapping[tuple[str, str], str] | None = None,
-    variant_key: str | None = VARIANT_KEY,
-) -> str:
-    """Render samples as Go benchmark format text that benchstat reads.
-
-    One benchmark line per run index: the i-th values of every unit of a (variant,
-    benchmark) share a line, as ``go test -bench`` prints them. ``config``: either one
-    mapping for all lines, or ``{variant: {key: value}}`` per variant (e.g. goos, goarch,
-    cpu, pkg, runner). Unless ``variant_key`` is None, each block also carries
-    ``variant: <name>`` so benchstat can compare variants in one file (``-col variant``, with
-    ``-ignore`` for the keys that differ between variants).
-    ``unit_metadata``: ``{(unit, key): value}`` written as ``Unit`` lines first.
-    Config values must be one line; names must not contain spaces.
-    """
-    out: list[str] = []
-    for (unit, key), value in sorted((unit_metadata or {}).items()):
-        out.append(f"Unit {unit} {key}={value}")
-    per_variant = bool(config) and all(isinstance(v, Mapping) for v in config.values())  # type: ignore[union-attr]
-    current: dict[str, str] = {}
-    blocks: dict[tuple[str, str], list[Sample]] = {}
-    for s in samples:
-        blocks.setdefault((s.variant, s.benchmark), []).append(s)
-    for (variant, bench), group in blocks.items():
-        cfg: dict[str, str] = dict(config.get(variant, {}) if per_variant else (config or {}))  # type: ignore[arg-type]
-        if variant_key is not None:
-            cfg[variant_key] = variant
-        for key in list(current):
-            if key not in cfg:
-                out.append(f"{key}:")
-                del current[key]
-        for key, value in cfg.items():
-            if "\n" in value or not value:
-                raise ValueError(f"config value for {key!r} must be one non-empty line")
-            if current.get(key) != value:
-                out.append(f"{key}: {value}")
-                current[key] = value
-        runs = max(len(s.values) for s in group)
-        for i in range(runs):
-            parts = [(s.values[i], s.unit) for s in group if i < len(s.values)]
-            iters = next((s.iterations[i] for s in group if i < len(s.iterations)), 1)
-            text = " ".join(f"{_fmt_value(v)} {u}" for v, u in parts)
-            out.append(f"Benchmark{bench}\t{iters}\t{text}")
-    return "\n".join(out) + "\n"
