@@ -178,7 +178,6 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
 
 def _origin(ctx: Context, name: str) -> str:
     """Where a go setting comes from, as a hint for changing it ("" when unknown)."""
-
     try:
         st = facts.setting(ctx, name, default_from_go_env=False)
     except (CheckSkipped, GoarchlabError):  # a hint only; doctor-core's checks report why
