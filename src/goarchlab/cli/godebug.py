@@ -54,7 +54,6 @@ def _select(args, cwd: Path):
 
 
 def _emit(report, run, as_json: bool) -> int:
-
     report = dataclasses.replace(report, toolchain=run.to_json())
     if not as_json:
         render.note(run.line())

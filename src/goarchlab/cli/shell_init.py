@@ -30,7 +30,6 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-
     store = Store(goarchlab_home(), hostplat.native())
     state = shims.ensure(store, os.environ, render.note)
     if args.activate:
