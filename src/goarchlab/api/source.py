@@ -20,10 +20,10 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.api.tool import tool_env
+from goarchlab.archive.extract import extract_tar
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.golist import first_error_line
 from goarchlab.gocmd.jsonstream import iter_objects
-from goarchlab.archive.extract import extract_tar
 
 GIT_TIMEOUT = 120.0
 DOWNLOAD_TIMEOUT = 600.0

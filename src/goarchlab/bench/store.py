@@ -49,8 +49,8 @@ from goarchlab.bench.storefaults import (
     transaction,
 )
 from goarchlab.errors import GoarchlabError, UsageError
-from goarchlab.oserrors import disk_error
 from goarchlab.home import goarchlab_home
+from goarchlab.oserrors import disk_error
 
 #: Current schema version (``PRAGMA user_version``).
 SCHEMA_VERSION = 1
