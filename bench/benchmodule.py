@@ -7,7 +7,11 @@ same program, so their figures can be read side by side.
 from __future__ import annotations
 
 import platform
+import resource
+import shlex
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 # A small server: net/http and encoding/json make the link step realistic.
@@ -56,3 +60,18 @@ def cpu_model() -> str:
             if ln.startswith("model name"):
                 return ln.split(":", 1)[1].strip()
     return platform.processor() or "unknown CPU"
+
+
+def timed(argv, env, cwd) -> tuple[float, float]:
+    """Run ``argv`` through goarchlab.proc: (wall seconds, CPU seconds of the child
+    processes, user + sys); exits the script with the command's output if it fails."""
+    from goarchlab import proc
+
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    r = proc.run(argv, env=env, timeout=1800, cwd=cwd)
+    dt = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if not r.ok:
+        sys.exit(f"failed: {shlex.join(map(str, argv))}\n{(r.stderr or r.stdout)[-2000:]}")
+    return dt, (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)

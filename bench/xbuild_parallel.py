@@ -29,37 +29,27 @@ import argparse
 import atexit
 import os
 import platform
-import resource
 import shlex
 import shutil
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from benchmodule import FLAGS, cpu_model, write_module
+from benchmodule import FLAGS, cpu_model, timed, write_module
 
-from goarchlab import proc, toolchains
+from goarchlab import toolchains
 from goarchlab.gocmd.distlist import dist_list
 
 
 def _timed(argv, env, cwd, fresh: Path | None = None) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the child processes: user + sys)."""
+    """:func:`benchmodule.timed`, into an emptied ``fresh`` directory when given."""
     # cmd/go skips the link when the -o file is already up to date (its build ID
     # matches), so every measured build writes into an emptied directory.
     if fresh is not None:
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir(parents=True)
-    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    r = proc.run(argv, env=env, timeout=1800, cwd=cwd)
-    dt = time.perf_counter() - t0
-    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if not r.ok:
-        sys.exit(f"failed: {shlex.join(map(str, argv))}\n{r.stderr[-2000:]}")
-    cpu = (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-    return dt, cpu
+    return timed(argv, env, cwd)
 
 
 def main() -> None:

@@ -29,17 +29,14 @@ import atexit
 import json
 import os
 import platform
-import resource
-import shlex
 import shutil
 import statistics
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmodule import LDFLAGS, cpu_model, write_module
+from benchmodule import LDFLAGS, cpu_model, timed, write_module
 
 from goarchlab import proc, toolchains
 from goarchlab.errors import GoarchlabError
@@ -168,18 +165,6 @@ def _proxy_only(go: Path, env: dict[str, str]) -> dict[str, str]:
     return {"GOPROXY": ",".join(proxies), "GOPRIVATE": "", "GONOPROXY": ""}
 
 
-def _timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """(wall seconds, CPU seconds of the child processes: user + sys)."""
-    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    r = proc.run(argv, env=env, timeout=1800, cwd=cwd)
-    dt = time.perf_counter() - t0
-    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if not r.ok:
-        sys.exit(f"failed: {shlex.join(argv)}\n{(r.stderr or r.stdout)[-2000:]}")
-    return dt, (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
-
-
 def _spread(xs: list[float]) -> str:
     m = statistics.median(xs)
     return f"{m:.2f} s (min {min(xs):.2f}, max {max(xs):.2f}, spread {(max(xs) - min(xs)) / m:.1%})"
@@ -272,8 +257,8 @@ def main(argv: list[str] | None = None) -> None:
     load0 = os.getloadavg()
     print(f"warming the cache ({len(targets)} targets, {version}, goreleaser {gr_version}) ...",
           file=sys.stderr)
-    _timed(gr, env, mod)
-    _timed(xb, env, mod)
+    timed(gr, env, mod)
+    timed(xb, env, mod)
     # Like for like, or the ratio means nothing: each target built by both, with the
     # same cgo setting and -trimpath (read from the artifacts the warm-up wrote).
     gr_built, xb_built = build_settings(s.config.parent / "gr-dist"), build_settings(xb_out)
@@ -286,7 +271,7 @@ def main(argv: list[str] | None = None) -> None:
         for who in order:
             # Outside the timing: goreleaser's --clean empties its own dist.
             shutil.rmtree(xb_out, ignore_errors=True)
-            w, c = _timed(gr if who == "goreleaser" else xb, env, mod)
+            w, c = timed(gr if who == "goreleaser" else xb, env, mod)
             walls[who].append(w)
             cpus[who].append(c)
         print(f"round {i + 1}: goreleaser {walls['goreleaser'][-1]:.2f} s, "
