@@ -1,5 +1,6 @@
-"""doctor's start-up budget (issue 16): what ``doctor --json`` imports, the quick ELF
-read that replaces pyelftools on its path, and the per-check timing under ``-v``."""
+"""doctor's start-up budget (issue 16): what ``doctor --json`` imports (the quick ELF
+read, tests/binary/test_binary_elfquick.py, keeps pyelftools off its path), and the
+per-check timing under ``-v``."""
 
 from __future__ import annotations
 
@@ -10,65 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from doctor_cli import doctor, use_env
 
-from goarchlab.binary import inspect
 from goarchlab.doctor import context
-from goarchlab.doctor.elfquick import quick_inspect
-from goarchlab.errors import GoarchlabError
 from goarchlab.toolchains import shims
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-
-
-def _elf_files(*toolchains) -> list[Path]:
-    """Real ELF files of several kinds: Go programs (static), this machine's compilers,
-    the Python interpreter and libc (dynamic, PIE, a shared library)."""
-    out = []
-    for tc in toolchains:
-        out += [tc.go, tc.goroot / "bin" / "gofmt"]
-        out += sorted((tc.goroot / "pkg" / "tool").glob("*/*"))[:4]
-    for name in ("cc", "gcc", "ls", "sh"):
-        p = shutil.which(name)
-        if p:
-            out.append(Path(p))
-    out.append(Path(os.path.realpath(sys.executable)))
-    out += [p for p in Path("/lib/x86_64-linux-gnu").glob("libc.so*")][:1]
-    out += [p for p in Path("/lib/aarch64-linux-gnu").glob("libc.so*")][:1]
-    return [p for p in out if p.is_file()]
-
-
-def test_quick_elf_read_gives_what_inspect_gives(go_new, go_old, toolchain_provider) -> None:
-    # A linux/arm64 toolchain: ELF files on any host (a Mac's own are Mach-O).
-    files = _elf_files(go_new, go_old, toolchain_provider(None, "linux", "arm64"))
-    assert len(files) >= 10
-    read = 0
-    for p in files:
-        full = inspect(p)
-        if full.format != "elf":
-            continue
-        quick = quick_inspect(p)
-        assert quick is not None, p  # an ordinary ELF file is read quickly
-        assert quick == full, p
-        read += 1
-    assert read >= 6
-
-
-def test_quick_elf_read_leaves_damaged_files_to_inspect(toolchain_provider, tmp_path) -> None:
-    elf = toolchain_provider(None, "linux", "arm64")
-    assert quick_inspect(elf.go).go.go_version == str(elf.version)
-    data = elf.go.read_bytes()
-    cut = tmp_path / "go-cut"
-    cut.write_bytes(data[: len(data) // 2])  # an interrupted download
-    script = tmp_path / "go-script"
-    script.write_text("#!/bin/sh\nexec go \"$@\"\n")
-    fifo = tmp_path / "fifo"
-    os.mkfifo(fifo)  # must not block
-    for p in (cut, script, fifo, tmp_path, tmp_path / "missing"):
-        assert quick_inspect(p) is None, p
-    with pytest.raises(GoarchlabError, match="truncated"):
-        context.Context({}, tmp_path).inspect(cut)  # inspect's own words
 
 
 def test_shim_marks_match_the_shim_module() -> None:

@@ -1,30 +1,29 @@
-"""A quick read of an ordinary ELF executable, for doctor's start-up budget.
+"""The quick ELF reader: an ordinary ELF executable read with ``struct`` alone.
 
-Why not goarchlab.binary.inspect alone: its ELF reader is pyelftools, whose
+Why a second reader beside goarchlab.binary.elf (pyelftools): pyelftools'
 import (with the DWARF, construct and pdb modules it pulls in) costs ~30 ms of
-CPU, more than any check, and doctor reads the go on PATH before it can even
-start ``go env``. This reader uses ``struct`` on the ELF, program and section
-headers, the dynamic table and ``.go.buildinfo`` (decoded by
-goarchlab.binary.buildinfo, the same decoder inspect uses), and builds the very
-BinaryInfo that inspect returns: tests compare the two on real binaries.
+CPU, more than reading a whole toolchain binary; doctor reads the go on PATH
+before it can start ``go env``, and xbuild reads eight artifacts while builds
+fill the cores. This reader uses the ELF, program and section headers, the
+dynamic table and ``.go.buildinfo`` (decoded by goarchlab.binary.buildinfo, the
+decoder both use), and builds the very Slice the full reader builds: tests
+compare the two on real binaries, and the Go oracle checks inspect's answers.
 
 It answers only for a well-formed file it fully understands (a known machine,
 standard header sizes, every segment and section inside the file, section
 names and library names in ASCII, a dynamic string table found through the
-dynamic section). For anything else it returns None and the caller asks
-goarchlab.binary.inspect, so errors (truncated, malformed, not an executable)
-are worded exactly as inspect words them.
+dynamic section). For anything else it returns None and inspect runs the full
+reader, so errors (truncated, malformed) are worded as that reader words them.
 """
 
 from __future__ import annotations
 
-import os
-import stat
 import struct
+from collections.abc import Callable
 
 from goarchlab.binary import buildinfo
 from goarchlab.binary.arch import elf_goarch
-from goarchlab.binary.model import BinaryInfo, Slice
+from goarchlab.binary.model import Slice
 
 #: e_machine numbers (elf.h) with the names pyelftools gives them: the machines Go
 #: has ports for. Any other machine goes to the full reader.
@@ -58,32 +57,18 @@ class _Unsure(Exception):
     """Something this reader does not handle: the full reader decides."""
 
 
-def quick_inspect(path: str | os.PathLike[str]) -> BinaryInfo | None:
-    """The BinaryInfo goarchlab.binary.inspect would return for the ELF file at
-    ``path`` (symlinks followed), or None when the file is not a regular, well-formed
-    ELF file of a known machine (then ask inspect). Never raises for the file's
-    contents; costs a few reads of at most ``_MAX_TABLE`` bytes each."""
-    name = os.fspath(path)
+def read_quick(read_at: Callable[[int, int], bytes], size: int) -> Slice | None:
+    """The Slice goarchlab.binary.elf.read_elf would return for the ELF image of
+    ``size`` bytes that ``read_at(offset, n)`` reads, or None when this reader is not
+    sure of it (then the full reader answers). Never raises for the file's contents;
+    reads at most ``_MAX_TABLE`` bytes at a time."""
     try:
-        # stat before open: opening a FIFO would block.
-        st = os.stat(name)
-        if not stat.S_ISREG(st.st_mode) or st.st_size < 64:
-            return None
-        with open(name, "rb", buffering=0) as f:
-            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                return None
-            return BinaryInfo(path=name, format="elf", size=st.st_size,
-                              slices=(_read(f, st.st_size),))
-    except (OSError, ValueError, struct.error, UnicodeDecodeError, _Unsure,
-            buildinfo.ParseError):
+        return _read(read_at, size)
+    except (ValueError, struct.error, UnicodeDecodeError, _Unsure, buildinfo.ParseError):
         return None
 
 
-def _read(f, size: int) -> Slice:
-    def read_at(off: int, n: int) -> bytes:
-        f.seek(off)
-        return f.read(n)
-
+def _read(read_at: Callable[[int, int], bytes], size: int) -> Slice:
     ident = read_at(0, 64)
     if ident[:4] != b"\x7fELF" or ident[4] not in (1, 2) or ident[5] not in (1, 2):
         raise _Unsure

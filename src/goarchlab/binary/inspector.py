@@ -141,10 +141,16 @@ def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
             fmt = "elf"
             if size < (64 if head[4] == 2 else 52):
                 raise Truncated("ELF header is cut short")
-            from goarchlab.binary.elf import read_elf
+            from goarchlab.binary.elfquick import read_quick
 
-            with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
-                slices = (read_elf(f, lambda o, n: mm[o : o + n], size),)
+            quick = read_quick(lambda o, n: mm[o : o + n], size)
+            if quick is not None:  # an ordinary ELF file: no pyelftools import
+                slices = (quick,)
+            else:
+                from goarchlab.binary.elf import read_elf
+
+                with os.fdopen(os.dup(fd), "rb", buffering=0) as f:
+                    slices = (read_elf(f, lambda o, n: mm[o : o + n], size),)
         elif magic_be in MACHO_THIN_MAGICS:
             fmt = "macho"
             from goarchlab.binary import macho

@@ -190,17 +190,9 @@ class Context:
             return goos, arch
 
     def inspect(self, path: Path):
-        """The BinaryInfo of ``path`` (goarchlab.binary.inspect), computed once per path.
-
-        An ordinary ELF file is read by goarchlab.doctor.elfquick (same result, without
-        pyelftools' import); anything else by goarchlab.binary.inspect."""
+        """The BinaryInfo of ``path`` (goarchlab.binary.inspect), computed once per path."""
 
         def compute():
-            from goarchlab.doctor.elfquick import quick_inspect
-
-            info = quick_inspect(path)
-            if info is not None:
-                return info
             from goarchlab.binary import inspect
 
             return inspect(path)
