@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -45,8 +46,6 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-    import dataclasses
-
     from goarchlab.deps import check
     from goarchlab.toolchains.api import install_missing_from, select_go
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -55,8 +56,6 @@ def register(subparsers) -> None:
 
 
 def _run(args) -> int:
-    import dataclasses
-
     from goarchlab import xbuild
     from goarchlab.toolchains.api import install_missing_from, select_go
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,7 @@ from goarchlab.toolchains import hostplat, resolve
 from goarchlab.toolchains.model import Toolchain, goarchlab_home
 from goarchlab.toolchains.resolve import Choice
 from goarchlab.toolchains.runenv import go_environ
-from goarchlab.toolchains.store import Store
+from goarchlab.toolchains.store import Store, platform_from_name, version_from_name
 
 Notify = Callable[[str], None]
 
@@ -261,8 +262,6 @@ def go_on_path(env: Mapping[str, str], skip: Path | None = None,
                choice: resolve.Choice | None = None, have: str = "") -> Path:
     """The first ``go`` on ``env``'s PATH, not in ``skip`` (goarchlab's shim directory,
     which would come back here); GoarchlabError offering an install when there is none."""
-    import shutil
-
     dirs = [d for d in env.get("PATH", os.defpath).split(os.pathsep)
             if d and (skip is None or Path(d) != skip)]
     found = shutil.which("go", path=os.pathsep.join(dirs)) if dirs else None
@@ -355,8 +354,6 @@ class Slot:
 
 def slots(home: Path, native: tuple[str, str]) -> list[Slot]:
     """Every store entry of ``home`` with a bin/go, sorted by name; [] without a store."""
-    from goarchlab.toolchains.store import platform_from_name, version_from_name
-
     d = toolchains_dir(home)
     if not d.is_dir():
         return []

@@ -32,6 +32,7 @@ from goarchlab.oserrors import disk_error
 from goarchlab.toolchains import download, hostplat, sources
 from goarchlab.toolchains.model import Toolchain
 from goarchlab.toolchains.official import Artifact
+from goarchlab.toolchains.pypi import _platform_of
 from goarchlab.toolchains.store import STAGING_PREFIX, Store, write_meta
 
 Notify = Callable[[str], None]
@@ -250,8 +251,6 @@ def _install_file(
 
 def _identify(path: Path) -> tuple[GoVersion, tuple[str, str] | None]:
     """Version and (goos, goarch) of a Go archive from its file name, else its VERSION file."""
-    from goarchlab.toolchains.pypi import _platform_of
-
     m = _FILE_RX.match(path.name)
     if m:
         return GoVersion.parse(m[1]), (m[2], m[3])

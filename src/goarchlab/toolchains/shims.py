@@ -29,6 +29,7 @@ from typing import Any
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.toolchains.model import Toolchain
+from goarchlab.toolchains.runenv import go_environ
 from goarchlab.toolchains.store import Store
 
 TOOLS = ("go", "gofmt")
@@ -150,8 +151,6 @@ def ensure(
 
 def _build(store: Store, tc: Toolchain, argv: list[str], env: Mapping[str, str],
            stamp: str) -> None:
-    from goarchlab.toolchains.runenv import go_environ
-
     if " " in argv[0]:
         raise GoarchlabError(f"the goarchlab path {argv[0]!r} has a space")
     store.shims.mkdir(parents=True, exist_ok=True)
