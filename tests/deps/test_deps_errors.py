@@ -61,6 +61,19 @@ def test_broken_go_mod(goarchlab, env, tmp_path):
     assert "Traceback" not in _err(r)
 
 
+def test_every_error_of_a_multi_line_go_error_is_named(goarchlab, env, tmp_path):
+    # go prints "go: errors parsing go.mod:" and then one line per error; the first line
+    # alone (or with only the next) hides the second error (gocmd.failure.summary).
+    d = write(tmp_path, {"go.mod": "module example.com/b\n\ngo 1.22\nfoo bar\nbaz qux\n",
+                         "b.go": "package b\n"})
+    r = goarchlab(d, env, "deps")
+    assert r.returncode == 3
+    err = _err(r)
+    assert "errors parsing go.mod:" in err
+    assert "go.mod:4: unknown directive: foo" in err and "go.mod:5: unknown directive: baz" in err
+    assert "Traceback" not in err
+
+
 def test_missing_module(goarchlab, env, tmp_path):
     d = _mod(tmp_path, {"m.go": "package e\n\nimport _ \"example.com/nowhere/pkg\"\n"})
     r = goarchlab(d, env, "deps", "--offline")

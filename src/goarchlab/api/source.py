@@ -22,7 +22,7 @@ from goarchlab import proc
 from goarchlab.api.tool import tool_env
 from goarchlab.archive.extract import extract_tar
 from goarchlab.errors import GoarchlabError, UsageError
-from goarchlab.gocmd.golist import first_error_line
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.jsonstream import iter_objects
 
 GIT_TIMEOUT = 120.0
@@ -63,7 +63,7 @@ def module_path(dir: Path) -> str:
 def _git(args: list[str], cwd: Path, env: Mapping[str, str], binary: bool = False):
     r = proc.run(["git", *args], env=env, timeout=GIT_TIMEOUT, cwd=cwd, binary=binary)
     if not r.ok:
-        raise GoarchlabError(f"git {args[0]} failed: {first_error_line(r.stderr)}",
+        raise GoarchlabError(f"git {args[0]} failed: {summary(r.stderr, empty='no output')}",
                              "is this a git repository, and does the ref exist?")
     return r
 
@@ -129,7 +129,7 @@ def from_proxy(spec: str, go: Path, env: Mapping[str, str], dest: Path) -> Side:
     info = next(iter_objects(r.stdout, what="go mod download -json output"), {}) \
         if r.stdout.strip() else {}
     if not r.ok or not info.get("Dir"):
-        why = info.get("Error") or first_error_line(r.stderr or r.stdout)
+        why = info.get("Error") or summary(r.stderr or r.stdout, empty="no output")
         raise GoarchlabError(f"cannot download {spec}: {why}",
                              "check the module path and version (go list -m -versions MODULE)")
     shutil.copytree(info["Dir"], dest, symlinks=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
-from goarchlab.gocmd.golist import first_error_line
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.version import GoVersion
 
 #: golang.org/x/exp at a fixed pseudo-version: module mode (-m) and -w export data.
@@ -62,7 +62,7 @@ def ensure_apidiff(go: Path, go_version: GoVersion | None, env: Mapping[str, str
                      env=benv, timeout=INSTALL_TIMEOUT, cwd=tmp)
         if not r.ok or not (tmp / "apidiff").is_file():
             raise GoarchlabError(
-                f"could not build apidiff: {first_error_line(r.stderr or r.stdout)}",
+                f"could not build apidiff: {summary(r.stderr or r.stdout, empty='no output')}",
                 "goarchlab api needs the Go module proxy once to build apidiff; check "
                 "GOPROXY and the network")
         try:

@@ -19,7 +19,7 @@ from pathlib import Path
 from goarchlab import proc
 from goarchlab.deps.model import PolicyCheck, RunState, Violation
 from goarchlab.errors import GoarchlabError
-from goarchlab.gocmd.golist import first_error_line
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.jsonstream import iter_objects
 
 #: Seconds allowed for one govulncheck run (it type-checks the whole program).
@@ -132,7 +132,7 @@ def run(pol, go, env: Mapping[str, str], cwd: Path, g,
     r = proc.run(argv, env=env, timeout=TIMEOUT, cwd=where)
     if not r.ok:
         raise GoarchlabError(f"govulncheck failed (exit {r.returncode}): "
-                             f"{first_error_line(r.stderr or r.stdout)}",
+                             f"{summary(r.stderr or r.stdout, empty='no output')}",
                              f"run 'govulncheck {' '.join(patterns)}' to see the whole message")
     dirs = {m.path: m.dir for m in g.mods if m.main and m.dir}
     out = []

@@ -5,8 +5,8 @@ parsing go.mod:`` says that something is wrong and only the next line
 (``go.mod:7: syntax error (unterminated block ...)``) says what and where. A
 summary that kept the first line alone told the user nothing; one that kept
 the last line could land inside a usage dump (``usage: link [options]`` and
-its flag list, after ``flag provided but not defined``). xbuild and matrix
-both summarise with :func:`summary`.
+its flag list, after ``flag provided but not defined``). xbuild, matrix, deps,
+api and godebug all summarise with :func:`summary`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def compiler_message(text: str) -> str | None:
     return None
 
 
-def summary(text: str, max_lines: int = MAX_LINES) -> str:
+def summary(text: str, max_lines: int = MAX_LINES, *, empty: str = "") -> str:
     """One line from a go command's failure output ``text`` (stderr or stdout).
 
     The first compiler message (``file.go:line:col: ...``) when there is one: it
@@ -40,7 +40,8 @@ def summary(text: str, max_lines: int = MAX_LINES) -> str:
     ``# package`` headers are dropped and a ``usage:`` dump ends the text. A line
     ending in ``:`` introduces the next one and is joined with a space, others
     with ``; ``. More lines than kept end in ``(+N more lines)``; at most
-    :data:`MAX_CHARS` characters. ``""`` for output with nothing meaningful.
+    :data:`MAX_CHARS` characters. ``empty`` (default ``""``) for output with nothing
+    meaningful.
     """
     found = compiler_message(text)
     if found:
@@ -58,4 +59,6 @@ def summary(text: str, max_lines: int = MAX_LINES) -> str:
         out += s if not out else (" " if out.endswith(":") else "; ") + s
     if len(lines) > len(kept):
         out += f" (+{len(lines) - len(kept)} more lines)"
+    if not out:
+        return empty
     return out if len(out) <= MAX_CHARS else out[:MAX_CHARS - 1] + "…"

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.failure import summary
 from goarchlab.gocmd.jsonstream import ObjectStream
 
 #: Seconds allowed for one ``go list`` (it may download modules on a cold cache).
@@ -96,31 +97,19 @@ def _package(o: dict) -> Package:
     )
 
 
-def first_error_line(text: str) -> str:
-    """The first non-empty line of a go command's stderr, at most 300 characters;
-    a line ending in ':' ("go: errors parsing go.mod:") is joined to the next."""
-    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    if not lines:
-        return "no output"
-    first = lines[0]
-    if first.endswith(":") and len(lines) > 1:
-        first = f"{first} {lines[1]}"
-    return first[:300]
-
-
 def run_go(argv: Sequence[str], env: Mapping[str, str], cwd: Path, *, timeout: float,
            shown: str, hint: str,
            on_stdout: Callable[[bytes], None] | None = None,
            group: proc.Group | None = None) -> proc.Completed:
     """Run one go command (``argv``) in ``cwd`` within ``timeout`` seconds; when it
-    fails as a whole raise GoarchlabError ``"<shown> failed in <cwd>: <first stderr
-    line>"`` (exit 3) with ``hint``. ``on_stdout``, ``group``: see
-    :func:`goarchlab.proc.run`."""
+    fails as a whole raise GoarchlabError ``"<shown> failed in <cwd>: <why>"`` (exit 3)
+    with ``hint``, ``<why>`` being :func:`goarchlab.gocmd.failure.summary` of its
+    output. ``on_stdout``, ``group``: see :func:`goarchlab.proc.run`."""
     r = proc.run(list(argv), env=env, timeout=timeout, cwd=cwd, on_stdout=on_stdout,
                  group=group)
     if not r.ok:
-        raise GoarchlabError(f"{shown} failed in {cwd}: {first_error_line(r.stderr or r.stdout)}",
-                             hint)
+        why = summary(r.stderr or r.stdout, empty="no output")
+        raise GoarchlabError(f"{shown} failed in {cwd}: {why}", hint)
     return r
 
 
