@@ -18,7 +18,7 @@ import os
 import shutil
 from collections.abc import Iterator
 
-from goarchlab.doctor import facts
+from goarchlab.doctor import facts, localgo
 from goarchlab.doctor.checks_goenv import shell_and_file, unset_fix
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
@@ -73,7 +73,7 @@ def check_cgo(ctx: Context) -> Iterator[Finding]:
     path, cc_os, cc_arch, triple = _compiler(ctx, cc)
     cross = (goos, goarch) != (env.get("GOHOSTOS"), env.get("GOHOSTARCH"))
     target = f"{goos}/{goarch}"
-    tc = facts.toolchain(ctx)
+    tc = localgo.toolchain(ctx)
     if eff == "1":
         if s is not None:
             origin = s.origin()

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from goarchlab.doctor import facts
+from goarchlab.doctor import facts, localgo
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
@@ -140,7 +140,7 @@ def check_godebug(ctx: Context) -> Iterator[Finding]:
     value = ctx.env.get("GODEBUG", "")
     if not value:
         return
-    tc = facts.toolchain(ctx)
+    tc = localgo.toolchain(ctx)
     env = facts.try_go_env(ctx) or {}
     goarch = env.get("GOARCH") or ctx.host.native_arch
     src = tc.goroot / "src"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from goarchlab.doctor import facts
+from goarchlab.doctor import facts, localgo
 from goarchlab.doctor.claims import CLAIMS
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.facts import Setting
@@ -66,7 +66,7 @@ def check_goarch(ctx: Context) -> Iterator[Finding]:
     goos = eff["GOOS"].value if "GOOS" in eff else ident.goos
     goarch = eff["GOARCH"].value if "GOARCH" in eff else ident.goarch
     all_settings = [s for ss in explicit.values() for s in ss]
-    name = str(facts.toolchain(ctx).name or ident.version)
+    name = str(localgo.toolchain(ctx).name or ident.version)
     if explicit:
         targets = facts.ports(ctx)
         known = {"GOOS": {t.goos for t in targets}, "GOARCH": {t.goarch for t in targets}}
@@ -137,7 +137,7 @@ def check_goarch(ctx: Context) -> Iterator[Finding]:
 def check_gotoolchain(ctx: Context) -> Iterator[Finding]:
     """Validate GOTOOLCHAIN as select.go does; say what it makes the go command do."""
     s = facts.setting(ctx, "GOTOOLCHAIN", default_from_go_env=False)
-    tc = facts.toolchain(ctx)
+    tc = localgo.toolchain(ctx)
     local = tc.version or GoVersion.parse("1.21.0")
     value = s.value or "local"
     sel = select(value, local, None, None)
@@ -189,7 +189,7 @@ REF_BUILDCFG = "$GOROOT/src/internal/buildcfg/cfg.go"
 def check_levels(ctx: Context) -> Iterator[Finding]:
     """Each explicitly set level variable: valid for this Go, read by this GOARCH."""
     ident = facts.active(ctx)
-    tc = facts.toolchain(ctx)
+    tc = localgo.toolchain(ctx)
     ver = tc.version
     name = tc.name or "this Go"
     ga = shell_and_file(ctx, "GOARCH")

@@ -13,6 +13,7 @@ from goarchlab.doctor import facts
 from goarchlab.doctor.context import Context, GoOnPath
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError, ProcTimeout
+from goarchlab.gocmd.version import GoVersion
 
 #: The command that installs a toolchain for this machine's own OS/arch (the default of
 #: ``goarchlab toolchain install``).
@@ -22,7 +23,6 @@ INSTALL_HINT = "goarchlab toolchain install"
 def _installed_native(ctx: Context, version: str):
     """The goarchlab-managed toolchain of ``version`` for this machine's own platform, or
     None (none installed, or the store cannot be read)."""
-    from goarchlab.gocmd.version import GoVersion
     from goarchlab.home import goarchlab_home
     from goarchlab.toolchains.api import installed as installed_in
 

@@ -20,6 +20,7 @@ from goarchlab.doctor.localgo import LocalGo, local_go
 from goarchlab.doctor.model import CheckSkipped, Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.version import GoVersion
+from goarchlab.toolchains.api import Go
 
 AREA = "project"
 #: At most this many .env findings per file: the first lines tell the story.
@@ -31,10 +32,10 @@ def _go_errors(text: str) -> str:
     return "\n".join(ln.rstrip() for ln in text.strip().splitlines()[:12])
 
 
-def _edit_json(ctx: Context, lg: LocalGo, kind: str, file: Path) -> dict | Finding:
-    """``go mod edit -json`` (or ``go work edit -json``) of ``file``, or the finding
-    that quotes go's parse errors."""
-    r = ctx.run((str(lg.go), kind, "edit", "-json", str(file)),
+def _edit_json(ctx: Context, go: Go, kind: str, file: Path) -> dict | Finding:
+    """``go mod edit -json`` (or ``go work edit -json``) of ``file`` by ``go``, or the
+    finding that quotes go's parse errors."""
+    r = ctx.run((str(go.go), kind, "edit", "-json", str(file)),
                 env=ctx.go_command_env(), cwd=ctx.project)
     if r.ok:
         try:
@@ -66,14 +67,14 @@ def check_gomod(ctx: Context) -> Iterator[Finding]:
     lg = local_go(ctx)
     if lg is None:
         return
-    mod = _edit_json(ctx, lg, "mod", gomod)
+    mod = _edit_json(ctx, lg.probed, "mod", gomod)
     if isinstance(mod, Finding):
         yield mod
         return
     # select.go reads go.work before go.mod when a workspace is in use.
     file, lines = gomod, mod
     if lg.gowork and lg.gowork != "off" and Path(lg.gowork).is_file():
-        work = _edit_json(ctx, lg, "work", Path(lg.gowork))
+        work = _edit_json(ctx, lg.probed, "work", Path(lg.gowork))
         if isinstance(work, Finding):
             yield work
             return
@@ -91,15 +92,16 @@ def _on_path(ctx: Context, name: str) -> Path | None:
 
 def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | None,
                         tc_line: str | None) -> Iterator[Finding]:
+    go = lg.probed  # local_go returns a probed go only
     refs = (toolchain_select.SOURCE_REF, "https://go.dev/doc/toolchain")
     fid = "project.toolchain"
-    active = str(lg.version)
-    if not lg.version.at_least(1, 21):
+    active = str(go.version)
+    if not go.version.at_least(1, 21):
         yield Finding(fid, AREA, Severity.INFO,
                       f"{active} predates toolchain switching (Go 1.21)",
                       f"It ignores GOTOOLCHAIN; {file.name} says go {go_line}.", refs=refs)
         return
-    sel = toolchain_select.select(lg.gotoolchain, lg.version, go_line, tc_line, file.name)
+    sel = toolchain_select.select(lg.gotoolchain, go.version, go_line, tc_line, file.name)
     setting = f"GOTOOLCHAIN={lg.gotoolchain}"
     origin = _origin(ctx, "GOTOOLCHAIN")
     if sel.invalid:
@@ -131,7 +133,7 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
            "toolchain-line": f"its toolchain line {tc_line} is newer than {active}",
            "gotoolchain": f"{setting} names it"}[sel.reason]
     found = _on_path(ctx, sel.toolchain)
-    module = toolchain_select.download_module(sel.toolchain, lg.goos, lg.goarch)
+    module = toolchain_select.download_module(sel.toolchain, go.target.goos, go.target.goarch)
     if found is not None:
         how = f"It runs {found}, the program of that name on PATH."
     elif sel.mode == "path":
@@ -148,26 +150,26 @@ def _toolchain_findings(ctx: Context, lg: LocalGo, file: Path, go_line: str | No
                "the module cache (GOMODCACHE) and runs it.")
     arch_note = ""
     native = _native_arch(ctx)
-    if found is None and native and lg.goarch != native:
-        arch_note = (f" That download is for {lg.goarch}, the arch of the running go, not "
+    if found is None and native and go.target.goarch != native:
+        arch_note = (f" That download is for {go.target.goarch}, the arch of the running go, not "
                      f"this machine's {native}.")
     edit = "go work edit" if file.name == "go.work" else "go mod edit"
     if sel.reason == "toolchain-line":
         # The toolchain line is the offending one: without it the go line decides.
         lower = f"drop the toolchain line ('{edit} -toolchain=none')"
     else:
-        lower = f"lower the go line ('{edit} -go={lg.version.lang.release_name()[2:]}') if " \
+        lower = f"lower the go line ('{edit} -go={go.version.lang.release_name()[2:]}') if " \
                 "the code allows"
     sev = Severity.WARN if sel.reason == "go-line" else Severity.INFO
     tv = toolchain_select.version_of_toolchain(sel.toolchain)
     if found is None and tv is not None and toolchain_select.release_status(
-            tv, [lg.version]) == "unknown":
+            tv, [go.version]) == "unknown":
         # The download of a version that does not exist stops with (go1.27.3, run here):
         # "go: download go1.99.1 for linux/amd64: toolchain not available".
         sev = Severity.ERROR
         how += (f" But {sel.toolchain} is not a known Go release (far newer than {active}), "
                 f"so the download fails and every go command here stops with 'go: download "
-                f"{sel.toolchain} for {lg.goos}/{lg.goarch}: toolchain not available'.")
+                f"{sel.toolchain} for {go.target.platform}: toolchain not available'.")
     yield Finding(fid + ".switch", AREA, sev,
                   f"go runs {sel.toolchain}, not the active {active}, in this module",
                   f"{file.name}: {why} and {setting} allows switching. {how}{arch_note}",
@@ -230,7 +232,7 @@ def check_version_pins(ctx: Context) -> Iterator[Finding]:
     lg = local_go(ctx)
     if lg is None:
         return
-    active = lg.version
+    active = lg.probed.version
     for name, line, text in pins:
         pinned = GoVersion.try_parse(text)
         where = f"{name}:{line}"
@@ -245,8 +247,8 @@ def check_version_pins(ctx: Context) -> Iterator[Finding]:
             yield Finding("project.version-pins.mismatch", AREA, Severity.WARN,
                           f"{where} pins Go {text} but the go on PATH is {active}",
                           f"{_MANAGERS[name]} would select Go {text} in this directory; "
-                          f"{lg.go} does not match it, so the manager's shims are not first "
-                          "on PATH or the pin is stale.",
+                          f"{lg.probed.go} does not match it, so the manager's shims are not "
+                          "first on PATH or the pin is stale.",
                           Fix(f"Install {text} with your version manager and put its shims "
                               f"first on PATH, or change {name} to "
                               f"{str(active).removeprefix('go')}."))

@@ -20,6 +20,7 @@ from pathlib import Path
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import Finding, Fix, Severity, check
 from goarchlab.errors import GoarchlabError
+from goarchlab.gocmd.version import GoVersion
 from goarchlab.home import goarchlab_home
 from goarchlab.toolchains import api as tcapi
 from goarchlab.toolchains.api import install_spec
@@ -30,8 +31,6 @@ AREA = "toolchains"
 def known_releases(ctx: Context, home: Path) -> list:
     """The Go releases this machine knows without network: every toolchain in the store
     (any platform) and the go that wins on PATH outside the shims."""
-    from goarchlab.gocmd.version import GoVersion
-
     out = [t.version for t in tcapi.installed(home, ctx.native_platform(), every_platform=True)]
     for g in ctx.go_binaries():
         vf = g.resolved.parent.parent / "VERSION" if g.resolved else None

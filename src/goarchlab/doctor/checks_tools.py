@@ -130,7 +130,7 @@ def _version_finding(tool: str, shown: Path, built: str, lg: LocalGo) -> Finding
     bv = GoVersion.try_parse(built)
     if bv is None or tool not in ANALYSERS:
         return None
-    active = lg.version
+    active = lg.probed.version
     if bv.lang >= active.lang:
         return None
     n, m = bv.lang, active.lang

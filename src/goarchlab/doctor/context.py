@@ -14,10 +14,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
+
+if TYPE_CHECKING:
+    # Only for the annotations: at run time the toolchains package loads when a shim is
+    # possible (see Context._may_be_shim).
+    from goarchlab.toolchains.api import Choice
+    from goarchlab.toolchains.model import Toolchain
 
 T = TypeVar("T")
 
@@ -53,13 +59,13 @@ class GoOnPath:
 class ShimTarget:
     """What a goarchlab shim on PATH runs in the audited directory: the shim's
     ``home`` (its own, as the shim derives it from its location), the ``choice``
-    (a goarchlab.toolchains.resolve.Choice) and the installed Toolchain serving
-    it, None when that version is not installed (the shim would install it)."""
+    (the version the directory asks for) and the installed Toolchain serving it,
+    None when that version is not installed (the shim would install it)."""
 
     shim: GoOnPath
     home: Path
-    choice: Any
-    toolchain: Any
+    choice: Choice
+    toolchain: Toolchain | None
 
 
 @dataclass(frozen=True)

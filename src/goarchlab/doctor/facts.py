@@ -7,10 +7,10 @@
   comes from, following ``cmd/go/internal/cfg.Getenv``: a non-empty OS
   environment value wins, then the user's ``go env -w`` file, then
   ``$GOROOT/go.env``, then the go command's built-in default.
-* :func:`toolchain`: the toolchain the winning go really uses (``go env``'s
-  GOROOT and GOVERSION, which differ from the PATH binary when GOROOT is set or
-  GOTOOLCHAIN switched toolchains), with a header-based fallback when ``go
-  env`` cannot run, so the GODEBUG and level checks still work.
+* :func:`goroot`: the GOROOT the winning go really uses (``go env``'s, which
+  differs from the PATH binary's when GOROOT is set), with a path-based
+  fallback when ``go env`` cannot run; the rest of that toolchain (its release,
+  the toolchain handle) is goarchlab.doctor.localgo.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from goarchlab.doctor.context import Context, GoOnPath
 from goarchlab.doctor.model import CheckSkipped
 from goarchlab.errors import GoarchlabError
 from goarchlab.gocmd.env import parse_go_version_output
-from goarchlab.gocmd.version import GoVersion, read_version_file
 
 SRC_SHELL = "shell environment"
 SRC_FILE = "go env file"
@@ -204,39 +203,22 @@ def try_go_env(ctx: Context) -> dict[str, str] | None:
         return None
 
 
-@dataclass(frozen=True)
-class ToolchainFacts:
-    """The toolchain the winning go uses: ``goroot``, ``version`` (None when it
-    cannot be parsed, e.g. a devel build) and ``name`` (``go1.27.3`` as printed)."""
-
-    goroot: Path
-    version: GoVersion | None
-    name: str
+def goroot(ctx: Context) -> Path:
+    """The GOROOT of the toolchain the winning go uses (memoised): ``go env``'s (which
+    differs from the PATH binary's root when GOROOT is set), else, when ``go env``
+    cannot run, the root its path implies; CheckSkipped when neither is known.
+    goarchlab.doctor.localgo.toolchain has the rest of that toolchain's facts."""
+    return ctx.memo("goroot", lambda: _goroot(ctx))
 
 
-def toolchain(ctx: Context) -> ToolchainFacts:
-    """The active toolchain (see module docstring); CheckSkipped when unknown."""
-    return ctx.memo("toolchain", lambda: _toolchain(ctx))
-
-
-def _toolchain(ctx: Context) -> ToolchainFacts:
+def _goroot(ctx: Context) -> Path:
     env = try_go_env(ctx)
     if env and env.get("GOROOT"):
-        name = env.get("GOVERSION", "")
-        root = Path(env["GOROOT"])
-        vfile = read_version_file(root)
-        # GOVERSION is the go binary's own version; with GOROOT pointing elsewhere
-        # the standard library (and its GODEBUG table) is the GOROOT's.
-        if vfile and vfile != name:
-            name = vfile
-        return ToolchainFacts(root, GoVersion.try_parse(name), name)
+        return Path(env["GOROOT"])
     ident = active(ctx)
-    root = ident.goroot
-    if root is None:
+    if ident.goroot is None:
         raise CheckSkipped(f"cannot tell the GOROOT of {ident.go.path} (see path.go)")
-    name = read_version_file(root) or ident.version or ""
-    return ToolchainFacts(root, GoVersion.try_parse(name), name)
-
+    return ident.goroot
 
 
 # --- where go command variables come from ------------------------------------
@@ -305,7 +287,7 @@ def goroot_defaults(ctx: Context) -> dict[str, str]:
 
     def compute() -> dict[str, str]:
         try:
-            root = toolchain(ctx).goroot
+            root = goroot(ctx)
             return parse_env_file((root / "go.env").read_text(errors="replace"))
         except (CheckSkipped, OSError):
             return {}
@@ -359,7 +341,7 @@ def setting(ctx: Context, name: str, default_from_go_env: bool = True) -> Settin
     gd = goroot_defaults(ctx)
     # An empty line in the user's file hides $GOROOT/go.env (cfg.readEnvFile).
     if gd.get(name) and name not in ef.values:
-        return Setting(name, gd[name], SRC_GOROOT, str(toolchain(ctx).goroot / "go.env"))
+        return Setting(name, gd[name], SRC_GOROOT, str(goroot(ctx) / "go.env"))
     env = try_go_env(ctx) if default_from_go_env else None
     return Setting(name, (env or {}).get(name, ""), SRC_DEFAULT)
 
