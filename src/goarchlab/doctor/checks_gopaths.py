@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,8 +47,6 @@ def _go_list_probe(ctx: Context) -> str | None:
     return go's error text when it fails, else None: the go command itself says what a
     flag that go build ignores does to go list (base.SetFromGOFLAGS gives every command
     the GOFLAGS entries it knows; InitGOFLAGS rejects only names no command knows)."""
-    import tempfile  # only for a GOFLAGS entry go build does not know
-
     ident = facts.runnable(ctx)
     with tempfile.TemporaryDirectory(prefix="goarchlab-goflags-") as d:
         # No go line: go reads it as go 1.16 and runs any toolchain without a switch.
