@@ -6,13 +6,12 @@ because of a full disk, a read-only home or a corrupt database.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from goarchlab.atomicfile import write_text
 from goarchlab.bench import store
 from goarchlab.bench.model import RunRecord
 from goarchlab.bench.runjson import run_to_json
@@ -46,21 +45,10 @@ def save_or_keep(run: RunRecord, path: Path | None = None,
     text = json.dumps(run_to_json(run), sort_keys=True, indent=2) + "\n"
     for d in (path.parent, Path(tempfile.gettempdir())):
         try:
-            return Saved(False, _write_atomic(d / f"goarchlab-run-{run.run_id}.json", text),
+            return Saved(False, write_text(d / f"goarchlab-run-{run.run_id}.json", text),
                          problem)
         except OSError:
             continue
     return Saved(False, None, problem)
 
 
-def _write_atomic(dest: Path, text: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", dir=dest.parent)
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, dest)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    return dest

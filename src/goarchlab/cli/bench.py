@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from argparse import Namespace
 from dataclasses import replace
 from pathlib import Path
@@ -384,19 +383,11 @@ def _output_file(value: str, flag: str) -> Path:
 
 
 def _write_atomic(path: Path, text: str) -> None:
+    """Write a file the user named (an export, a workflow), whole or not at all."""
+    from goarchlab.atomicfile import write_text
     from goarchlab.oserrors import disk_error
 
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_text(path, text)
     except OSError as e:
-        raise disk_error(e, path.parent, "write in") from e
-    try:
-        with os.fdopen(fd, "w") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         raise disk_error(e, path, "write") from e
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from goarchlab import redact
+from goarchlab.atomicfile import write_text
 from goarchlab.bench import benchmath, flame, pprof
 from goarchlab.errors import GoarchlabError
 from goarchlab.render import svgcharts
@@ -324,17 +323,7 @@ def write_report(path: Path, result, arts=None) -> None:
     text = render(result, arts)
     path = Path(path)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is for sharing
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text(path, text)  # 0666 less the umask: a report is for sharing
     except OSError as e:
         raise GoarchlabError(f"cannot write the report {path}: {e.strerror}",
                              "choose a writable path for --report") from e

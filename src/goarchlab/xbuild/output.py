@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from goarchlab import redact
+from goarchlab.atomicfile import write_text
 from goarchlab.xbuild.model import TargetResult
 
 MANIFEST_SCHEMA = "goarchlab.xbuild.manifest/v1"
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory and a rename."""
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        # mkstemp creates 0600; these files are meant to be published with the artifacts.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def sha256sums_text(results: tuple[TargetResult, ...]) -> str:
@@ -63,8 +48,8 @@ def write(out_dir: Path, results: tuple[TargetResult, ...], package: str, go: st
           flags: dict[str, str]) -> tuple[Path, Path]:
     """Write SHA256SUMS and manifest.json into ``out_dir``; return their paths."""
     sums, man = out_dir / "SHA256SUMS", out_dir / "manifest.json"
-    atomic_write(sums, sha256sums_text(results))
+    write_text(sums, sha256sums_text(results), 0o644)
     # Published with the artifacts: a secret in -ldflags (-X main.token=...) stays out.
-    atomic_write(man, json.dumps(redact.tree(manifest(results, package, go, flags)), indent=2,
-                                 sort_keys=True) + "\n")
+    write_text(man, json.dumps(redact.tree(manifest(results, package, go, flags)), indent=2,
+                               sort_keys=True) + "\n", 0o644)
     return sums, man
