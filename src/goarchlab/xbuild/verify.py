@@ -17,6 +17,7 @@ the module directory in the file.
 from __future__ import annotations
 
 import mmap
+from collections.abc import Callable
 from pathlib import Path
 
 from goarchlab.binary.model import BinaryInfo
@@ -116,12 +117,15 @@ def verify(
     trimpath: bool,
     tags: str,
     module_dir: Path | None,
+    contains: Callable[[list[bytes]], list[bool]] | None = None,
 ) -> tuple[ArtifactCheck, ...]:
     """Every check of one artifact; ``level``: the level the target asked for ("" for
     none: then the recorded default is reported in the artifact, not checked).
 
     ``module_dir``: the main module's directory, searched for in the file's bytes
-    to check -trimpath. Returns the checks in a fixed order.
+    to check -trimpath. ``contains``: for each needle, whether it occurs anywhere in
+    the file (default: :func:`file_contains` of ``path``; xbuild passes a search of
+    the mapping it hashed). Returns the checks in a fixed order.
     """
     checks: list[ArtifactCheck] = []
 
@@ -179,7 +183,10 @@ def verify(
     needles = [v.encode() for _, v in xs]
     if trimpath and module_dir is not None:
         needles.append(str(module_dir).encode())
-    found = file_contains(path, needles) if needles else []
+    if contains is None:
+        def contains(ns: list[bytes]) -> list[bool]:
+            return file_contains(path, ns)
+    found = contains(needles) if needles else []
     for (name, value), hit in zip(xs, found, strict=False):
         # The linker silently ignores -X for a wrong path or a dropped variable.
         add(f"-X {name}", hit, f"{value!r} in file", "found" if hit else "not found", "bytes",
