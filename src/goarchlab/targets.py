@@ -15,7 +15,6 @@ runner, used by matrix cells, bench variants and every report.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -226,6 +225,10 @@ def quote_exec(argv: tuple[str, ...] | list[str]) -> str | None:
 
 def _wrapper(command: tuple[str, ...], home: Path | None) -> Path:
     """A shell script that execs ``command`` with its arguments (written once, atomically)."""
+    # hashlib loads OpenSSL (~3.5 ms of CPU): only here, not for every importer
+    # of Target (doctor --json among them).
+    import hashlib
+
     from goarchlab.home import goarchlab_home
 
     base = (home or goarchlab_home()) / "cache" / "exec"
