@@ -4,9 +4,12 @@ as they do at a terminal), against the session's go1.22.10 and go1.27.3."""
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -192,7 +195,7 @@ def test_version_file_edit_counts_at_next_prompt(shell, act_home, tree, tmp_path
     assert versions == ["go1.22.10", "go1.27.3"], r
 
 
-def test_helper_prints_nothing_when_nothing_changed(act_home, tree, go_old):
+def test_helper_with_an_unchanged_key_prints_only_its_watch_list(act_home, tree, go_old):
     helper = act_home / "shims" / shims.ACTIVATE
     env = {"PATH": f"{act_home / 'shims'}:{BASE_PATH}", "HOME": str(tree)}
     cwd = tree / "mod" / "old"
@@ -201,13 +204,140 @@ def test_helper_prints_nothing_when_nothing_changed(act_home, tree, go_old):
     goroot = act_home / "toolchains" / go_old.goroot.name
     assert f"_goarchlab_key='{goroot}'" in first.stdout, first.stdout
     again = proc.run([str(helper), "bash", str(goroot)], env=env, timeout=30, cwd=cwd)
-    assert again.ok and again.stdout == "" and again.stderr == "", again
+    assert again.ok and again.stderr == "", again
+    assert [x.split("=")[0] for x in again.stdout.splitlines()] == [
+        "_goarchlab_watch", "_goarchlab_absent", "_goarchlab_stamp"], again.stdout
+    # What the resolution read (the nearest .go-version), the directory holding it,
+    # the store; nothing above the file that answered.
+    assert f"'{cwd / '.go-version'}'" in again.stdout and f"'{cwd}'" in again.stdout
+    assert f"'{act_home / 'toolchains'}'" in again.stdout
+    assert str(tree / "mod" / "go.mod") not in again.stdout
     # Not installed: one line on stderr the first time, nothing with the key it gave.
     miss = proc.run([str(helper), "zsh", ""], env=env, timeout=30, cwd=tree / "miss")
     assert miss.ok and miss.stderr.count("\n") == 1 and "1.30.1" in miss.stderr, miss
     key = miss.stdout.rsplit("_goarchlab_key=", 1)[1].strip().strip("'")
     quiet = proc.run([str(helper), "zsh", key], env=env, timeout=30, cwd=tree / "miss")
-    assert quiet.ok and quiet.stdout == "" and quiet.stderr == "", quiet
+    assert quiet.ok and quiet.stderr == "" and "export" not in quiet.stdout, quiet
+
+
+def test_helper_stamp_is_a_second_early_and_old_ones_go(act_home, tree):
+    helper = act_home / "shims" / shims.ACTIVATE
+    stamps = act_home / "cache" / "activate"
+    stamps.mkdir(parents=True)
+    now = time.time()
+    for name, age_days in (("stamp-gone", 40), ("stamp-kept", 2), ("other", 40)):
+        (stamps / name).touch()
+        os.utime(stamps / name, (now - age_days * 86400,) * 2)
+    env = {"PATH": BASE_PATH, "HOME": str(tree)}
+    r = proc.run([str(helper), "bash", "", ""], env=env, timeout=30, cwd=tree / "new")
+    assert r.ok, r
+    stamp = Path(re.search(r"^_goarchlab_stamp='(.*)'$", r.stdout, re.M).group(1))
+    assert stamp.parent == stamps and stamp.name.startswith("stamp-"), stamp
+    assert now - 1.5 < stamp.stat().st_mtime < now - 0.5 + (time.time() - now)
+    assert sorted(x.name for x in stamps.iterdir()) == sorted(["stamp-kept", "other", stamp.name])
+    # The same shell again: the same stamp, moved on; a path outside the stamp
+    # directory is never touched.
+    outsider = tree / "plain" / "stamp-x"
+    outsider.touch()
+    os.utime(outsider, (1e9, 1e9))
+    for given, want in ((str(stamp), stamp), (str(outsider), None)):
+        r = proc.run([str(helper), "bash", "", given], env=env, timeout=30, cwd=tree / "new")
+        got = Path(re.search(r"^_goarchlab_stamp='(.*)'$", r.stdout, re.M).group(1))
+        assert got == (want or got) and got.parent == stamps, r.stdout
+    assert outsider.stat().st_mtime == 1e9
+    # No stamp can be written (cache is a file): an empty one, and the hook runs the
+    # helper on every prompt (test_hook_runs_the_helper_only_when_something_changed).
+    shutil.rmtree(act_home / "cache")
+    (act_home / "cache").write_text("not a directory")
+    r = proc.run([str(helper), "bash", "", ""], env=env, timeout=30, cwd=tree / "new")
+    assert r.ok and "_goarchlab_stamp=''" in r.stdout and r.stderr == "", r
+
+
+def _counting_helper(home: Path, log: Path) -> None:
+    """Replace the hook's helper by a script that logs each run and execs the real one
+    (kept in the same directory, so that it finds the same home)."""
+    helper = home / "shims" / shims.ACTIVATE
+    real = home / "shims" / ".activate-real"
+    helper.rename(real)
+    helper.write_text(f"#!/bin/bash\necho run >> {shlex.quote(str(log))}\n"
+                      f"exec -a {shims.ACTIVATE} {shlex.quote(str(real))} \"$@\"\n")
+    helper.chmod(0o755)
+
+
+def _age(root: Path) -> None:
+    """Date every file and directory under root an hour back, as a project that was
+    not just written (a path changed within the last second re-runs the helper)."""
+    for d, dirs, files in os.walk(root):
+        for x in [*dirs, *files]:
+            os.utime(Path(d) / x, (time.time() - 3600,) * 2, follow_symlinks=False)
+    os.utime(root, (time.time() - 3600,) * 2)
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_hook_runs_the_helper_only_when_something_changed(shell, act_home, tree, tmp_path,
+                                                          go_old, go_new):
+    log = tmp_path / "runs.log"
+    _counting_helper(act_home, log)
+    _age(tree)
+    _age(act_home / "toolchains")
+    p = _prompt(shell)
+    mod, old = tree / "mod", tree / "mod" / "old"
+    mark = lambda tag: f"echo {tag} >> {log}"  # noqa: E731
+    lines = [
+        f"cd {old}", p, mark("quiet"), *[p] * 6, mark("edit"),
+        # An older file renamed over the one read (its mtime says nothing; the
+        # directory's does).
+        f"echo 1.27.3 > {tmp_path}/v", f"touch -d 2000-01-01 {tmp_path}/v",
+        f"mv {tmp_path}/v {old}/.go-version", p, "echo @renamed", "command -v go",
+        # Removed: go.mod's "go 1.27" answers.
+        f"rm {old}/.go-version", p, "echo @removed", "command -v go",
+        # Created where the resolution looked and found nothing.
+        f"echo 1.22.10 > {mod}/.go-version", p, "echo @created", "command -v go",
+        # The variable the resolution reads first.
+        "set -gx GOARCHLAB_GO_VERSION 1.27.3" if shell == "fish"
+        else "export GOARCHLAB_GO_VERSION=1.27.3", p, "echo @env", "command -v go",
+        "set -e GOARCHLAB_GO_VERSION" if shell == "fish" else "unset GOARCHLAB_GO_VERSION",
+        # A toolchain installed while in a directory that asks for it.
+        f"cd {tree / 'miss'}", p, "echo @before", "command -v go",
+        f"ln -s {go_new.goroot} {act_home / 'toolchains' / 'go1.30.1'}", p, "echo @installed",
+        "command -v go",
+        # A path changed within the second before a run runs it again at the next
+        # prompt (the stamp's margin); a second later the prompts are quiet again.
+        "sleep 1.2", p, mark("settled"), *[p] * 4, mark("end")]
+    r = _session(shell, act_home, tmp_path, lines)
+    got = _blocks(r.stdout)
+    old_go = act_home / "toolchains" / go_old.goroot.name / "bin" / "go"
+    new_go = act_home / "toolchains" / go_new.goroot.name / "bin" / "go"
+    assert got["renamed"] == [str(new_go)], r
+    assert got["removed"] == [str(new_go)], r
+    assert got["created"] == [str(old_go)], r
+    assert got["env"] == [str(new_go)], r
+    assert got["before"] == [str(act_home / "shims" / "go")], r
+    assert got["installed"] == [str(act_home / "toolchains" / "go1.30.1" / "bin" / "go")], r
+    runs = log.read_text().split()
+    # Prompts where nothing changed start no process; every change above ran it.
+    assert runs[runs.index("quiet") + 1] == "edit", runs
+    assert runs[runs.index("settled") + 1] == "end", runs
+    assert runs.count("run") >= 7, runs
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+def test_hook_without_a_stamp_still_activates(shell, act_home, tree, tmp_path, go_old):
+    """The stamp deleted under a running shell, or none writable: the helper runs
+    again (every prompt, in the second case) and the answer stays right."""
+    log = tmp_path / "runs.log"
+    _counting_helper(act_home, log)
+    _age(tree)
+    p = _prompt(shell)
+    lines = [f"cd {tree / 'mod' / 'old'}", p, f"rm -r {act_home / 'cache'}",
+             f"echo x > {act_home / 'cache'}", f"echo gone >> {log}", p, p, p,
+             "echo @old", "command -v go"]
+    r = _session(shell, act_home, tmp_path, lines)
+    old_go = act_home / "toolchains" / go_old.goroot.name / "bin" / "go"
+    assert _blocks(r.stdout)["old"] == [str(old_go)], r
+    runs = log.read_text().split()
+    assert runs[runs.index("gone"):].count("run") >= 3, runs
+    assert "Traceback" not in r.stderr and "goarchlab:" not in r.stderr, r.stderr
 
 
 def test_bash_prompt_command_kept_scalar_or_array(act_home, tree, tmp_path, go_old):

@@ -216,18 +216,33 @@ def shell_snippet(shell: str, shim_dir: Path) -> str:
 
 
 # The hook runs the compiled helper (never Python: ~20-145 ms a start on a loaded
-# machine) on each prompt and directory change; it prints nothing when the key it
-# was given still holds. $? is kept for prompts that show it. _goarchlab_key is
-# reset on every evaluation so that re-sourcing a start-up file (which moves the
+# machine) only when the answer can have changed: another directory, another
+# GOARCHLAB_GO_VERSION or GOWORK (the variables the resolution reads: shim/main.go),
+# a watched path newer than the stamp or an absent one now there (the helper's watch
+# list: shim/activate.go). A prompt where nothing changed costs a few shell tests and
+# no process. $? is kept for prompts that show it. _goarchlab_key and _goarchlab_pwd
+# are reset on every evaluation so that re-sourcing a start-up file (which moves the
 # shims to the front again) re-activates at once.
 _BASH_ZSH_HOOK = """\
 _goarchlab_activate() {
-  local s=$? c
+  local s=$? c= f
   [ -x "$_goarchlab_helper" ] || return $s
-  c="$(command "$_goarchlab_helper" SHELL "${_goarchlab_key-}")" && [ -n "$c" ] && eval "$c"
+  if [[ $PWD == "$_goarchlab_pwd" && "${GOARCHLAB_GO_VERSION-}:${GOWORK-}" == "$_goarchlab_env" &&
+        -n $_goarchlab_stamp && -e $_goarchlab_stamp ]]; then
+    for f in "${_goarchlab_watch[@]}"; do [[ $f -nt $_goarchlab_stamp ]] && c=1 && break; done
+    if [[ -z $c ]]; then
+      for f in "${_goarchlab_absent[@]}"; do [[ -e $f ]] && c=1 && break; done
+      [[ -z $c ]] && return $s
+    fi
+  fi
+  _goarchlab_pwd=
+  c="$(command "$_goarchlab_helper" SHELL "$_goarchlab_key" "$_goarchlab_stamp")" || return $s
+  eval "$c"
+  _goarchlab_pwd=$PWD _goarchlab_env="${GOARCHLAB_GO_VERSION-}:${GOWORK-}"
   return $s
 }
-_goarchlab_key=
+_goarchlab_key= _goarchlab_pwd= _goarchlab_env= _goarchlab_stamp=
+_goarchlab_watch=() _goarchlab_absent=()
 """
 # bash: PROMPT_COMMAND is appended to, never replaced; since bash 5.1 it may be an
 # array (each element run), and then the hook is one more element. No directory
@@ -253,9 +268,37 @@ _goarchlab_activate
 """
 _FISH_HOOK = """\
 set -g _goarchlab_key ''
+set -g _goarchlab_pwd ''
+set -g _goarchlab_env ''
+set -g _goarchlab_stamp ''
+set -g _goarchlab_watch
+set -g _goarchlab_absent
 function _goarchlab_activate --on-variable PWD --on-event fish_prompt
     test -x "$_goarchlab_helper"; or return
-    command $_goarchlab_helper fish "$_goarchlab_key" | source
+    if test "$PWD" = "$_goarchlab_pwd" -a "$GOARCHLAB_GO_VERSION:$GOWORK" = "$_goarchlab_env" \\
+            -a -n "$_goarchlab_stamp" -a -e "$_goarchlab_stamp"
+        set -l changed
+        for f in $_goarchlab_watch
+            if test "$f" -nt "$_goarchlab_stamp"
+                set changed 1
+                break
+            end
+        end
+        if test -z "$changed"
+            for f in $_goarchlab_absent
+                if test -e "$f"
+                    set changed 1
+                    break
+                end
+            end
+            test -z "$changed"; and return
+        end
+    end
+    set -g _goarchlab_pwd ''
+    set -l c (command $_goarchlab_helper fish "$_goarchlab_key" "$_goarchlab_stamp"); or return
+    string join \\n -- $c | source
+    set -g _goarchlab_pwd $PWD
+    set -g _goarchlab_env "$GOARCHLAB_GO_VERSION:$GOWORK"
 end
 _goarchlab_activate
 """

@@ -2,13 +2,31 @@ package main
 
 // Activation: the helper behind `goarchlab shell-init SHELL --activate`.
 //
-// The prompt hook runs `goarchlab-activate SHELL KEY` (a hard link to this
-// binary, so it resolves exactly as the shim does: resolveRoot) on every
-// prompt and directory change, and evals what it prints. KEY is what the
-// previous run printed for the hook to keep; when the new key is the same the
-// helper prints nothing, so an unchanged prompt costs one exec of a small
-// static binary and no shell work. It runs every prompt (no caching in the
-// shell) so that a .go-version edited in the same directory counts at once.
+// The prompt hook runs `goarchlab-activate SHELL KEY STAMP` (a hard link to
+// this binary, so it resolves exactly as the shim does: resolveRoot) when the
+// answer can have changed, and evals what it prints. KEY is what the previous
+// run printed for the hook to keep; when the new key is the same, PATH and
+// GOROOT are left alone and nothing shows.
+//
+// The hook decides "can have changed" in the shell itself, without starting
+// this program (a Go program's start is ~1.5-2.5 ms; a prompt where nothing
+// changed costs a few shell tests instead), the way direnv and mise watch
+// their files. Each run prints the watch list of its resolution: every path it
+// read or looked for (consulted, main.go), as
+//
+//	_goarchlab_watch   files and directories that were there, and the
+//	                   directories holding the files read: one newer than
+//	                   the stamp (edited, replaced, created or deleted in) counts;
+//	_goarchlab_absent  paths looked for and not there: one that exists counts;
+//	_goarchlab_stamp   a file of this shell under HOME/cache/activate whose
+//	                   mtime is set to this run's start minus one second.
+//
+// The second of margin makes the test hold on file systems with one-second
+// times and against coarse kernel clocks: anything written after this run
+// read it has an mtime past the stamp's. The hook also compares PWD and the
+// environment variables the resolution reads (GOARCHLAB_GO_VERSION, GOWORK)
+// with their values at this run. A stamp that cannot be written leaves
+// _goarchlab_stamp empty, and the hook then runs the helper on every prompt.
 //
 // The key is the GOROOT activated, or "system", "none" (nothing installed),
 // "missing:VALUE@WHERE" or "invalid:WHERE": for the last two the toolchain's
@@ -25,6 +43,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 const activateName = "goarchlab-activate"
@@ -58,6 +77,40 @@ func (o *shellOut) unset(k string) {
 		o.b.WriteString("set -e -g " + k + "\n")
 	} else {
 		o.b.WriteString("unset " + k + "\n")
+	}
+}
+
+// list sets a shell array (a fish list) to the distinct values of vs.
+func (o *shellOut) list(k string, vs []string) {
+	seen := map[string]bool{}
+	if o.fish {
+		o.b.WriteString("set -g " + k)
+	} else {
+		o.b.WriteString(k + "=(")
+	}
+	sep := ""
+	if o.fish {
+		sep = " "
+	}
+	for _, v := range vs {
+		if !seen[v] {
+			seen[v] = true
+			o.b.WriteString(sep + o.quote(v))
+			sep = " "
+		}
+	}
+	if o.fish {
+		o.b.WriteString("\n")
+	} else {
+		o.b.WriteString(")\n")
+	}
+}
+
+func (o *shellOut) set(k, v string) {
+	if o.fish {
+		o.b.WriteString("set -g " + k + " " + o.quote(v) + "\n")
+	} else {
+		o.b.WriteString(k + "=" + o.quote(v) + "\n")
 	}
 }
 
@@ -107,19 +160,30 @@ func activationKey(home string) (key, goroot, msg string) {
 // for the working directory, or nothing when KEY says it is there already.
 // It returns the exit status (2: usage).
 func activate(home string, args []string) int {
-	if len(args) < 1 || len(args) > 2 || (args[0] != "bash" && args[0] != "zsh" && args[0] != "fish") {
-		os.Stderr.WriteString("usage: " + activateName + " bash|zsh|fish [KEY]\n")
+	if len(args) < 1 || len(args) > 3 || (args[0] != "bash" && args[0] != "zsh" && args[0] != "fish") {
+		os.Stderr.WriteString("usage: " + activateName + " bash|zsh|fish [KEY [STAMP]]\n")
 		return 2
 	}
-	prev := ""
-	if len(args) == 2 {
+	prev, stamp := "", ""
+	if len(args) >= 2 {
 		prev = args[1]
 	}
+	if len(args) == 3 {
+		stamp = args[2]
+	}
+	start := time.Now()
+	consulted = &watchList{}
 	key, goroot, msg := activationKey(home)
+	o := &shellOut{fish: args[0] == "fish"}
+	// The watch list goes first: were the rest cut short, the hook would still
+	// run the helper again on the next prompt.
+	o.list("_goarchlab_watch", append(consulted.present, consulted.dirs...))
+	o.list("_goarchlab_absent", consulted.absent)
+	o.set("_goarchlab_stamp", touchStamp(home, stamp, start))
 	if key == prev {
+		os.Stdout.WriteString(o.b.String())
 		return 0
 	}
-	o := &shellOut{fish: args[0] == "fish"}
 	old := os.Getenv("GOARCHLAB_ACTIVE")
 	wasActive := old != ""
 	// Only a directory of a goarchlab store is taken off PATH: a stray
@@ -176,14 +240,56 @@ func activate(home string, args []string) int {
 		o.unset("GOARCHLAB_SET_GOTOOLCHAIN")
 		o.unset("GOARCHLAB_ACTIVE")
 	}
-	if o.fish {
-		o.b.WriteString("set -g _goarchlab_key " + o.quote(key) + "\n")
-	} else {
-		o.b.WriteString("_goarchlab_key=" + o.quote(key) + "\n")
-	}
+	o.set("_goarchlab_key", key)
 	os.Stdout.WriteString(o.b.String())
 	if msg != "" {
 		os.Stderr.WriteString("goarchlab: " + msg + "\n")
 	}
 	return 0
+}
+
+// watchList is what one resolution consulted (see consulted in main.go):
+// paths that were there, directories holding the files read, and paths
+// looked for that were not.
+type watchList struct{ present, dirs, absent []string }
+
+// stampDir holds one stamp file per shell; stampKeep is how long one lives
+// after its shell last used it (a shell that comes back later makes a new one).
+const stampKeep = 30 * 24 * time.Hour
+
+// touchStamp sets the mtime of this shell's stamp (prev, when it is one of
+// HOME/cache/activate, else a new file there) to start minus one second, and
+// returns its path, or "" when none can be written (the hook then runs the
+// helper on every prompt).
+func touchStamp(home, prev string, start time.Time) string {
+	dir := filepath.Join(home, "cache", "activate")
+	at := start.Add(-time.Second)
+	if prev != "" && filepath.Dir(prev) == dir && strings.HasPrefix(filepath.Base(prev), "stamp-") {
+		if os.Chtimes(prev, at, at) == nil {
+			return prev
+		}
+	}
+	if os.MkdirAll(dir, 0o700) != nil {
+		return ""
+	}
+	// A new shell: stamps of shells gone for stampKeep go first.
+	if ents, err := os.ReadDir(dir); err == nil {
+		for _, e := range ents {
+			if info, err := e.Info(); err == nil && strings.HasPrefix(e.Name(), "stamp-") &&
+				start.Sub(info.ModTime()) > stampKeep {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	f, err := os.CreateTemp(dir, "stamp-")
+	if err != nil {
+		return ""
+	}
+	name := f.Name()
+	f.Close()
+	if os.Chtimes(name, at, at) != nil {
+		os.Remove(name)
+		return ""
+	}
+	return name
 }

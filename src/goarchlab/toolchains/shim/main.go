@@ -23,6 +23,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -128,6 +129,26 @@ type choice struct {
 
 func where(path string, n int) string { return path + ":" + strconv.Itoa(n) }
 
+// consulted, when not nil (the activation helper), records every path a
+// resolution reads or looks for, so that the prompt hook can tell from the
+// shell alone whether the answer can have changed (activate.go).
+var consulted *watchList
+
+// look records path as present, or absent when err says it does not exist.
+func look(path string, err error, isFile bool) {
+	if consulted == nil {
+		return
+	}
+	if err != nil && (os.IsNotExist(err) || errors.Is(err, syscall.ENOTDIR)) {
+		consulted.absent = append(consulted.absent, path)
+		return
+	}
+	consulted.present = append(consulted.present, path)
+	if isFile {
+		consulted.dirs = append(consulted.dirs, filepath.Dir(path))
+	}
+}
+
 func upward(dir string) []string {
 	var out []string
 	for {
@@ -144,6 +165,7 @@ func upward(dir string) []string {
 // its byte-order mark names (the mark dropped).
 func text(path string) (string, bool) {
 	b, err := os.ReadFile(path)
+	look(path, err, true)
 	if err != nil {
 		return "", false
 	}
@@ -275,7 +297,11 @@ func moduleFile(dirs []string) string {
 	if gowork != "" && gowork != "off" {
 		return gowork
 	}
-	isFile := func(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
+	isFile := func(p string) bool {
+		st, err := os.Stat(p)
+		look(p, err, true)
+		return err == nil && st.Mode().IsRegular()
+	}
 	if gowork != "off" {
 		for _, d := range dirs {
 			if p := filepath.Join(d, "go.work"); isFile(p) {
@@ -294,7 +320,9 @@ func moduleFile(dirs []string) string {
 // installed lists the native toolchains (names without a platform suffix).
 func installed(home string) map[string]version {
 	out := map[string]version{}
-	ents, _ := os.ReadDir(filepath.Join(home, "toolchains"))
+	dir := filepath.Join(home, "toolchains")
+	ents, err := os.ReadDir(dir)
+	look(dir, err, false)
 	for _, e := range ents {
 		// A symlink to a GOROOT counts too; the caller stats bin/TOOL anyway.
 		isDir := e.IsDir() || e.Type()&os.ModeSymlink != 0
@@ -359,7 +387,10 @@ func resolveRoot(home, tool string) (choice, bool, string) {
 		return c, found, ""
 	}
 	goroot := filepath.Join(home, "toolchains", name)
-	if _, err := os.Stat(filepath.Join(goroot, "bin", tool)); err != nil {
+	bin := filepath.Join(goroot, "bin", tool)
+	_, err = os.Stat(bin)
+	look(bin, err, true)
+	if err != nil {
 		return c, found, ""
 	}
 	return c, found, goroot
