@@ -124,11 +124,16 @@ def goreleaser_config(targets: list[PlannedTarget], *, go: Path, package: str, b
 
 
 def default_cache(env: dict[str, str]) -> Path:
-    """Where goreleaser is kept: GOARCHLAB_HOME/cache/bench-tools, else
-    ~/.cache/goarchlab-bench."""
+    """Where goreleaser is kept: GOARCHLAB_HOME/tools when a pinned goreleaser is
+    already there (beside goarchlab's own tools, apidiff), else
+    GOARCHLAB_HOME/cache/bench-tools, else ~/.cache/goarchlab-bench."""
     home = env.get("GOARCHLAB_HOME")
-    return Path(home) / "cache" / "bench-tools" if home else \
-        Path.home() / ".cache" / "goarchlab-bench"
+    if not home:
+        return Path.home() / ".cache" / "goarchlab-bench"
+    tools = Path(home) / "tools"
+    if any((tools / f"goreleaser@{v}" / "goreleaser").is_file() for v in VERSIONS):
+        return tools
+    return Path(home) / "cache" / "bench-tools"
 
 
 def ensure_goreleaser(cache: Path, go: Path, env: dict[str, str]) -> tuple[Path, str]:
@@ -179,7 +184,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--go", default=None, help="Go version (default: the newest installed)")
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cache", type=Path, help="where goreleaser is built (default: "
-                    "GOARCHLAB_HOME/cache/bench-tools, else ~/.cache/goarchlab-bench)")
+                    "GOARCHLAB_HOME/tools if it holds one, else GOARCHLAB_HOME/cache/"
+                    "bench-tools, else ~/.cache/goarchlab-bench)")
     args = ap.parse_args(argv)
     if args.rounds < 1:
         ap.error("--rounds must be at least 1")

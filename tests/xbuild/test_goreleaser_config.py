@@ -100,3 +100,14 @@ def test_like_for_like_check_reads_what_xbuild_built(script, setup_run):
             for t in res.targets}
     assert len(want) == 8 and got == want
     assert all(trim == "true" for _, trim in got.values())
+
+
+def test_goreleaser_is_found_where_goarchlab_keeps_its_tools(script, tmp_path):
+    """A pinned goreleaser already in GOARCHLAB_HOME/tools (beside apidiff) is used, not
+    built again (minutes) into the cache."""
+    env = {"GOARCHLAB_HOME": str(tmp_path)}
+    assert script.default_cache(env) == tmp_path / "cache" / "bench-tools"
+    exe = tmp_path / "tools" / f"goreleaser@{script.VERSIONS[0]}" / "goreleaser"
+    exe.parent.mkdir(parents=True)
+    exe.write_bytes(b"")
+    assert script.default_cache(env) == tmp_path / "tools"
