@@ -123,7 +123,7 @@ def test_godebug_removed_old_value_is_fatal(go_env, go_new, monkeypatch, tmp_pat
 def test_godebug_removed_lists_with_and_without_old(go_new, tmp_path) -> None:
     """The real go1.27.3 Removed list (Old predicates) and the earlier shape without Old
     (go1.24..go1.26: ``{Name: "x509sha1", Removed: 24}``), where no value is fatal."""
-    from goarchlab.doctor.checks_godebug import parse_known
+    from goarchlab.doctor.godebug_sources import parse_known
 
     real = parse_known(go_new.goroot / "src", "amd64").removed
     assert real["x509sha1"] == (24, ("1",)) and real["tlskyber"] == (24, ("0",))
@@ -140,7 +140,7 @@ def test_godebug_removed_lists_with_and_without_old(go_new, tmp_path) -> None:
 def test_godebug_cpu_options_are_the_target_arch_own(go_new) -> None:
     """internal/cpu options per GOARCH: cpu_arm.go's for arm (not cpu_arm64.go's), and
     cpu_mips64x.go's msa only for mips64/mips64le."""
-    from goarchlab.doctor.checks_godebug import parse_known
+    from goarchlab.doctor.godebug_sources import parse_known
 
     src = go_new.goroot / "src"
     cpu = {a: parse_known(src, a).cpu for a in ("arm", "arm64", "mips", "mips64", "amd64")}

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from goarchlab.doctor.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from goarchlab.doctor.fixes import AppliedFix  # made only by --fix
 
 #: The order areas are shown in; areas not listed follow, alphabetically.
 AREA_ORDER = ("host", "path", "goroot", "goenv", "cgo", "tools", "homebrew", "project",
@@ -65,17 +69,6 @@ class Skipped:
 
     id: str
     reason: str
-
-
-@dataclass(frozen=True)
-class AppliedFix:
-    """A safe fix ``--fix`` applied: its ``action`` and ``args``, whether it worked
-    (``ok``) and what happened (``message``: the command run, or its error)."""
-
-    action: str
-    args: tuple[str, ...]
-    ok: bool
-    message: str
 
 
 @dataclass(frozen=True)

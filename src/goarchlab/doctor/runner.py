@@ -11,13 +11,12 @@ import importlib
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from goarchlab.doctor import facts
 from goarchlab.doctor.context import Context
 from goarchlab.doctor.model import REGISTRY, CheckSkipped, CheckSpec, Finding, Fix, Severity
 from goarchlab.doctor.report import (
-    AppliedFix,
     CompilerSummary,
     DoctorReport,
     GoSummary,
@@ -29,6 +28,10 @@ from goarchlab.doctor.report import (
     sort_findings,
 )
 from goarchlab.errors import GoarchlabError, UsageError
+
+if TYPE_CHECKING:
+    from goarchlab.doctor.checklist import CheckList
+    from goarchlab.doctor.fixes import AppliedFix
 
 #: Every module under goarchlab.doctor that registers checks (with the ``check``
 #: decorator when imported). All are imported; a missing one is an ImportError, never a
@@ -59,22 +62,10 @@ def load_checks() -> dict[str, CheckSpec]:
     return REGISTRY
 
 
-@dataclass(frozen=True)
-class CheckList:
-    """Every registered check (``--list-checks``), ordered by area then id."""
-
-    SCHEMA = "goarchlab.doctor.checks/v1"
-
-    checks: tuple[CheckSpec, ...]
-
-    def to_json(self) -> dict:
-        """``{"checks": [{"id", "area", "summary"}, ...]}``."""
-        return {"checks": [{"id": c.id, "area": c.area, "summary": c.summary}
-                           for c in self.checks]}
-
-
 def list_checks() -> CheckList:
     """All checks, for ``--list-checks``."""
+    from goarchlab.doctor.checklist import CheckList  # not made by a run of the checks
+
     reg = load_checks()
     return CheckList(tuple(sorted(reg.values(), key=lambda c: (area_key(c.area), c.id))))
 

@@ -10,10 +10,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from goarchlab import render
+from goarchlab.doctor.checklist import CheckList
 from goarchlab.doctor.fixes import PlannedFix
 from goarchlab.doctor.model import Severity
 from goarchlab.doctor.report import DoctorReport
-from goarchlab.doctor.runner import CheckList
 
 SYMBOL = {
     Severity.OK: "[green]✓[/]",
