@@ -11,27 +11,33 @@ next to ``SHA256SUMS`` and ``manifest.json``.
 
 from __future__ import annotations
 
-import importlib
-import os
-import shutil
-import tempfile
-import threading
 import time
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from goarchlab import proc
-from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.errors import UsageError
 from goarchlab.gocmd.distlist import dist_list
 from goarchlab.targets import parse_list
-from goarchlab.xbuild import cgo as cgomod
-from goarchlab.xbuild import output, plan, universal
-from goarchlab.xbuild.build import Built, Spec, build_target, check_target
-from goarchlab.xbuild.model import TargetResult, XbuildReport
+from goarchlab.xbuild import query
+from goarchlab.xbuild.cgo import cross_default
+from goarchlab.xbuild.query import Pending
+
+if TYPE_CHECKING:
+    from goarchlab.xbuild.model import XbuildReport
 
 __all__ = ["XbuildOptions", "XbuildReport", "run"]
+
+
+def __getattr__(name: str) -> object:
+    # XbuildReport is loaded with the rest of the run (goarchlab.xbuild.runner), after
+    # the first go queries have started; importing it here would undo that.
+    if name == "XbuildReport":
+        from goarchlab.xbuild.model import XbuildReport
+
+        return XbuildReport
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -86,108 +92,25 @@ def run(
     base = {**env, "GOTOOLCHAIN": "local"}
     force = {"CGO_ENABLED": opts.cgo} if opts.cgo is not None else {}
     base.update(force)
-    # The toolchain's own facts: env comes from toolchains.api with GOTOOLCHAIN=local,
-    # so the go asked is the go that builds (no go.mod toolchain switch).
-    go, version, host, host_cgo = plan.toolchain_of(go, {**env, **force}, cwd)
-    # Independent go queries side by side (each is ~50 ms of go startup, all before
-    # the first build can start): the ports, the package, cgo for cross builds
-    # (not asked when --cgo forces it or no foreign target is named).
+    # The go queries first, side by side, before anything else is imported: go list
+    # of the package (~55 ms of go, the longest) decides when the first build can
+    # start. The toolchain's own facts: env comes from toolchains.api with
+    # GOTOOLCHAIN=local, so the go asked is the go that builds (no go.mod toolchain
+    # switch), and its ports and the package are asked of that same go.
+    tc = Pending(query.toolchain_of, go, {**env, **force}, cwd)
+    dist = Pending(dist_list, go, base)
+    pkg = Pending(query.load_main_package, go, base, cwd, opts.pattern)
+    go, version, host, host_cgo = tc.result()
+    # cgo for cross builds, not asked when --cgo forces it or no foreign target is named.
     ask_cross = opts.cgo is None and _names_foreign(opts, host)
-    # Import the header parsers the checks use while go answers the queries below and
-    # the CPU is idle (pefile alone is ~16 ms of CPU), not at the first check,
-    # when the builds keep every core busy. Daemon: a failed query need not wait.
-    threading.Thread(target=_import_parsers, name="xbuild-parsers", daemon=True).start()
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        f_dist = pool.submit(dist_list, go, base)
-        f_pkg = pool.submit(plan.load_main_package, go, base, cwd, opts.pattern)
-        f_cross = pool.submit(cgomod.cross_default, go, base, host, cwd) if ask_cross else None
-        dist = f_dist.result()
-        targets = plan.select_targets(dist, version, opts.targets, opts.first_class, opts.all)
-        if opts.universal:
-            universal.require_slices(targets)
-        pkg = f_pkg.result()
-        cross_cgo = f_cross.result() if f_cross is not None else (opts.cgo or "0")
-    name = opts.name or pkg.exec_name
-    out_dir = (cwd / opts.out_dir).resolve()
-    jobs = max(1, opts.jobs or os.cpu_count() or 1)
-    stage = _stage_in(out_dir)
-    cleanup: list[Path] = [stage]
-    try:
-        repro = None
-        if opts.reproducible:
-            repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
-        spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
-                    opts.trimpath, opts.tags, host, stage, repro, opts.timeout, host_cgo,
-                    cross_cgo, frozenset(universal.SLICES if opts.universal else ()))
-        results: dict[str, TargetResult] = {}
+    cross = Pending(cross_default, go, base, host, cwd) if ask_cross else None
+    # What the builds and checks need, imported while go answers (~45 ms of CPU).
+    from goarchlab.xbuild import runner
 
-        def done(r: TargetResult) -> None:
-            results[r.target] = r
-            progress(len(results), len(targets), r.target)
-
-        progress(0, len(targets), "")
-        # Checks (hashing, reading headers) run on a thread of their own, so a
-        # build worker starts its next go build the moment one ends.
-        with ThreadPoolExecutor(max_workers=jobs) as builds, \
-                ThreadPoolExecutor(max_workers=1) as checks:
-            checking = []
-            for f in as_completed([builds.submit(build_target, spec, t) for t in targets]):
-                got = f.result()
-                if isinstance(got, Built):
-                    checking.append(checks.submit(check_target, spec, got))
-                else:
-                    done(got)
-            for f in as_completed(checking):
-                done(f.result())
-        ordered = tuple(results[str(t)] for t in targets)
-        for r in ordered:
-            if r.ok and r.artifact is not None:
-                os.replace(stage / Path(r.artifact.path).name, r.artifact.path)
-        if opts.universal:
-            ordered = (*ordered, universal.make(spec, ordered))
-        flags = {"ldflags": opts.ldflags, "trimpath": str(opts.trimpath).lower(),
-                 "tags": opts.tags, "cgo": opts.cgo or "default"}
-        sums, manifest = output.write(out_dir, ordered, pkg.import_path, version, flags)
-    finally:
-        for p in cleanup:
-            shutil.rmtree(p, ignore_errors=True)
-    return XbuildReport(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
-                        flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
-                        str(manifest))
-
-
-#: The modules goarchlab.binary.inspector imports on a format's first use. Not
-#: goarchlab.binary.elf (pyelftools, ~45 ms of CPU): a Go-built ELF artifact is read
-#: by goarchlab.binary.elfquick, so the full reader is imported only for a file that
-#: one does not understand.
-_PARSERS = ("goarchlab.binary.macho", "goarchlab.binary.pe")
-
-
-def _import_parsers() -> None:
-    for name in _PARSERS:
-        importlib.import_module(name)
-
-
-def _stage_in(out_dir: Path) -> Path:
-    """Create ``out_dir`` (and its parents) if needed and a staging directory in it.
-
-    Raises UsageError when ``out_dir`` is an existing file, GoarchlabError when the
-    system refuses (no permission, a read-only or virtual file system like /proc).
-    """
-    if out_dir.exists() and not out_dir.is_dir():
-        raise UsageError(f"{out_dir} exists and is not a directory",
-                         "give -o a directory: the artifacts, SHA256SUMS and manifest.json "
-                         "go into it")
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise GoarchlabError(f"cannot create the output directory {out_dir}: {e.strerror}",
-                             "choose a writable directory with -o") from e
-    try:
-        return Path(tempfile.mkdtemp(prefix=".xbuild-", dir=out_dir))
-    except OSError as e:
-        raise GoarchlabError(f"cannot write into the output directory {out_dir}: "
-                             f"{e.strerror}", "choose a writable directory with -o") from e
+    runner.prepare()
+    return runner.build_all(opts, go=go, version=version, host=host, host_cgo=host_cgo,
+                            base=base, cwd=cwd, dist=dist, package=pkg, cross=cross,
+                            progress=progress, t0=t0)
 
 
 def _names_foreign(opts: XbuildOptions, host: tuple[str, str]) -> bool:
@@ -195,47 +118,3 @@ def _names_foreign(opts: XbuildOptions, host: tuple[str, str]) -> bool:
     if opts.first_class or opts.all or not opts.targets:
         return True
     return any((t.goos, t.goarch) != host for t in parse_list(opts.targets))
-
-
-def _git_root(start: Path) -> Path | None:
-    for d in (start, *start.parents):
-        if (d / ".git").exists():
-            return d
-    return None
-
-
-def _second_tree(pkg: plan.MainPackage, out_dir: Path, cache: str, go: Path,
-                 env: dict[str, str], cwd: Path, cleanup: list[Path]):
-    """Make the second build's tree at another path: (package dir, GOCACHE, how, cache kind).
-
-    A module inside a git work tree is cloned, as a second checkout would be
-    (uncommitted changes are therefore not in it, and show up as a difference);
-    otherwise the module directory is copied, without the output directory.
-    """
-    root = pkg.module_dir or pkg.dir
-    tmp = Path(tempfile.mkdtemp(prefix="goarchlab-repro-"))
-    cleanup.append(tmp)
-    git = _git_root(root)
-    if git is not None and shutil.which("git", path=env.get("PATH")):
-        dst = tmp / "checkout" / git.name
-        r = proc.run(["git", "clone", "-q", "--no-hardlinks", str(git), str(dst)], env=env,
-                     timeout=600, cwd=cwd)
-        if not r.ok:
-            raise GoarchlabError(f"git clone of {git} for the second build failed: "
-                                 f"{r.stderr.strip()[:160]}", "build without --reproducible")
-        pkg_dir, how = dst / pkg.dir.relative_to(git), "git clone"
-    else:
-        dst = tmp / "copy" / root.name
-        skip = {out_dir.resolve()}
-
-        def ignore(d: str, names: list[str]) -> list[str]:
-            return [n for n in names if (Path(d) / n).resolve() in skip]
-
-        shutil.copytree(root, dst, symlinks=True, ignore=ignore)
-        pkg_dir, how = dst / pkg.dir.relative_to(root), "copy"
-    if cache == "fresh":
-        gocache = tmp / "gocache"
-        gocache.mkdir()
-    else:
-        gocache = Path(cgomod.go_env_values(go, env, ["GOCACHE"], cwd)["GOCACHE"])
-    return pkg_dir, gocache, how, cache

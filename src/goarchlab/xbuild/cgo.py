@@ -18,32 +18,16 @@ producing a C compiler's wall of errors.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
-from goarchlab.gocmd.failure import summary
 from goarchlab.host.archmap import triple_platform
 from goarchlab.targets import split_exec
-
-#: Seconds allowed for ``go env`` / ``go list`` / ``cc -dumpmachine``.
-QUERY_TIMEOUT = 60.0
-
-
-def go_env_values(go: Path, env: Mapping[str, str], keys: list[str], cwd: Path,
-                  timeout: float = QUERY_TIMEOUT) -> dict[str, str]:
-    """``go env -json KEY...`` under ``env`` (``timeout`` in seconds); raises
-    GoarchlabError with go's message."""
-    r = proc.run([str(go), "env", "-json", *keys], env=env, timeout=timeout, cwd=cwd)
-    if not r.ok:
-        why = summary(r.stderr or r.stdout) or f"exit status {r.returncode}"
-        raise GoarchlabError(f"{go} env failed: {why}",
-                             "run 'go env' by hand")
-    data = json.loads(r.stdout or "{}")
-    return {k: str(v) for k, v in data.items()}
+from goarchlab.xbuild.query import QUERY_TIMEOUT as QUERY_TIMEOUT
+from goarchlab.xbuild.query import go_env_values as go_env_values
 
 
 def cc_platform(cc: str, env: Mapping[str, str]) -> tuple[str, tuple[str | None, str | None]]:

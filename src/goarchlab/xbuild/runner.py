@@ -1,0 +1,179 @@
+"""The part of an xbuild run after its first go queries: the builds, the checks, the output.
+
+Imported by :func:`goarchlab.xbuild.run` once those queries are under way, so
+its imports (the header readers, hashing, the result types) cost no time before
+the first go command starts.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from goarchlab import proc
+from goarchlab.errors import GoarchlabError, UsageError
+from goarchlab.xbuild import output, plan, universal
+from goarchlab.xbuild.build import Built, Spec, build_target, check_target
+from goarchlab.xbuild.model import TargetResult, XbuildReport
+from goarchlab.xbuild.query import MainPackage, Pending, go_env_values
+
+if TYPE_CHECKING:
+    from goarchlab.xbuild import XbuildOptions
+
+
+def prepare() -> None:
+    """Import the header parsers the checks use on a thread, while go answers the
+    first queries and a core is free (pefile alone is ~16 ms of CPU), not at the
+    first check, when the builds keep every core busy."""
+    threading.Thread(target=_import_parsers, name="xbuild-parsers", daemon=True).start()
+
+
+def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, str],
+              host_cgo: str, base: dict[str, str], cwd: Path, dist: Pending, package: Pending,
+              cross: Pending | None, progress: Callable[[int, int, str], None],
+              t0: float) -> XbuildReport:
+    """Select the targets from ``dist`` (go tool dist list), build them all, check
+    each artifact and write the output; ``package``, ``cross``: the pending go list of
+    the package and go env of a foreign platform's CGO_ENABLED (None: not asked).
+    ``t0``: the run's perf_counter start, for its wall time."""
+    targets = plan.select_targets(dist.result(), version, opts.targets, opts.first_class,
+                                  opts.all)
+    if opts.universal:
+        universal.require_slices(targets)
+    pkg = package.result()
+    cross_cgo = cross.result() if cross is not None else (opts.cgo or "0")
+    name = opts.name or pkg.exec_name
+    out_dir = (cwd / opts.out_dir).resolve()
+    jobs = max(1, opts.jobs or os.cpu_count() or 1)
+    stage = _stage_in(out_dir)
+    cleanup: list[Path] = [stage]
+    try:
+        repro = None
+        if opts.reproducible:
+            repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
+        spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
+                    opts.trimpath, opts.tags, host, stage, repro, opts.timeout, host_cgo,
+                    cross_cgo, frozenset(universal.SLICES if opts.universal else ()))
+        results: dict[str, TargetResult] = {}
+
+        def done(r: TargetResult) -> None:
+            results[r.target] = r
+            progress(len(results), len(targets), r.target)
+
+        progress(0, len(targets), "")
+        # Checks (hashing, reading headers) run on a thread of their own, so a
+        # build worker starts its next go build the moment one ends.
+        with ThreadPoolExecutor(max_workers=jobs) as builds, \
+                ThreadPoolExecutor(max_workers=1) as checks:
+            checking = []
+            for f in as_completed([builds.submit(build_target, spec, t) for t in targets]):
+                got = f.result()
+                if isinstance(got, Built):
+                    checking.append(checks.submit(check_target, spec, got))
+                else:
+                    done(got)
+            for f in as_completed(checking):
+                done(f.result())
+        ordered = tuple(results[str(t)] for t in targets)
+        for r in ordered:
+            if r.ok and r.artifact is not None:
+                os.replace(stage / Path(r.artifact.path).name, r.artifact.path)
+        if opts.universal:
+            ordered = (*ordered, universal.make(spec, ordered))
+        flags = {"ldflags": opts.ldflags, "trimpath": str(opts.trimpath).lower(),
+                 "tags": opts.tags, "cgo": opts.cgo or "default"}
+        sums, manifest = output.write(out_dir, ordered, pkg.import_path, version, flags)
+    finally:
+        for p in cleanup:
+            shutil.rmtree(p, ignore_errors=True)
+    return XbuildReport(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
+                        flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
+                        str(manifest))
+
+
+
+
+#: The modules goarchlab.binary.inspector imports on a format's first use. Not
+#: goarchlab.binary.elf (pyelftools, ~45 ms of CPU): a Go-built ELF artifact is read
+#: by goarchlab.binary.elfquick, so the full reader is imported only for a file that
+#: one does not understand.
+_PARSERS = ("goarchlab.binary.macho", "goarchlab.binary.pe")
+
+
+def _import_parsers() -> None:
+    for name in _PARSERS:
+        importlib.import_module(name)
+
+
+def _stage_in(out_dir: Path) -> Path:
+    """Create ``out_dir`` (and its parents) if needed and a staging directory in it.
+
+    Raises UsageError when ``out_dir`` is an existing file, GoarchlabError when the
+    system refuses (no permission, a read-only or virtual file system like /proc).
+    """
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"{out_dir} exists and is not a directory",
+                         "give -o a directory: the artifacts, SHA256SUMS and manifest.json "
+                         "go into it")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise GoarchlabError(f"cannot create the output directory {out_dir}: {e.strerror}",
+                             "choose a writable directory with -o") from e
+    try:
+        return Path(tempfile.mkdtemp(prefix=".xbuild-", dir=out_dir))
+    except OSError as e:
+        raise GoarchlabError(f"cannot write into the output directory {out_dir}: "
+                             f"{e.strerror}", "choose a writable directory with -o") from e
+
+
+def _git_root(start: Path) -> Path | None:
+    for d in (start, *start.parents):
+        if (d / ".git").exists():
+            return d
+    return None
+
+
+def _second_tree(pkg: MainPackage, out_dir: Path, cache: str, go: Path,
+                 env: dict[str, str], cwd: Path, cleanup: list[Path]):
+    """Make the second build's tree at another path: (package dir, GOCACHE, how, cache kind).
+
+    A module inside a git work tree is cloned, as a second checkout would be
+    (uncommitted changes are therefore not in it, and show up as a difference);
+    otherwise the module directory is copied, without the output directory.
+    """
+    root = pkg.module_dir or pkg.dir
+    tmp = Path(tempfile.mkdtemp(prefix="goarchlab-repro-"))
+    cleanup.append(tmp)
+    git = _git_root(root)
+    if git is not None and shutil.which("git", path=env.get("PATH")):
+        dst = tmp / "checkout" / git.name
+        r = proc.run(["git", "clone", "-q", "--no-hardlinks", str(git), str(dst)], env=env,
+                     timeout=600, cwd=cwd)
+        if not r.ok:
+            raise GoarchlabError(f"git clone of {git} for the second build failed: "
+                                 f"{r.stderr.strip()[:160]}", "build without --reproducible")
+        pkg_dir, how = dst / pkg.dir.relative_to(git), "git clone"
+    else:
+        dst = tmp / "copy" / root.name
+        skip = {out_dir.resolve()}
+
+        def ignore(d: str, names: list[str]) -> list[str]:
+            return [n for n in names if (Path(d) / n).resolve() in skip]
+
+        shutil.copytree(root, dst, symlinks=True, ignore=ignore)
+        pkg_dir, how = dst / pkg.dir.relative_to(root), "copy"
+    if cache == "fresh":
+        gocache = tmp / "gocache"
+        gocache.mkdir()
+    else:
+        gocache = Path(go_env_values(go, env, ["GOCACHE"], cwd)["GOCACHE"])
+    return pkg_dir, gocache, how, cache
