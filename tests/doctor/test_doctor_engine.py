@@ -66,6 +66,23 @@ def test_checks_run_concurrently(tmp_path) -> None:
     runner.run_checks(Context({}, tmp_path), [_spec("a.one", waits), _spec("a.two", waits)])
 
 
+def test_checks_share_a_few_workers_that_still_overlap_their_waits(tmp_path) -> None:
+    # 23 threads for 23 checks cost doctor --json CPU (thread starts, GIL hand-overs)
+    # that 8 do not; 8 still overlap the subprocess waits that the shared facts do not
+    # already cover (a slow go help, go list, a C compiler), as this barrier proves.
+    barrier = threading.Barrier(8, timeout=10)
+    names: set[str] = set()
+
+    def waits(ctx):
+        names.add(threading.current_thread().name)
+        barrier.wait()
+        return []
+
+    specs = [_spec(f"a.c{i:02}", waits) for i in range(24)]
+    runner.run_checks(Context({}, tmp_path), specs)
+    assert len(names) == 8
+
+
 def test_memo_computes_once_across_threads(tmp_path) -> None:
     ctx = Context({}, tmp_path)
     calls = []
