@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from goarchlab.bench.http import build, drivers, server
-from goarchlab.bench.suites import Context
+from goarchlab.bench.suites import SuiteContext
 from goarchlab.host import detect
 from goarchlab.toolchains import ensure
 
@@ -71,7 +71,7 @@ def main() -> int:
     tc = ensure(a.go, home=home, env=env)
     from goarchlab.bench.variants import base_plan
 
-    ctx = Context(host, env, home, lambda v, goos, goarch: tc)
+    ctx = SuiteContext(host, env, home, lambda v, goos, goarch: tc)
     plan = base_plan(host)
     srv_bin = build.build("nethttp", plan, ctx)
     loadgen = build.build_loadgen(ctx)
