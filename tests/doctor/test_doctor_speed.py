@@ -158,3 +158,17 @@ def test_the_lazily_made_dataclasses_still_serve_their_paths() -> None:
     assert AppliedFix("go-env-unset", ("GOFLAGS",), True, "go env -u GOFLAGS") == AppliedFix(
         "go-env-unset", ("GOFLAGS",), True, "go env -u GOFLAGS")
     assert "fixes_applied" in DoctorReport.__dataclass_fields__
+
+
+def test_an_ordinary_goflags_does_not_load_shlex(go_env, tmp_path) -> None:
+    """shlex (~0.4 ms of CPU) reads only a GOFLAGS whose quoting broke it; a plain one
+    such as -buildvcs=false (common in go env files) is judged without it."""
+    probe = ("import sys\nfrom goarchlab.cli import main\ncode = main(['doctor', '--json'])\n"
+             "print('shlex' in sys.modules, file=sys.stderr)\n")
+    env = {**go_env, "PYTHONPATH": str(SRC), "GOARCHLAB_HOME": str(tmp_path / "gh"),
+           "GOFLAGS": "-buildvcs=false"}
+    r = subprocess.run([sys.executable, "-c", probe], env=env, cwd=tmp_path,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode in (0, 1), r.stderr
+    assert "goenv.goflags" in json.loads(r.stdout)["checks"]
+    assert r.stderr.strip().splitlines()[-1] == "False"
