@@ -129,8 +129,8 @@ def test_go_help_without_a_writable_home_still_answers(go_new, tmp_path) -> None
 def test_doctor_json_makes_no_dataclass_it_does_not_use(go_env, tmp_path) -> None:
     """Each frozen dataclass costs ~0.8 ms of CPU to create on Python 3.11 (six generated
     methods, each compiled by exec). Those that only --list-checks (CheckList), --fix
-    (AppliedFix) or a set GODEBUG (Known) use are not created by a plain ``doctor
-    --json``; they still exist for those paths."""
+    (AppliedFix), a set GODEBUG (Known) or -v's timing table (Timing) use are not
+    created by a plain ``doctor --json``; they still exist for those paths."""
     probe = ("import dataclasses, sys\nfrom goarchlab.cli import main\n"
              "code = main(['doctor', '--json'])\n"
              "made = sorted(n for m, mod in list(sys.modules.items()) if m.startswith('goarchlab')"
@@ -144,7 +144,7 @@ def test_doctor_json_makes_no_dataclass_it_does_not_use(go_env, tmp_path) -> Non
     assert r.returncode in (0, 1), r.stderr
     made = set(ast.literal_eval(r.stderr.strip().splitlines()[-1]))
     assert "Finding" in made and "DoctorReport" in made  # the probe sees the used ones
-    assert made.isdisjoint({"CheckList", "AppliedFix", "Known"})
+    assert made.isdisjoint({"CheckList", "AppliedFix", "Known", "Timing"})
 
 
 def test_the_lazily_made_dataclasses_still_serve_their_paths() -> None:

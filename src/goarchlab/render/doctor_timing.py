@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from goarchlab import redact
-from goarchlab.doctor.context import Timing
+from goarchlab.doctor.timing import Timing
 
 #: Column order of the kinds, and how each is named in the table.
 _KINDS = {"phase": "phase", "fact": "fact", "check": "check"}
