@@ -68,3 +68,40 @@ def test_output_where_nothing_can_be_created(hello, xenv):
     r = _xbuild(hello, xenv, "--targets", "linux/amd64", "-o", "/proc/forbidden")
     assert r.returncode == 3
     assert _err(r).startswith("error: cannot create the output directory /proc/forbidden")
+
+
+def test_library_package_is_a_usage_error_and_leaves_nothing(tmp_path, module_writer, xenv):
+    # The builds start before go list has said what the package is; a library must
+    # still stop the run with go list's verdict, and no staged file may stay behind.
+    mod = module_writer(tmp_path / "lib", {
+        "go.mod": "module example.com/lib\n\ngo 1.22\n",
+        "lib.go": "package lib\n\nfunc F() int { return 1 }\n",
+    })
+    out = tmp_path / "out"
+    r = _xbuild(mod, xenv, "--first-class", "-o", str(out))
+    assert r.returncode == 2
+    assert _err(r).startswith("error: example.com/lib is package lib, not a command")
+    assert list(out.iterdir()) == []
+    r = _xbuild(mod, xenv, "--targets", "linux/amd64", "--name", "x", "-o", str(out), "--json")
+    assert r.returncode == 2 and "not a command" in r.stdout
+    assert list(out.iterdir()) == []
+
+
+def test_pattern_of_several_packages_is_a_usage_error(tmp_path, module_writer, xenv):
+    mod = module_writer(tmp_path / "two", {
+        "go.mod": "module example.com/two\n\ngo 1.22\n",
+        "a/main.go": "package main\n\nfunc main() {}\n",
+        "b/main.go": "package main\n\nfunc main() {}\n",
+    })
+    r = _xbuild(mod, xenv, "--targets", "linux/amd64,windows/amd64", "-o", "dist", "./...")
+    assert r.returncode == 2
+    assert "./... matches 2 packages; xbuild builds one main package" in _err(r)
+    assert list((mod / "dist").iterdir()) == []
+
+
+def test_missing_package_is_go_lists_error(hello, xenv):
+    r = _xbuild(hello, xenv, "--targets", "linux/amd64", "-o", "dist", "./nothere")
+    assert r.returncode == 3
+    err = _err(r)
+    assert err.startswith("error: go list ./nothere:") and "nothere" in err[25:]
+    assert list((hello / "dist").iterdir()) == []

@@ -51,6 +51,9 @@ class Spec:
     the go command uses under ``env`` for the host platform and for every other
     one (a forced --cgo is already in ``env``). ``keep_second``: targets whose
     second build is kept in ``stage/.second`` (the slices of ``--universal``).
+    ``group``: the go builds run in it, so a failed go list can stop them.
+    ``name``: the artifacts' base name; while the builds run it may still be the
+    staged files' name, and their checks get the final one.
     """
 
     go: Path
@@ -70,6 +73,7 @@ class Spec:
     host_cgo: str
     cross_cgo: str
     keep_second: frozenset[str] = frozenset()
+    group: proc.Group | None = None
 
 
 def artifact_name(name: str, target) -> str:
@@ -160,12 +164,13 @@ def build_target(spec: Spec, target: Target) -> TargetResult | Built:
         return _result(target, TargetStatus.SKIPPED, dec.skip, cgo=dec.enabled)
     env["CGO_ENABLED"] = dec.enabled
     out = spec.stage / artifact_name(spec.name, target)
-    r = proc.run(build_argv(spec, out, spec.pattern), env=env, timeout=spec.timeout, cwd=spec.cwd)
+    r = proc.run(build_argv(spec, out, spec.pattern), env=env, timeout=spec.timeout, cwd=spec.cwd,
+                 group=spec.group)
     if not r.ok:
         lines = _first_lines(r.stderr or r.stdout)
         # The first compiler message (file.go:line:col: ...), else the lines that explain.
         reason = summary(r.stderr or r.stdout) or f"go build exited {r.returncode}"
-        if dec.enabled == "0":
+        if dec.enabled == "0" and r.returncode > 0:  # not killed (a failed go list)
             users = cgomod.cgo_packages(spec.go, {**env, "CGO_ENABLED": "1"}, spec.pattern,
                                         spec.cwd)
             own = [u for u in users if "." in u.split("/")[0]]
@@ -196,7 +201,7 @@ def check_target(spec: Spec, b: Built) -> TargetResult:
 def _inspect(spec: Spec, target: Target, out: Path, dec: cgomod.CgoDecision, digest: str,
              contains: Callable[[list[bytes]], list[bool]]):
     size = out.stat().st_size
-    final = str(Path(spec.stage).parent / out.name)
+    final = str(Path(spec.stage).parent / artifact_name(spec.name, target))
     try:
         info = inspect(out)
     except GoarchlabError as e:

@@ -7,6 +7,7 @@ the first go command starts.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import shutil
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.xbuild import output, plan, universal
-from goarchlab.xbuild.build import Built, Spec, build_target, check_target
+from goarchlab.xbuild.build import Built, Spec, artifact_name, build_target, check_target
 from goarchlab.xbuild.model import TargetResult, XbuildReport
 from goarchlab.xbuild.query import MainPackage, Pending, go_env_values
 
@@ -48,20 +49,29 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
                                   opts.all)
     if opts.universal:
         universal.require_slices(targets)
-    pkg = package.result()
     cross_cgo = cross.result() if cross is not None else (opts.cgo or "0")
-    name = opts.name or pkg.exec_name
     out_dir = (cwd / opts.out_dir).resolve()
     jobs = max(1, opts.jobs or os.cpu_count() or 1)
+    # The builds need not wait for go list of the package (~55 ms of go, the longest
+    # query): each one writes a staged file under a name of its own, renamed to the
+    # artifact's name once checked. The bytes do not depend on that name (cmd/go
+    # links to $WORK/b001/exe/a.out and copies it to -o; cmd/link signs darwin
+    # binaries as "a.out"). Only --reproducible, whose second tree is made from the
+    # package's module, waits for it.
+    early = None if opts.reproducible else opts.name or _STAGED
+    pkg = package.result() if early is None else None
     stage = _stage_in(out_dir)
     cleanup: list[Path] = [stage]
+    group = proc.Group()
     try:
         repro = None
-        if opts.reproducible:
+        if pkg is not None and opts.reproducible:
             repro = _second_tree(pkg, out_dir, opts.repro_cache, go, base, cwd, cleanup)
-        spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir, name, opts.ldflags,
-                    opts.trimpath, opts.tags, host, stage, repro, opts.timeout, host_cgo,
-                    cross_cgo, frozenset(universal.SLICES if opts.universal else ()))
+        spec = Spec(go, version, base, cwd, opts.pattern, pkg.module_dir if pkg else None,
+                    early or pkg.exec_name, opts.ldflags, opts.trimpath, opts.tags, host,
+                    stage, repro, opts.timeout, host_cgo, cross_cgo,
+                    frozenset(universal.SLICES if opts.universal else ()), group)
+        staged_name = spec.name
         results: dict[str, TargetResult] = {}
 
         def done(r: TargetResult) -> None:
@@ -73,8 +83,19 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
         # build worker starts its next go build the moment one ends.
         with ThreadPoolExecutor(max_workers=jobs) as builds, \
                 ThreadPoolExecutor(max_workers=1) as checks:
+            started = [builds.submit(build_target, spec, t) for t in targets]
+            if pkg is None:
+                try:
+                    pkg = package.result()
+                except BaseException:
+                    # Not one main package, or go list failed: stop the builds at once.
+                    builds.shutdown(cancel_futures=True)
+                    group.kill()
+                    raise
+                spec = dataclasses.replace(spec, module_dir=pkg.module_dir,
+                                           name=opts.name or pkg.exec_name)
             checking = []
-            for f in as_completed([builds.submit(build_target, spec, t) for t in targets]):
+            for f in as_completed(started):
                 got = f.result()
                 if isinstance(got, Built):
                     checking.append(checks.submit(check_target, spec, got))
@@ -83,9 +104,9 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
             for f in as_completed(checking):
                 done(f.result())
         ordered = tuple(results[str(t)] for t in targets)
-        for r in ordered:
+        for t, r in zip(targets, ordered, strict=True):
             if r.ok and r.artifact is not None:
-                os.replace(stage / Path(r.artifact.path).name, r.artifact.path)
+                os.replace(stage / artifact_name(staged_name, t), r.artifact.path)
         if opts.universal:
             ordered = (*ordered, universal.make(spec, ordered))
         flags = {"ldflags": opts.ldflags, "trimpath": str(opts.trimpath).lower(),
@@ -94,12 +115,16 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
     finally:
         for p in cleanup:
             shutil.rmtree(p, ignore_errors=True)
+    name = spec.name
     return XbuildReport(pkg.import_path, name, version, str(go.parent.parent), str(out_dir),
                         flags, jobs, round(time.perf_counter() - t0, 3), ordered, str(sums),
                         str(manifest))
 
 
 
+
+#: The staged artifacts' base name while go list has not named the executable yet.
+_STAGED = "staged"
 
 #: The modules goarchlab.binary.inspector imports on a format's first use. Not
 #: goarchlab.binary.elf (pyelftools, ~45 ms of CPU): a Go-built ELF artifact is read
