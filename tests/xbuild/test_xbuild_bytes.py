@@ -11,7 +11,7 @@ import hashlib
 from pathlib import Path
 
 from goarchlab.xbuild import XbuildOptions, run
-from goarchlab.xbuild.build import sha256_file
+from goarchlab.xbuild.digest import sha256_file
 
 MAIN = """
     package main

@@ -1,8 +1,10 @@
 """The part of an xbuild run after its first go queries: the builds, the checks, the output.
 
 Imported by :func:`goarchlab.xbuild.run` once those queries are under way, so
-its imports (the header readers, hashing, the result types) cost no time before
-the first go command starts.
+its imports cost no time before the first go command starts; what the checks
+and the output need (the header readers, hashing: goarchlab.xbuild.check,
+output, universal) is imported on a thread of its own while the first builds
+start, not before them.
 """
 
 from __future__ import annotations
@@ -21,8 +23,8 @@ from typing import TYPE_CHECKING
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
-from goarchlab.xbuild import output, plan, universal
-from goarchlab.xbuild.build import Built, Spec, artifact_name, build_target, check_target
+from goarchlab.xbuild import plan
+from goarchlab.xbuild.build import Built, Spec, artifact_name, build_target
 from goarchlab.xbuild.model import TargetResult, XbuildReport
 from goarchlab.xbuild.query import MainPackage, Pending, go_env_values
 
@@ -31,9 +33,10 @@ if TYPE_CHECKING:
 
 
 def prepare() -> None:
-    """Import the header parsers the checks use on a thread, while go answers the
-    first queries and a core is free (pefile alone is ~16 ms of CPU), not at the
-    first check, when the builds keep every core busy."""
+    """Import what the checks and the output use (with the header parsers: pefile alone
+    is ~16 ms of CPU) on a thread, while go answers the first queries and the first
+    builds start, not on the way to the first build, nor at the first check, when
+    the builds keep every core busy."""
     threading.Thread(target=_import_parsers, name="xbuild-parsers", daemon=True).start()
 
 
@@ -48,6 +51,8 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
     targets = plan.select_targets(dist.result(), version, opts.targets, opts.first_class,
                                   opts.all)
     if opts.universal:
+        from goarchlab.xbuild import universal  # the slices it needs, checked before building
+
         universal.require_slices(targets)
     cross_cgo = cross.result() if cross is not None else (opts.cgo or "0")
     out_dir = (cwd / opts.out_dir).resolve()
@@ -83,7 +88,10 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
         # build worker starts its next go build the moment one ends.
         with ThreadPoolExecutor(max_workers=jobs) as builds, \
                 ThreadPoolExecutor(max_workers=1) as checks:
-            started = [builds.submit(build_target, spec, t) for t in targets]
+            started = [builds.submit(_build, spec, t) for t in targets]
+            # Loaded by prepare()'s thread meanwhile (or waited for here), not before the
+            # first builds could start.
+            from goarchlab.xbuild import check, output, universal
             if pkg is None:
                 try:
                     pkg = package.result()
@@ -98,7 +106,7 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
             for f in as_completed(started):
                 got = f.result()
                 if isinstance(got, Built):
-                    checking.append(checks.submit(check_target, spec, got))
+                    checking.append(checks.submit(check.check_target, spec, got))
                 else:
                     done(got)
             for f in as_completed(checking):
@@ -126,11 +134,22 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
 #: The staged artifacts' base name while go list has not named the executable yet.
 _STAGED = "staged"
 
-#: The modules goarchlab.binary.inspector imports on a format's first use. Not
-#: goarchlab.binary.elf (pyelftools, ~45 ms of CPU): a Go-built ELF artifact is read
-#: by goarchlab.binary.elfquick, so the full reader is imported only for a file that
-#: one does not understand.
-_PARSERS = ("goarchlab.binary.macho", "goarchlab.binary.pe")
+#: What the checks and the output import, and the modules goarchlab.binary.inspector
+#: imports on a format's first use. Not goarchlab.binary.elf (pyelftools, ~45 ms of
+#: CPU): a Go-built ELF artifact is read by goarchlab.binary.elfquick, so the full
+#: reader is imported only for a file that one does not understand.
+_PARSERS = ("goarchlab.xbuild.check", "goarchlab.xbuild.output", "goarchlab.xbuild.universal",
+            "goarchlab.binary.macho", "goarchlab.binary.pe")
+
+
+def _build(spec: Spec, target) -> TargetResult | Built:
+    """Build ``target``, and with --reproducible build it again and compare."""
+    got = build_target(spec, target)
+    if isinstance(got, Built) and spec.repro is not None:
+        from goarchlab.xbuild import repro  # only for --reproducible
+
+        got = repro.second_build(spec, got)
+    return got
 
 
 def _import_parsers() -> None:

@@ -21,7 +21,8 @@ from goarchlab.binary.fat import read_header, write_universal
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.outcome import Severity
 from goarchlab.targets import Target
-from goarchlab.xbuild.build import Spec, artifact_name, sha256_file
+from goarchlab.xbuild.build import Spec, artifact_name
+from goarchlab.xbuild.digest import sha256_file
 from goarchlab.xbuild.model import (
     ArtifactCheck,
     BuildArtifact,
