@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-
 from goarchlab.errors import UsageError
 from goarchlab.gocmd.distlist import DistTarget
 from goarchlab.gocmd.levels import validate_level
@@ -31,6 +29,8 @@ def select_targets(
         for t in parse_list(spec):
             plat = f"{t.goos}/{t.goarch}"
             if plat not in known:
+                import difflib  # only for this message: not on the way to the first build
+
                 close = difflib.get_close_matches(plat, list(known), n=3, cutoff=0.6)
                 hint = (f"did you mean {', '.join(close)}? " if close else "") + (
                     "'go tool dist list' shows every port it knows")

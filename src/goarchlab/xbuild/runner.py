@@ -3,8 +3,7 @@
 Imported by :func:`goarchlab.xbuild.run` once those queries are under way, so
 its imports cost no time before the first go command starts; what the checks
 and the output need (the header readers, hashing: goarchlab.xbuild.check,
-output, universal) is imported on a thread of its own while the first builds
-start, not before them.
+output, universal) is imported once the first builds run, not before them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import importlib
 import os
 import shutil
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -30,14 +28,6 @@ from goarchlab.xbuild.query import MainPackage, Pending, go_env_values
 
 if TYPE_CHECKING:
     from goarchlab.xbuild import XbuildOptions
-
-
-def prepare() -> None:
-    """Import what the checks and the output use (with the header parsers: pefile alone
-    is ~16 ms of CPU) on a thread, while go answers the first queries and the first
-    builds start, not on the way to the first build, nor at the first check, when
-    the builds keep every core busy."""
-    threading.Thread(target=_import_parsers, name="xbuild-parsers", daemon=True).start()
 
 
 def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, str],
@@ -89,9 +79,12 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
         with ThreadPoolExecutor(max_workers=jobs) as builds, \
                 ThreadPoolExecutor(max_workers=1) as checks:
             started = [builds.submit(_build, spec, t) for t in targets]
-            # Loaded by prepare()'s thread meanwhile (or waited for here), not before the
-            # first builds could start.
+            # What the checks and the output need (the header readers: pefile alone is
+            # ~16 ms of CPU; hashing), imported while the first builds run, not on the
+            # way to them.
             from goarchlab.xbuild import check, output, universal
+
+            _import_parsers()
             if pkg is None:
                 try:
                     pkg = package.result()
@@ -134,12 +127,11 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
 #: The staged artifacts' base name while go list has not named the executable yet.
 _STAGED = "staged"
 
-#: What the checks and the output import, and the modules goarchlab.binary.inspector
-#: imports on a format's first use. Not goarchlab.binary.elf (pyelftools, ~45 ms of
-#: CPU): a Go-built ELF artifact is read by goarchlab.binary.elfquick, so the full
-#: reader is imported only for a file that one does not understand.
-_PARSERS = ("goarchlab.xbuild.check", "goarchlab.xbuild.output", "goarchlab.xbuild.universal",
-            "goarchlab.binary.macho", "goarchlab.binary.pe")
+#: The modules goarchlab.binary.inspector imports on a format's first use. Not
+#: goarchlab.binary.elf (pyelftools, ~45 ms of CPU): a Go-built ELF artifact is read
+#: by goarchlab.binary.elfquick, so the full reader is imported only for a file that
+#: one does not understand.
+_PARSERS = ("goarchlab.binary.macho", "goarchlab.binary.pe")
 
 
 def _build(spec: Spec, target) -> TargetResult | Built:
