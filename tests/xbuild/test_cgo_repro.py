@@ -52,3 +52,26 @@ def test_reproducible_catches_c_timestamp_with_fresh_cache(tmp_path, xenv, go_ne
     assert not t.reproducible.ok and t.reproducible.sha256 != t.artifact.sha256
     assert "contents differ" in t.reason
     assert not res.ok
+
+
+def test_cross_cgo_asked_again_when_the_early_guess_is_gos_host(tmp_path, xenv, go_new,
+                                                                module_writer, monkeypatch):
+    """xbuild asks go env for a cross build's CGO_ENABLED before go has named its host,
+    of a platform foreign to what Python sees; when that platform is go's host after
+    all (Python under a translator, say), the answer is for the host and is asked again
+    for a foreign one: the cross targets must still get go's cross default."""
+    import goarchlab.xbuild as xb
+
+    host = (go_new.goos, go_new.goarch)
+    # A "Python platform" whose foreign platform is exactly go's host.
+    fake = next(p for p in [("linux", "amd64"), ("linux", "arm64"), ("darwin", "arm64")]
+                if xb.foreign_to(p) == host)
+    monkeypatch.setattr(xb, "_this_platform", lambda: fake)
+    mod = module_writer(tmp_path / "m", {"go.mod": "module example.com/m\n\ngo 1.22\n",
+                                        "main.go": "package main\n\nfunc main() {}\n"})
+    res = run(XbuildOptions(first_class=True, out_dir=tmp_path / "dist"), go=go_new.go,
+              env=xenv, cwd=mod)
+    assert res.ok, [(t.target, t.reason) for t in res.targets]
+    cgo = {t.target: t.cgo for t in res.targets}
+    # go1.27.3's cross default (official builds: off), whatever the host's own is.
+    assert all(v == "0" for t, v in cgo.items() if t != f"{host[0]}/{host[1]}"), cgo

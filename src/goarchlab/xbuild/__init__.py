@@ -11,6 +11,8 @@ next to ``SHA256SUMS`` and ``manifest.json``.
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from goarchlab.errors import UsageError
 from goarchlab.gocmd.distlist import dist_list
 from goarchlab.targets import parse_list
 from goarchlab.xbuild import query
-from goarchlab.xbuild.cgo import cross_default
+from goarchlab.xbuild.cgo import cgo_enabled_for, foreign_to
 from goarchlab.xbuild.query import Pending
 
 if TYPE_CHECKING:
@@ -104,19 +106,35 @@ def run(
     # What the builds need, imported while go answers (~35 ms of CPU), from now on
     # rather than after go env: the first build waits for it.
     loading = Pending(_load_runner)
+    # cgo for cross builds (not asked when --cgo forces it or no foreign target is
+    # named), asked of a platform foreign to the one this process runs on without
+    # waiting for go env, and again below in the rare case that it is go's own host.
+    guess = foreign_to(_this_platform()) if opts.cgo is None and _all_ports(opts) else None
+    cross = Pending(cgo_enabled_for, go, base, guess, cwd) if guess else None
     go, version, host, host_cgo = tc.result()
-    # cgo for cross builds, not asked when --cgo forces it or no foreign target is named.
-    ask_cross = opts.cgo is None and _names_foreign(opts, host)
-    cross = Pending(cross_default, go, base, host, cwd) if ask_cross else None
+    if guess == host or (guess is None and opts.cgo is None and _names_foreign(opts, host)):
+        cross = Pending(cgo_enabled_for, go, base, foreign_to(host), cwd)
     runner = loading.result()
     return runner.build_all(opts, go=go, version=version, host=host, host_cgo=host_cgo,
                             base=base, cwd=cwd, dist=dist, package=pkg, cross=cross,
                             progress=progress, t0=t0)
 
 
+def _all_ports(opts: XbuildOptions) -> bool:
+    """Whether the options select whole port lists (then always a foreign target)."""
+    return opts.first_class or opts.all or not opts.targets
+
+
+def _this_platform() -> tuple[str, str]:
+    """This process's GOOS/GOARCH as far as Python tells (only a guess: go env says)."""
+    arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}
+    machine = os.uname().machine.lower() if hasattr(os, "uname") else ""
+    return sys.platform.rstrip("0123456789"), arch.get(machine, "")
+
+
 def _names_foreign(opts: XbuildOptions, host: tuple[str, str]) -> bool:
     """Whether the options may select a target other than the ``host`` platform."""
-    if opts.first_class or opts.all or not opts.targets:
+    if _all_ports(opts):
         return True
     return any((t.goos, t.goarch) != host for t in parse_list(opts.targets))
 

@@ -80,11 +80,21 @@ class CgoDecision:
     skip: str | None
 
 
+def foreign_to(host: tuple[str, str]) -> tuple[str, str]:
+    """A GOOS/GOARCH other than ``host``: linux/arm64 for linux/amd64, else linux/amd64."""
+    return ("linux", "arm64") if host == ("linux", "amd64") else ("linux", "amd64")
+
+
 def cross_default(go: Path, env: Mapping[str, str], host: tuple[str, str], cwd: Path) -> str:
     """CGO_ENABLED (``"0"``/``"1"``) the go command uses for every cross build under
     ``env`` (the same for all foreign GOOS/GOARCH, see the module docstring),
     asked of one platform other than ``host``."""
-    goos, goarch = ("linux", "arm64") if host == ("linux", "amd64") else ("linux", "amd64")
+    return cgo_enabled_for(go, env, foreign_to(host), cwd)
+
+
+def cgo_enabled_for(go: Path, env: Mapping[str, str], plat: tuple[str, str], cwd: Path) -> str:
+    """CGO_ENABLED (``"0"``/``"1"``) ``go env`` gives for GOOS/GOARCH ``plat`` under ``env``."""
+    goos, goarch = plat
     vals = go_env_values(go, {**env, "GOOS": goos, "GOARCH": goarch}, ["CGO_ENABLED"], cwd)
     return vals.get("CGO_ENABLED", "0") or "0"
 
