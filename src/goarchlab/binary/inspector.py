@@ -163,9 +163,15 @@ def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
             slices = tuple(macho.read_macho(mm, o, n) for o, n in macho.fat_slices(mm, size))
         elif head.startswith(b"MZ"):
             fmt = "pe"
-            from goarchlab.binary.pe import read_pe
+            from goarchlab.binary.pequick import read_quick as read_pe_quick
 
-            slices = (read_pe(mm, size),)
+            quick_pe = read_pe_quick(mm, size)
+            if quick_pe is not None:  # an ordinary PE image: no pefile import
+                slices = (quick_pe,)
+            else:
+                from goarchlab.binary.pe import read_pe
+
+                slices = (read_pe(mm, size),)
         elif head.startswith(b"\0asm") and len(head) >= 8:
             fmt = "wasm"
             slices = (_wasm(head),)
