@@ -128,10 +128,10 @@ def build_all(opts: XbuildOptions, *, go: Path, version: str, host: tuple[str, s
 _STAGED = "staged"
 
 #: The modules goarchlab.binary.inspector imports on a format's first use. Not
-#: goarchlab.binary.elf (pyelftools, ~45 ms of CPU): a Go-built ELF artifact is read
-#: by goarchlab.binary.elfquick, so the full reader is imported only for a file that
-#: one does not understand.
-_PARSERS = ("goarchlab.binary.macho", "goarchlab.binary.pe")
+#: goarchlab.binary.elf (pyelftools, ~45 ms of CPU) nor goarchlab.binary.pe (pefile,
+#: ~16 ms): Go-built ELF and PE artifacts are read by goarchlab.binary.elfquick and
+#: pequick, so a full reader is imported only for a file those do not understand.
+_PARSERS = ("goarchlab.binary.elfquick", "goarchlab.binary.macho", "goarchlab.binary.pequick")
 
 
 def _build(spec: Spec, target) -> TargetResult | Built:
