@@ -153,9 +153,15 @@ def _inspect_mapped(name: str, mm: mmap.mmap, size: int, fd: int) -> BinaryInfo:
                     slices = (read_elf(f, lambda o, n: mm[o : o + n], size),)
         elif magic_be in MACHO_THIN_MAGICS:
             fmt = "macho"
-            from goarchlab.binary import macho
+            from goarchlab.binary.machoquick import read_quick as read_macho_quick
 
-            slices = (macho.read_macho(mm, 0, size),)
+            quick_macho = read_macho_quick(mm, size)
+            if quick_macho is not None:  # an ordinary thin Mach-O: no macholib import
+                slices = (quick_macho,)
+            else:
+                from goarchlab.binary import macho
+
+                slices = (macho.read_macho(mm, 0, size),)
         elif magic_be in FAT_MAGICS and len(head) >= 8:
             fmt = "macho-universal"
             from goarchlab.binary import macho
