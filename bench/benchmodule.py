@@ -1,18 +1,25 @@
-"""The small Go module and machine facts shared by the xbuild benchmarks.
-
-``bench/xbuild_parallel.py`` and ``bench/xbuild_vs_goreleaser.py`` build the
-same program, so their figures can be read side by side.
+"""What the bench scripts share: the small Go module and machine facts of the
+xbuild benchmarks (``bench/xbuild_parallel.py`` and ``bench/xbuild_vs_goreleaser.py``
+build the same program, so their figures can be read side by side), and the
+interpreter goarchlab runs under, as a user's install runs it.
 """
 
 from __future__ import annotations
 
+import compileall
 import platform
 import resource
 import shlex
+import subprocess
 import sys
+import sysconfig
 import textwrap
 import time
+import venv
 from pathlib import Path
+
+#: This checkout's source directory.
+SRC = Path(__file__).resolve().parents[1] / "src"
 
 # A small server: net/http and encoding/json make the link step realistic.
 MAIN = """
@@ -75,3 +82,21 @@ def timed(argv, env, cwd) -> tuple[float, float]:
     if not r.ok:
         sys.exit(f"failed: {shlex.join(map(str, argv))}\n{(r.stderr or r.stdout)[-2000:]}")
     return dt, (ru1.ru_utime - ru0.ru_utime) + (ru1.ru_stime - ru0.ru_stime)
+
+
+def user_interpreter(dest: Path, src: Path = SRC) -> str:
+    """A new venv (created at ``dest``) whose python imports goarchlab from ``src``
+    (default: this checkout) and its dependencies from this interpreter's
+    site-packages, through path lines in a .pth file: what a ``pipx install`` or a
+    venv runs, without the base interpreter's own site hooks (this machine's runs
+    a .pth that imports certifi, ~0.045-0.065 s a start, neither goarchlab's nor in
+    a user's venv). ``src`` is byte-compiled first, as an install is (the
+    environment may set PYTHONDONTWRITEBYTECODE, and a stale cache would be
+    recompiled on every start). Returns the interpreter's path."""
+    compileall.compile_dir(src / "goarchlab", quiet=1)
+    venv.create(dest, with_pip=False)
+    py = dest / "bin" / "python3"
+    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    Path(site, "goarchlab-checkout.pth").write_text(f"{src}\n{sysconfig.get_path('purelib')}\n")
+    return str(py)

@@ -30,7 +30,6 @@ Needs a go on PATH (or GO=/path/to/go).
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import platform
@@ -39,14 +38,13 @@ import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
-import venv
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-import goarchlab
+from benchmodule import user_interpreter
+
 from goarchlab.gocmd.golist import FIELDS
 from goarchlab.gocmd.version import GoVersion
 
@@ -129,19 +127,6 @@ atexit.register(cpu)
 from goarchlab.cli import run
 run(sys.argv[2:])
 """
-
-
-def user_interpreter(tmp: Path) -> str:
-    """A new venv's python that imports goarchlab from this checkout and its
-    dependencies from this interpreter's site-packages: path lines in a .pth
-    file, so that directory's own .pth hooks do not run (see the docstring)."""
-    venv.create(tmp / "venv", with_pip=False)
-    py = tmp / "venv" / "bin" / "python3"
-    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    src = Path(__file__).resolve().parents[1] / "src"
-    Path(site, "goarchlab-checkout.pth").write_text(f"{src}\n{sysconfig.get_path('purelib')}\n")
-    return str(py)
 
 
 def bare_start(py: str, env: dict) -> float:
@@ -235,7 +220,6 @@ def main() -> int:
     # pip compiles an installed package's bytecode; a source checkout run with
     # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would instead recompile every
     # changed module on every run, and this would measure that.
-    compileall.compile_dir(Path(goarchlab.__file__).parent, quiet=1)
     # goarchlab resolves the go on PATH when its home has no toolchain (below):
     # make it the same binary as the anchor's.
     env = dict(os.environ, GOTOOLCHAIN="local", GOPROXY="off", GOFLAGS="")
@@ -250,7 +234,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="goarchlab-deps-bench-") as tmp:
         # An empty default home: goarchlab then runs the go on PATH, the anchor's.
         env["XDG_DATA_HOME"] = str(Path(tmp) / "data")
-        py = user_interpreter(Path(tmp))
+        py = user_interpreter(Path(tmp) / "venv")
         root = Path(tmp) / "ws"
         root.mkdir()
         generate(root, a.modules, a.packages)

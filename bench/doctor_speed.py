@@ -31,7 +31,6 @@ skipped); the report's check count is printed.
 from __future__ import annotations
 
 import argparse
-import compileall
 import json
 import os
 import platform
@@ -40,13 +39,11 @@ import shutil
 import statistics
 import subprocess
 import sys
-import sysconfig
 import tempfile
 import time
-import venv
 from pathlib import Path
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+from benchmodule import user_interpreter
 
 
 def _cpu() -> float:
@@ -91,18 +88,6 @@ def machine() -> str:
             f"Python {platform.python_version()}")
 
 
-def user_interpreter(tmp: Path, src: Path = SRC) -> str:
-    """A new venv's python that imports goarchlab from ``src`` (default: this
-    checkout) and its dependencies from this interpreter's site-packages (path lines
-    only, so that directory's own .pth hooks do not run)."""
-    venv.create(tmp, with_pip=False)
-    py = tmp / "bin" / "python3"
-    site = subprocess.run([py, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
-                          capture_output=True, text=True, check=True).stdout.strip()
-    Path(site, "goarchlab-checkout.pth").write_text(f"{src}\n{sysconfig.get_path('purelib')}\n")
-    return str(py)
-
-
 def _line(name: str, xs: list[float]) -> str:
     return (f"{name:<34} median {statistics.median(xs):.3f} s (min {min(xs):.3f}, "
             f"max {max(xs):.3f}, n={len(xs)})")
@@ -126,14 +111,8 @@ def main() -> None:
     go = shutil.which("go", path=env.get("PATH"))
     if go is None:
         sys.exit("no go on PATH: install one (goarchlab toolchain install latest) or pass --go")
-    # pip compiles an installed package's bytecode; a source checkout run with
-    # PYTHONDONTWRITEBYTECODE=1 (as on this machine) would instead recompile every
-    # changed module on every run, and this would measure that.
-    compileall.compile_dir(SRC / "goarchlab", quiet=1)
-    if a.baseline is not None:
-        if not (a.baseline / "goarchlab").is_dir():
-            sys.exit(f"--baseline {a.baseline}: no goarchlab package there")
-        compileall.compile_dir(a.baseline / "goarchlab", quiet=1)
+    if a.baseline is not None and not (a.baseline / "goarchlab").is_dir():
+        sys.exit(f"--baseline {a.baseline}: no goarchlab package there")
     base = os.path.realpath(sys.executable)
     with tempfile.TemporaryDirectory(prefix="doctor-speed-") as tmp:
         py = user_interpreter(Path(tmp) / "venv")

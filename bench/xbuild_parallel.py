@@ -12,8 +12,9 @@ Measured in one run, on a warm GOCACHE (one untimed xbuild first):
            divided by the cores: the time of perfect parallelism over the cores,
            each core building one target at a time;
 * loop:    a sequential shell loop of ``GOOS=.. GOARCH=.. go build`` (what teams hand-roll);
-* xbuild:  ``goarchlab xbuild --first-class`` as a user runs it (a new Python process,
-           including target selection, cgo decisions, verification, hashing and manifest).
+* xbuild:  ``goarchlab xbuild --first-class`` as a user runs it (a new Python process
+           of a venv, as pipx installs it: benchmodule.user_interpreter; including target
+           selection, cgo decisions, verification, hashing and manifest).
 
 Each figure is the median of ``--rounds`` rounds, rounds interleaved so drift
 hits all of them alike. Goals: xbuild < loop, and xbuild <= 1.10 x the floor
@@ -36,7 +37,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmodule import FLAGS, cpu_model, timed, write_module
+from benchmodule import FLAGS, cpu_model, timed, user_interpreter, write_module
 
 from goarchlab import toolchains
 from goarchlab.gocmd.distlist import dist_list
@@ -67,8 +68,9 @@ def main() -> None:
     env = toolchains.go_environ(tc, dict(os.environ))
     targets = [d for d in dist_list(tc.go, env) if d.first_class]
     cores = os.cpu_count() or 1
-    xb = [sys.executable, "-m", "goarchlab", "xbuild", "--first-class", "--trimpath",
-          "--ldflags", FLAGS[2], "--go", str(tc.version).removeprefix("go"), "--json",
+    py = user_interpreter(work / "venv")
+    xb = [py, "-m", "goarchlab", "xbuild", "--first-class", "--trimpath", "--ldflags",
+          FLAGS[2], "--go", str(tc.version).removeprefix("go"), "--json",
           "-o", str(work / "dist")]
     print(f"warming the cache ({len(targets)} targets, {tc.version}) ...", file=sys.stderr)
     _timed(xb, env, mod)

@@ -14,7 +14,9 @@ On a warm build cache (one untimed run of each first) the two commands
 alternate, each round starting with the other one; every build relinks
 (goreleaser's ``--clean``, xbuild's fresh staging directory). xbuild also
 hashes and verifies each artifact and writes SHA256SUMS and a manifest;
-``goreleaser build`` writes its artifacts.json and metadata.json.
+``goreleaser build`` writes its artifacts.json and metadata.json. xbuild runs as
+a user's install runs it: a new process of a venv's python (as pipx makes),
+without this machine's own site hooks (benchmodule.user_interpreter).
 
 Goal (issue 16): ``xbuild/goreleaser`` <= 1.0 on a small module.
 
@@ -36,7 +38,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmodule import LDFLAGS, cpu_model, timed, write_module
+from benchmodule import LDFLAGS, cpu_model, timed, user_interpreter, write_module
 
 from goarchlab import proc, toolchains
 from goarchlab.errors import GoarchlabError
@@ -223,8 +225,9 @@ def setup(args: argparse.Namespace, work: Path, tc: toolchains.Toolchain,
                                      binary=pkg.exec_name, ldflags=LDFLAGS,
                                      dist=work / "gr-dist", project=pkg.exec_name))
     xb_out = work / "xb-dist"
-    xb = [sys.executable, "-m", "goarchlab", "xbuild", "--first-class", "--trimpath",
-          "--ldflags", LDFLAGS, "--go", str(tc.version).removeprefix("go"), "--json",
+    py = user_interpreter(work / "venv")
+    xb = [py, "-m", "goarchlab", "xbuild", "--first-class", "--trimpath", "--ldflags",
+          LDFLAGS, "--go", str(tc.version).removeprefix("go"), "--json",
           "-o", str(xb_out), args.package]
     return Setup(mod, tc.go, str(tc.version), env, targets, cfg, xb, xb_out)
 
