@@ -175,8 +175,8 @@ func activate(home string, args []string) int {
 	consulted = &watchList{}
 	key, goroot, msg := activationKey(home)
 	o := &shellOut{fish: args[0] == "fish"}
-	// The watch list goes first: were the rest cut short, the hook would still
-	// run the helper again on the next prompt.
+	// The watch list and the stamp are printed on every run, the key unchanged
+	// or not: the hook compares the next prompts against them.
 	o.list("_goarchlab_watch", append(consulted.present, consulted.dirs...))
 	o.list("_goarchlab_absent", consulted.absent)
 	o.set("_goarchlab_stamp", touchStamp(home, stamp, start))
