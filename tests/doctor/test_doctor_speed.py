@@ -14,15 +14,25 @@ from pathlib import Path
 
 from doctor_cli import doctor, use_env
 
+from goarchlab import shimid
 from goarchlab.doctor import context
-from goarchlab.toolchains import shims
+from goarchlab.toolchains import hostplat, shims
+from goarchlab.toolchains.store import Store
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def test_shim_marks_match_the_shim_module() -> None:
-    # Context skips the toolchains import for a go that cannot be a shim by these.
-    assert context._SHIM_MODULE == shims.MODULE
+def test_shim_marks_match_the_shim_module(tmp_path) -> None:
+    # What goarchlab.shimid looks for (doctor asks it of every go, without importing the
+    # toolchains package) is what the shims are built and written with.
+    gomod = (SRC / "goarchlab" / "toolchains" / "shim" / "go.mod").read_text()
+    assert gomod.splitlines()[0] == f"module {shimid.MODULE}"
+    store = Store(tmp_path / "home", hostplat.native())
+    shims._write_scripts(store, ["/opt/goarchlab"])
+    assert all(shimid.is_shim(store.shims / t) for t in shims.TOOLS)
+    other = tmp_path / "go"
+    other.write_text('#!/bin/sh\nexec /usr/lib/go/bin/go "$@"\n')
+    assert not shimid.is_shim(other)
 
 
 def test_godebug_table_ref_matches_the_parser_module() -> None:

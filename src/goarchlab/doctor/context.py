@@ -18,20 +18,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError
+from goarchlab.shimid import is_shim
 
 if TYPE_CHECKING:
     # Only for the annotations: at run time the toolchains package loads when a shim is
-    # possible (see Context._may_be_shim).
+    # possible (see Context._shim_target).
     from goarchlab.doctor.timing import Timing
     from goarchlab.toolchains.api import Choice
     from goarchlab.toolchains.model import Toolchain
 
 T = TypeVar("T")
 
-#: goarchlab.toolchains.shims.MODULE and the script shims' hand-over, as is_shim tests
-#: them (a test keeps these equal to that module's).
-_SHIM_MODULE = "goarchlab.invalid/shim"
-_SHIM_SCRIPT_MARK = b" toolchain exec -- "
 
 
 @dataclass(frozen=True)
@@ -292,12 +289,11 @@ class Context:
 
     def _shim_target(self, g: GoOnPath) -> ShimTarget | None:
         exe = g.resolved
-        if exe is None or not self._may_be_shim(exe):
+        # goarchlab.shimid reads the file without the toolchains package, which loads
+        # only for a shim (~15 ms).
+        if exe is None or not is_shim(exe, self.inspect):
             return None
-        from goarchlab.toolchains.api import is_shim, resolve_dir
-
-        if not is_shim(exe, self.inspect):
-            return None
+        from goarchlab.toolchains.api import resolve_dir
 
         # The shim finds its home from its own location (home/shims/go), whatever
         # GOARCHLAB_HOME says, and resolves for its working directory.
@@ -305,23 +301,6 @@ class Context:
         choice, tc = resolve_dir(self.project or self.cwd, self.env, home,
                                  self.native_platform())
         return ShimTarget(g, home, choice, tc)
-
-    def _may_be_shim(self, exe: Path) -> bool:
-        """False when ``exe`` cannot be a goarchlab shim by toolchains.shims.is_shim's own
-        tests (its script marker; its build info's module): a go that is no shim then
-        does not wait for the toolchains package's import (~15 ms) before ``go env``."""
-        try:
-            with exe.open("rb") as f:
-                head = f.read(512)
-        except OSError:
-            return False
-        if head.startswith(b"#!"):
-            return _SHIM_SCRIPT_MARK in head
-        try:
-            bi = self.inspect(exe).go
-        except GoarchlabError:
-            return False
-        return bi is not None and _SHIM_MODULE in (bi.main_module, bi.path)
 
     def shim_overrides(self) -> dict[str, str]:
         """What a shim first on PATH changes in the environment of the go it runs ({} for

@@ -27,7 +27,6 @@ import shutil
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from goarchlab.errors import GoarchlabError, UsageError
 from goarchlab.gocmd.version import GoVersion
@@ -364,13 +363,6 @@ def slots(home: Path, native: tuple[str, str]) -> list[Slot]:
         plat = platform_from_name(p.name)
         out.append(Slot(p, version_from_name(p.name), plat or native, plat is None))
     return out
-
-
-def is_shim(path: Path, inspect: Callable[[Path], Any] | None = None) -> bool:
-    """True when ``path`` is one of goarchlab's go/gofmt shims (compiled or script)."""
-    from goarchlab.toolchains import shims
-
-    return shims.is_shim(path, inspect)
 
 
 def exact_versions(specs: Sequence[str], home: Path, env: Mapping[str, str],

@@ -24,7 +24,6 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from goarchlab import proc
 from goarchlab.errors import GoarchlabError, UsageError
@@ -40,8 +39,6 @@ SHELLS = ("bash", "zsh", "fish")
 _SRC = Path(__file__).with_name("shim")
 #: Seconds allowed for building the shim (a cold build compiles the runtime).
 BUILD_TIMEOUT = 300.0
-#: The compiled shim's Go module path (shim/go.mod), which its build info carries.
-MODULE = "goarchlab.invalid/shim"
 
 
 @dataclass(frozen=True)
@@ -75,29 +72,6 @@ def launcher() -> list[str]:
     if exe.is_file() and os.access(exe, os.X_OK):
         return [str(exe)]
     return [sys.executable, "-m", "goarchlab"]
-
-
-def is_shim(path: Path, inspect: Callable[[Path], Any] | None = None) -> bool:
-    """True when ``path`` is a goarchlab go/gofmt shim: the compiled one (its Go build
-    info names :data:`MODULE`) or a script shim (it hands over to ``toolchain exec``).
-
-    Only reads the file (``inspect``: a memoised goarchlab.binary.inspect, if the
-    caller has one); never runs it, since a shim may install a toolchain.
-    """
-    try:
-        with path.open("rb") as f:
-            head = f.read(512)
-    except OSError:
-        return False
-    if head.startswith(b"#!"):
-        return b" toolchain exec -- " in head
-    if inspect is None:
-        from goarchlab.binary import inspect
-    try:
-        bi = inspect(path).go
-    except GoarchlabError:
-        return False
-    return bi is not None and MODULE in (bi.main_module, bi.path)
 
 
 def _stamp(argv: list[str]) -> str:
