@@ -29,26 +29,16 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmodule import cpu_model, shim_home
+
 from goarchlab import proc
-from goarchlab.toolchains import hostplat, resolve, shims
-from goarchlab.toolchains.model import goarchlab_home
-from goarchlab.toolchains.store import Store
+from goarchlab.toolchains import resolve, shims
 
 
 def _spread(xs: list[float]) -> str:
     q = statistics.quantiles(xs, n=10)
     return (f"median {statistics.median(xs):.3f} ms, p10 {q[0]:.3f}, p90 {q[-1]:.3f}, "
             f"min {min(xs):.3f}, max {max(xs):.3f}")
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 # Each round: the hook at an unchanged prompt and /bin/true, in alternating order,
@@ -76,13 +66,8 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None)
     ap.add_argument("--runs", type=int, default=300)
     a = ap.parse_args()
-    home = a.home or goarchlab_home()
-    store = Store(home, hostplat.native())
-    installed = store.native_installed()
-    if not installed:
-        raise SystemExit(f"no toolchain in {home}: goarchlab toolchain install latest")
-    shims.ensure(store, os.environ, print)
-    tc = installed[0]
+    store, installed, _ = shim_home(a.home)
+    home, tc = store.home, installed[0]
     with tempfile.TemporaryDirectory() as d:
         projects = []
         for name in ("one", "two"):
@@ -116,7 +101,7 @@ def main() -> None:
             t_changed.append((float(f[2]) - float(f[1])) * 1e3)
     assert len(t_hook) == a.runs, r.stdout[-500:]
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"{platform.node()} {_cpu()}; nproc {os.cpu_count()}; load average {load}")
+    print(f"{platform.node()} {cpu_model()}; nproc {os.cpu_count()}; load average {load}")
     print(f"bash: _goarchlab_activate at a prompt in {projects[0].relative_to(d)} "
           f"(its go.mod: go {str(tc.version)[2:]}); {a.runs} rounds, alternating with /bin/true; "
           f"the hook tests {n_watch} watched and {n_absent} absent paths")

@@ -100,3 +100,21 @@ def user_interpreter(dest: Path, src: Path = SRC) -> str:
                           capture_output=True, text=True, check=True).stdout.strip()
     Path(site, "goarchlab-checkout.pth").write_text(f"{src}\n{sysconfig.get_path('purelib')}\n")
     return str(py)
+
+
+def shim_home(home: Path | None):
+    """The goarchlab home the shim benchmarks time (``home``, else GOARCHLAB_HOME's):
+    (store, its native toolchains, the shims' state), the shims and activation
+    helper built if missing; exits the script when no toolchain is installed."""
+    import os
+
+    from goarchlab.toolchains import hostplat, shims
+    from goarchlab.toolchains.model import goarchlab_home
+    from goarchlab.toolchains.store import Store
+
+    home = home or goarchlab_home()
+    store = Store(home, hostplat.native())
+    installed = store.native_installed()
+    if not installed:
+        raise SystemExit(f"no toolchain in {home}: goarchlab toolchain install latest")
+    return store, installed, shims.ensure(store, os.environ, print)

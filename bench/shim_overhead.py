@@ -18,10 +18,10 @@ import statistics
 import tempfile
 from pathlib import Path
 
+from benchmodule import shim_home
+
 from goarchlab import proc
-from goarchlab.toolchains import hostplat, resolve, shims
-from goarchlab.toolchains.model import goarchlab_home
-from goarchlab.toolchains.store import Store
+from goarchlab.toolchains import resolve
 
 
 def main() -> None:
@@ -29,13 +29,8 @@ def main() -> None:
     ap.add_argument("--home", type=Path, default=None)
     ap.add_argument("--runs", type=int, default=200)
     a = ap.parse_args()
-    home = a.home or goarchlab_home()
-    store = Store(home, hostplat.native())
-    installed = store.native_installed()
-    if not installed:
-        raise SystemExit(f"no toolchain in {home}: goarchlab toolchain install latest")
-    state = shims.ensure(store, os.environ, print)
-    tc = installed[0]
+    store, installed, state = shim_home(a.home)
+    home, tc = store.home, installed[0]
     with tempfile.TemporaryDirectory() as d:
         proj = Path(d) / "mod" / "pkg" / "sub"
         proj.mkdir(parents=True)
